@@ -1,0 +1,72 @@
+/* bstr: binary-safe, length-prefixed, NUL-terminated byte strings.
+ * A bstr is a char* pointing at the bytes; the header (length, capacity, type)
+ * sits just before it, in the smallest of four widths that fits, so a short key
+ * costs 3 bytes of overhead. Invariant: s[len] == '\0', len <= alloc. */
+#ifndef BSTR_H
+#define BSTR_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+typedef char *bstr;
+
+#define BSTR_T8 0
+#define BSTR_T16 1
+#define BSTR_T32 2
+#define BSTR_T64 3
+#define BSTR_TMASK 3
+
+struct __attribute__((packed)) bstrh8 { uint8_t len, alloc; unsigned char flags; char buf[]; };
+struct __attribute__((packed)) bstrh16 { uint16_t len, alloc; unsigned char flags; char buf[]; };
+struct __attribute__((packed)) bstrh32 { uint32_t len, alloc; unsigned char flags; char buf[]; };
+struct __attribute__((packed)) bstrh64 { uint64_t len, alloc; unsigned char flags; char buf[]; };
+
+#define BSTR_HDR(T, s) ((struct bstrh##T *)((s) - sizeof(struct bstrh##T)))
+
+static inline size_t bstrLen(const bstr s) {
+    switch (s[-1] & BSTR_TMASK) {
+    case BSTR_T8: return BSTR_HDR(8, s)->len;
+    case BSTR_T16: return BSTR_HDR(16, s)->len;
+    case BSTR_T32: return BSTR_HDR(32, s)->len;
+    default: return BSTR_HDR(64, s)->len;
+    }
+}
+static inline size_t bstrAlloc(const bstr s) {
+    switch (s[-1] & BSTR_TMASK) {
+    case BSTR_T8: return BSTR_HDR(8, s)->alloc;
+    case BSTR_T16: return BSTR_HDR(16, s)->alloc;
+    case BSTR_T32: return BSTR_HDR(32, s)->alloc;
+    default: return BSTR_HDR(64, s)->alloc;
+    }
+}
+static inline size_t bstrAvail(const bstr s) { return bstrAlloc(s) - bstrLen(s); }
+void bstrSetLen(bstr s, size_t len); /* also writes the terminating NUL */
+
+bstr bstrNewLen(const void *init, size_t len); /* init may be NULL: zero-filled */
+bstr bstrNew(const char *cstr);
+bstr bstrEmpty(void);
+bstr bstrDup(const bstr s);
+bstr bstrFromLongLong(long long v);
+void bstrFree(bstr s);
+bstr bstrMakeRoom(bstr s, size_t addlen);   /* grows greedily (amortized appends) */
+bstr bstrMakeRoomExact(bstr s, size_t addlen);
+void bstrIncrLen(bstr s, ssize_t incr);
+bstr bstrRemoveFree(bstr s);                 /* shrink capacity to length */
+size_t bstrAllocSize(const bstr s);          /* total bytes of the allocation */
+bstr bstrCatLen(bstr s, const void *p, size_t len);
+bstr bstrCat(bstr s, const char *cstr);
+bstr bstrCatBstr(bstr s, const bstr t);
+bstr bstrCpyLen(bstr s, const void *p, size_t len);
+bstr bstrCatVPrintf(bstr s, const char *fmt, va_list ap);
+bstr bstrCatPrintf(bstr s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bstr bstrCatRepr(bstr s, const char *p, size_t len); /* quoted, escaped form */
+void bstrClear(bstr s);
+void bstrRange(bstr s, ssize_t start, ssize_t end); /* inclusive, negative from end */
+void bstrTrim(bstr s, const char *cset);
+void bstrToLower(bstr s);
+void bstrToUpper(bstr s);
+int bstrCmp(const bstr a, const bstr b);
+bstr *bstrSplitArgs(const char *line, int *argc); /* shell-like, quotes and \x escapes */
+bstr *bstrSplitLen(const char *s, ssize_t len, const char *sep, int seplen, int *count);
+void bstrFreeSplit(bstr *tokens, int count);
+#endif
