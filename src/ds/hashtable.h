@@ -98,6 +98,9 @@ unsigned long htScan(hashtable *ht, unsigned long cursor, htScanFunction *fn, vo
 void htSetHashSeed(const uint8_t seed[16]);
 uint64_t htGenHash(const void *key, size_t len);
 uint64_t htGenCaseHash(const void *key, size_t len);   /* ASCII case-insensitive */
+/* SipHash-c-d with an explicit key (fold: ASCII lowercase input first); for tests/other users. */
+uint64_t htSipHashCD(const uint8_t key[16], const void *data, size_t len, int crounds,
+                     int drounds, int fold);
 
 /* Ready-made types. Keys are bstr. */
 uint64_t htBstrHash(const void *key);
