@@ -30,7 +30,6 @@ int stringmatchlen_fuzz_test(void);
 long long memtoull(const char *p, int *err);   /* "10mb" -> bytes */
 void getRandomBytes(unsigned char *p, size_t len);
 void getRandomHexChars(char *p, size_t len);
-uint64_t crc64(uint64_t crc, const unsigned char *s, uint64_t l);
 int pathIsBaseName(char *path);
 char *getAbsolutePath(char *filename);  /* zmalloc'd */
 long long ustime_now(void);
