@@ -325,7 +325,45 @@ int getKeysFromCommand(serverCommand *cmd, obj **argv, int argc, int *keyidx, in
 #define LL_VERBOSE 1
 #define LL_NOTICE 2
 #define LL_WARNING 3
+#define LL_NOTHING 4
 #define LL_RAW (1 << 10)
+
+/* Enumerated config values (server/config.c parses and prints them). */
+#define SUPERVISED_NONE 0
+#define SUPERVISED_AUTODETECT 1
+#define SUPERVISED_SYSTEMD 2
+#define SUPERVISED_UPSTART 3
+#define AOF_FSYNC_NO 0
+#define AOF_FSYNC_ALWAYS 1
+#define AOF_FSYNC_EVERYSEC 2
+#define REPL_DISKLESS_LOAD_DISABLED 0
+#define REPL_DISKLESS_LOAD_WHEN_DB_EMPTY 1
+#define REPL_DISKLESS_LOAD_SWAPDB 2
+#define SANITIZE_DUMP_NO 0
+#define SANITIZE_DUMP_YES 1
+#define SANITIZE_DUMP_CLIENTS 2
+#define PROTECTED_ACTION_ALLOWED_NO 0
+#define PROTECTED_ACTION_ALLOWED_YES 1
+#define PROTECTED_ACTION_ALLOWED_LOCAL 2
+#define OOM_SCORE_ADJ_NO 0
+#define OOM_SCORE_RELATIVE 1
+#define OOM_SCORE_ADJ_ABSOLUTE 2
+#define CONFIG_OOM_PRIMARY 0
+#define CONFIG_OOM_REPLICA 1
+#define CONFIG_OOM_BGCHILD 2
+#define CONFIG_OOM_COUNT 3
+#define PROPAGATION_ERR_BEHAVIOR_IGNORE 0
+#define PROPAGATION_ERR_BEHAVIOR_PANIC 1
+#define PROPAGATION_ERR_BEHAVIOR_PANIC_ON_REPLICAS 2
+/* shutdown-on-sigint / shutdown-on-sigterm and SHUTDOWN's flags */
+#define SHUTDOWN_NOFLAGS 0
+#define SHUTDOWN_SAVE 1
+#define SHUTDOWN_NOSAVE 2
+#define SHUTDOWN_NOW 4
+#define SHUTDOWN_FORCE 8
+#define CONFIG_MIN_HZ 1
+#define CONFIG_MAX_HZ 500
+#define CONFIG_DEFAULT_HZ 10
 
 #define MAXMEMORY_NO_EVICTION 0
 #define MAXMEMORY_ALLKEYS_LRU 1
@@ -511,15 +549,81 @@ struct valkeyServer {
     int lazyfree_lazy_user_flush_;
     int cluster_enabled;
     char *ignore_warnings;
-    int busy_reply_threshold;
+    long long busy_reply_threshold;
     int set_proc_title;
     int jemalloc_bg_thread;
     int oom_score_adj;
     int disable_thp;
     char *locale_collate;
     int latency_tracking_enabled;
-    int tracking_table_max_keys;
+    size_t tracking_table_max_keys;
     int watching_clients;
+    /* Config values no other field holds yet (server/config.c owns their
+     * parsing; most are accepted and stored until a module acts on them). */
+    int dynamic_hz;
+    int syslog_facility;
+    char *acl_filename;
+    int acl_pubsub_default;
+    unsigned long acllog_max_len;
+    int io_threads_do_reads;
+    int prefetch_batch_max_size;
+    unsigned int max_new_conns_per_cycle, max_new_tls_conns_per_cycle;
+    unsigned int socket_mark_id;
+    char *unixsocketgroup;
+    char *bind_source_addr;
+    char *server_cpulist, *bio_cpulist, *aof_rewrite_cpulist, *bgsave_cpulist;
+    char *availability_zone;
+    int hide_user_data_from_log;
+    int extended_redis_compat;
+    int memcheck_enabled;
+    int use_exit_on_panic;
+    int debug_assert_enabled;
+    int shutdown_timeout;
+    int shutdown_on_sigint, shutdown_on_sigterm;
+    int propagation_error_behavior;
+    int maxmemory_eviction_tenacity;
+    long long maxmemory_clients;       /* bytes, or -percent of maxmemory */
+    size_t hll_sparse_max_bytes;
+    int oom_score_adj_values[CONFIG_OOM_COUNT];
+    double *latency_tracking_info_percentiles;
+    int latency_tracking_info_percentiles_len;
+    int watchdog_period;
+    int rdb_key_save_delay, key_load_delay;  /* test hooks: slow down save/load per key (us) */
+    int rdb_save_incremental_fsync;
+    int repl_replica_lazy_flush, repl_replica_ignore_maxmemory, repl_ignore_disk_write_error;
+    /* AOF */
+    int aof_rewrite_perc;
+    long long aof_rewrite_min_size;
+    int aof_rewrite_incremental_fsync, aof_no_fsync_on_rewrite, aof_load_truncated;
+    int aof_use_rdb_preamble, aof_timestamp_enabled, aof_disable_auto_gc;
+    /* active defrag */
+    int active_defrag_enabled;
+    size_t active_defrag_ignore_bytes;
+    int active_defrag_threshold_lower, active_defrag_threshold_upper;
+    int active_defrag_cycle_min, active_defrag_cycle_max;
+    unsigned long active_defrag_max_scan_fields;
+    /* cluster (accepted; cluster mode is not implemented) */
+    char *cluster_configfile;
+    long long cluster_node_timeout, cluster_ping_interval;
+    int cluster_port, cluster_announce_port, cluster_announce_bus_port, cluster_announce_tls_port;
+    char *cluster_announce_ip, *cluster_announce_hostname, *cluster_announce_human_nodename;
+    char *cluster_announce_client_ipv4, *cluster_announce_client_ipv6;
+    int cluster_replica_validity_factor, cluster_migration_barrier;
+    int cluster_require_full_coverage, cluster_replica_no_failover;
+    int cluster_allow_reads_when_down, cluster_allow_pubsubshard_when_down;
+    int cluster_allow_replica_migration, cluster_preferred_endpoint_type;
+    int cluster_slot_stats_enabled;
+    unsigned long long cluster_link_msg_queue_limit_bytes;
+    /* TLS (accepted and stored; see docs/CONFIG.md) */
+    int tls_port, tls_cluster, tls_replication, tls_auth_clients;
+    int tls_prefer_server_ciphers, tls_session_caching;
+    int tls_session_cache_size, tls_session_cache_timeout;
+    char *tls_cert_file, *tls_key_file, *tls_key_file_pass, *tls_client_cert_file;
+    char *tls_client_key_file, *tls_client_key_file_pass, *tls_dh_params_file;
+    char *tls_ca_cert_file, *tls_ca_cert_dir, *tls_protocols, *tls_ciphers, *tls_ciphersuites;
+    /* Directives only the config file knows (kept for the modules that use them). */
+    list *config_user_lines;           /* bstr: arguments of each "user" line, space joined */
+    list *config_renamed_commands;     /* bstr pairs: old name, new name ("" = removed) */
 };
 
 extern struct valkeyServer server;
@@ -790,7 +894,19 @@ void execCommandAbort(client *c, bstr error);
 /* ---------- config (server/config.c) ---------- */
 void loadServerConfig(char *filename, char config_from_stdin, char *options);
 void initConfigValues(void);
+/* Sets one directive as CONFIG SET would (apply hooks included, immutability
+ * ignored). 0 on success, -1 with *err set (a new bstr the caller frees). */
 int configSetFromString(const char *name, const char *value, bstr *err);
+/* Returns the CONFIG GET value of a directive as a new bstr, NULL if unknown. */
+bstr configGetValueString(const char *name);
+const char *evictPolicyToString(void);
+int yesnotoi(const char *s);
+/* Hooks the core implements (config.c calls them weakly; missing = not supported):
+ * rebind the TCP listener(s) after CONFIG SET port/bind; 0 ok, -1 failed
+ * (the old listener must be left untouched on failure). */
+int changeListenPort(int port);
+int changeBindAddr(void);
+void resetServerStats(void);   /* CONFIG RESETSTAT */
 
 /* ---------- hooks that later layers implement (weak no-ops until then) ---------- */
 bstr genInfoPersistence(bstr info);
