@@ -837,6 +837,17 @@ void emptyDbAsync(serverDb *db);
 size_t lazyfreeGetPendingObjectsCount(void);
 size_t lazyfreeGetFreedObjectsCount(void);
 
+/* SCAN family (commands/keys.c). parseScanCursorOrReply replies "ERR invalid
+ * cursor" and returns -1 on a bad cursor. scanGenericCommand serves SCAN when o
+ * is NULL, and HSCAN/SSCAN/ZSCAN for values whose encoding is OBJ_ENCODING_HT
+ * (hash/set: o->ptr is the hashtable; zset SKIPLIST: the struct o->ptr points
+ * at starts with its member->score hashtable). Options are read from argv[3]
+ * (argv[2] for SCAN). Compact encodings stay with their type owners. */
+int parseScanCursorOrReply(client *c, obj *o, unsigned long *cursor);
+void scanGenericCommand(client *c, obj *o, unsigned long cursor);
+/* Key lookup for OBJECT/DEBUG/MEMORY: no LRU touch, no notifications. */
+obj *objectCommandLookup(client *c, obj *key);
+
 /* Keyspace notifications (db/notify.c) */
 #define NOTIFY_KEYSPACE (1 << 0)
 #define NOTIFY_KEYEVENT (1 << 1)
