@@ -474,13 +474,6 @@ void flushdbCommand(client *c) {
     addReply(c, shared.ok);
 }
 
-/* Weak fallback until the persistence layer supplies the full version
- * (which also rewrites the RDB file when save points are configured). */
-__attribute__((weak)) void flushAllDataAndResetRDB(int flags) {
-    signalFlushedDb(-1, flags & EMPTYDB_ASYNC);
-    server.dirty += emptyData(-1, flags, NULL);
-}
-
 void flushallCommand(client *c) {
     int flags;
     if (getFlushFlagsOrReply(c, &flags) != 0) return;
