@@ -1,0 +1,2053 @@
+/* t_zset: sorted-set type and commands. See t_zset.h. */
+#include "commands/t_zset.h"
+#include "commands/t_set.h"
+#include "ds/listpack.h"
+#include "ds/intset.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+htType zsetHashtableType = {htBstrHash, htBstrEqual, NULL, NULL};
+
+/* ============================================================ helpers */
+
+#define ZTMP_BUF (sizeof(struct bstrh8) + 256)
+/* Read-only bstr view for lookups; short strings use the caller's buffer. */
+static bstr ztmp(char *buf, const char *s, size_t len) {
+    if (len > 255) return bstrNewLen(s, len);
+    struct bstrh8 *h = (struct bstrh8 *)buf;
+    h->len = (uint8_t)len;
+    h->alloc = (uint8_t)len;
+    h->flags = BSTR_T8;
+    memcpy(h->buf, s, len);
+    h->buf[len] = '\0';
+    return h->buf;
+}
+static void ztmpFree(char *buf, bstr s) {
+    if (s != ((struct bstrh8 *)buf)->buf) bstrFree(s);
+}
+
+static int memberCmp(const char *a, size_t alen, const char *b, size_t blen) {
+    size_t m = alen < blen ? alen : blen;
+    int c = m ? memcmp(a, b, m) : 0;
+    if (c) return c;
+    return alen < blen ? -1 : (alen > blen);
+}
+
+static const char *argPtr(obj *o, char *buf, size_t *len) { return objStrPtr(o, buf, LONG_STR_SIZE, len); }
+
+static int argIs(obj *o, const char *word) {
+    char buf[LONG_STR_SIZE];
+    size_t len;
+    const char *s = argPtr(o, buf, &len);
+    return len == strlen(word) && strncasecmp(s, word, len) == 0;
+}
+
+static int argLong(obj *o, long *out) {
+    char buf[LONG_STR_SIZE];
+    size_t len;
+    long long v;
+    const char *s = argPtr(o, buf, &len);
+    if (!string2ll(s, len, &v) || v < LONG_MIN || v > LONG_MAX) return 0;
+    *out = (long)v;
+    return 1;
+}
+
+static int argLongOrReply(client *c, obj *o, long *out) {
+    if (argLong(o, out)) return 1;
+    addReplyError(c, "ERR value is not an integer or out of range");
+    return 0;
+}
+
+static int wrongType(client *c, obj *o) { return o && checkType(c, o, OBJ_ZSET); }
+
+/* ============================================================ skiplist */
+
+static zskiplistNode *zslCreateNode(int level, double score, bstr ele) {
+    zskiplistNode *n = zmalloc(sizeof(*n) + (size_t)level * sizeof(struct zskiplistLevel));
+    n->score = score;
+    n->ele = ele;
+    return n;
+}
+
+zskiplist *zslCreate(void) {
+    zskiplist *zsl = zmalloc(sizeof(*zsl));
+    zsl->level = 1;
+    zsl->length = 0;
+    zsl->header = zslCreateNode(ZSKIPLIST_MAXLEVEL, 0, NULL);
+    for (int j = 0; j < ZSKIPLIST_MAXLEVEL; j++) {
+        zsl->header->level[j].forward = NULL;
+        zsl->header->level[j].span = 0;
+    }
+    zsl->header->backward = NULL;
+    zsl->tail = NULL;
+    return zsl;
+}
+
+static void zslFreeNode(zskiplistNode *n) {
+    bstrFree(n->ele);
+    zfree(n);
+}
+
+void zslFree(zskiplist *zsl) {
+    zskiplistNode *n = zsl->header->level[0].forward;
+    zfree(zsl->header);
+    while (n) {
+        zskiplistNode *next = n->level[0].forward;
+        zslFreeNode(n);
+        n = next;
+    }
+    zfree(zsl);
+}
+
+static int zslRandomLevel(void) {
+    int level = 1;
+    while (level < ZSKIPLIST_MAXLEVEL && (random() & 0xFFFF) < (long)(ZSKIPLIST_P * 0xFFFF)) level++;
+    return level;
+}
+
+/* Node a sorts before (score, ele)? */
+static inline int nodeBefore(const zskiplistNode *a, double score, const char *ele, size_t len) {
+    return a->score < score ||
+           (a->score == score && memberCmp(a->ele, bstrLen(a->ele), ele, len) < 0);
+}
+
+zskiplistNode *zslInsert(zskiplist *zsl, double score, bstr ele) {
+    zskiplistNode *update[ZSKIPLIST_MAXLEVEL], *x = zsl->header;
+    unsigned long rank[ZSKIPLIST_MAXLEVEL];
+    size_t len = bstrLen(ele);
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        rank[i] = i == zsl->level - 1 ? 0 : rank[i + 1];
+        while (x->level[i].forward && nodeBefore(x->level[i].forward, score, ele, len)) {
+            rank[i] += x->level[i].span;
+            x = x->level[i].forward;
+        }
+        update[i] = x;
+    }
+    int level = zslRandomLevel();
+    if (level > zsl->level) {
+        for (int i = zsl->level; i < level; i++) {
+            rank[i] = 0;
+            update[i] = zsl->header;
+            update[i]->level[i].span = zsl->length;
+        }
+        zsl->level = level;
+    }
+    x = zslCreateNode(level, score, ele);
+    for (int i = 0; i < level; i++) {
+        x->level[i].forward = update[i]->level[i].forward;
+        update[i]->level[i].forward = x;
+        x->level[i].span = update[i]->level[i].span - (rank[0] - rank[i]);
+        update[i]->level[i].span = (rank[0] - rank[i]) + 1;
+    }
+    for (int i = level; i < zsl->level; i++) update[i]->level[i].span++;
+    x->backward = (update[0] == zsl->header) ? NULL : update[0];
+    if (x->level[0].forward) x->level[0].forward->backward = x;
+    else zsl->tail = x;
+    zsl->length++;
+    return x;
+}
+
+static void zslUnlinkNode(zskiplist *zsl, zskiplistNode *x, zskiplistNode **update) {
+    for (int i = 0; i < zsl->level; i++) {
+        if (update[i]->level[i].forward == x) {
+            update[i]->level[i].span += x->level[i].span - 1;
+            update[i]->level[i].forward = x->level[i].forward;
+        } else {
+            update[i]->level[i].span -= 1;
+        }
+    }
+    if (x->level[0].forward) x->level[0].forward->backward = x->backward;
+    else zsl->tail = x->backward;
+    while (zsl->level > 1 && zsl->header->level[zsl->level - 1].forward == NULL) zsl->level--;
+    zsl->length--;
+}
+
+/* Unlinks the node with (score, ele); returns it (caller frees) or NULL. */
+static zskiplistNode *zslDetach(zskiplist *zsl, double score, const char *ele, size_t len) {
+    zskiplistNode *update[ZSKIPLIST_MAXLEVEL], *x = zsl->header;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward && nodeBefore(x->level[i].forward, score, ele, len))
+            x = x->level[i].forward;
+        update[i] = x;
+    }
+    x = x->level[0].forward;
+    if (x && x->score == score && memberCmp(x->ele, bstrLen(x->ele), ele, len) == 0) {
+        zslUnlinkNode(zsl, x, update);
+        return x;
+    }
+    return NULL;
+}
+
+/* Changes a node's score, in place when its order is unaffected. */
+static zskiplistNode *zslUpdateScore(zskiplist *zsl, double cur, bstr ele, double newscore) {
+    zskiplistNode *update[ZSKIPLIST_MAXLEVEL], *x = zsl->header;
+    size_t len = bstrLen(ele);
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward && nodeBefore(x->level[i].forward, cur, ele, len))
+            x = x->level[i].forward;
+        update[i] = x;
+    }
+    x = x->level[0].forward;
+    serverAssert(x && x->score == cur && x->ele == ele);
+    if ((x->backward == NULL || x->backward->score < newscore) &&
+        (x->level[0].forward == NULL || x->level[0].forward->score > newscore)) {
+        x->score = newscore;
+        return x;
+    }
+    zslUnlinkNode(zsl, x, update);
+    zskiplistNode *n = zslInsert(zsl, newscore, x->ele);
+    x->ele = NULL;
+    zfree(x);
+    return n;
+}
+
+unsigned long zslGetRank(zskiplist *zsl, double score, const char *ele, size_t len) {
+    zskiplistNode *x = zsl->header;
+    unsigned long rank = 0;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward &&
+               (x->level[i].forward->score < score ||
+                (x->level[i].forward->score == score &&
+                 memberCmp(x->level[i].forward->ele, bstrLen(x->level[i].forward->ele), ele, len) <= 0))) {
+            rank += x->level[i].span;
+            x = x->level[i].forward;
+        }
+        if (x->ele && x->score == score && memberCmp(x->ele, bstrLen(x->ele), ele, len) == 0) return rank;
+    }
+    return 0;
+}
+
+zskiplistNode *zslGetElementByRank(zskiplist *zsl, unsigned long rank) {
+    zskiplistNode *x = zsl->header;
+    unsigned long traversed = 0;
+    for (int i = zsl->level - 1; i >= 0; i--) {
+        while (x->level[i].forward && traversed + x->level[i].span <= rank) {
+            traversed += x->level[i].span;
+            x = x->level[i].forward;
+        }
+        if (traversed == rank) return x;
+    }
+    return NULL;
+}
+
+/* ============================================================ ranges */
+
+typedef struct zrangespec {
+    double min, max;
+    int minex, maxex;
+} zrangespec;
+
+/* kind: -1 "-" (below everything), +1 "+" (above everything), 0 a value. */
+typedef struct zlexbound {
+    int kind, ex;
+    const char *s;
+    size_t len;
+} zlexbound;
+
+typedef struct zlexrangespec {
+    zlexbound min, max;
+} zlexrangespec;
+
+static int parseScoreBound(obj *o, double *v, int *ex) {
+    char buf[LONG_STR_SIZE];
+    size_t len;
+    const char *s = argPtr(o, buf, &len);
+    char tmp[128];
+    *ex = 0;
+    if (len && s[0] == '(') {
+        *ex = 1;
+        s++;
+        len--;
+    }
+    if (len >= sizeof(tmp)) return 0;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    char *end;
+    *v = strtod(tmp, &end);
+    return *end == '\0' && !isnan(*v);
+}
+
+static int zslParseRange(obj *min, obj *max, zrangespec *r) {
+    return parseScoreBound(min, &r->min, &r->minex) && parseScoreBound(max, &r->max, &r->maxex);
+}
+
+static int parseLexBound(obj *o, zlexbound *b, char *buf) {
+    size_t len;
+    const char *s = argPtr(o, buf, &len);
+    b->kind = 0;
+    b->ex = 0;
+    if (len == 1 && s[0] == '-') b->kind = -1;
+    else if (len == 1 && s[0] == '+') b->kind = 1;
+    else if (len >= 1 && (s[0] == '(' || s[0] == '[')) {
+        b->ex = s[0] == '(';
+        b->s = s + 1;
+        b->len = len - 1;
+    } else return 0;
+    return 1;
+}
+
+static int zslParseLexRange(obj *min, obj *max, zlexrangespec *r, char *bufmin, char *bufmax) {
+    return parseLexBound(min, &r->min, bufmin) && parseLexBound(max, &r->max, bufmax);
+}
+
+static inline int scoreGteMin(double v, const zrangespec *r) { return r->minex ? v > r->min : v >= r->min; }
+static inline int scoreLteMax(double v, const zrangespec *r) { return r->maxex ? v < r->max : v <= r->max; }
+
+static int lexCmpBound(const char *s, size_t len, const zlexbound *b) {
+    if (b->kind == -1) return 1;
+    if (b->kind == 1) return -1;
+    return memberCmp(s, len, b->s, b->len);
+}
+static int lexGteMin(const char *s, size_t len, const zlexrangespec *r) {
+    int c = lexCmpBound(s, len, &r->min);
+    return r->min.ex ? c > 0 : c >= 0;
+}
+static int lexLteMax(const char *s, size_t len, const zlexrangespec *r) {
+    int c = lexCmpBound(s, len, &r->max);
+    return r->max.ex ? c < 0 : c <= 0;
+}
+
+static int scoreRangeEmpty(const zrangespec *r) {
+    return r->min > r->max || (r->min == r->max && (r->minex || r->maxex));
+}
+
+static int lexRangeEmpty(const zlexrangespec *r) {
+    if (r->min.kind == 1 || r->max.kind == -1) return 1;
+    if (r->min.kind == -1 || r->max.kind == 1) return 0;
+    int c = memberCmp(r->min.s, r->min.len, r->max.s, r->max.len);
+    return c > 0 || (c == 0 && (r->min.ex || r->max.ex));
+}
+
+/* ============================================================ listpack form */
+
+double zzlGetScore(unsigned char *sptr) {
+    unsigned char *s;
+    uint32_t slen;
+    long long lv;
+    if (!lpGetValue(sptr, &s, &slen, &lv)) return (double)lv;
+    char buf[128];
+    if (slen >= sizeof(buf)) slen = sizeof(buf) - 1;
+    memcpy(buf, s, slen);
+    buf[slen] = '\0';
+    return strtod(buf, NULL);
+}
+
+/* Element bytes of a listpack entry; integers are rendered into buf. */
+static const char *zzlElem(unsigned char *p, char *buf, size_t *len) {
+    unsigned char *s;
+    uint32_t slen;
+    long long lv;
+    if (lpGetValue(p, &s, &slen, &lv)) {
+        *len = slen;
+        return (const char *)s;
+    }
+    *len = (size_t)ll2string(buf, LONG_STR_SIZE, lv);
+    return buf;
+}
+
+static unsigned char *zzlFind(unsigned char *zl, const char *ele, size_t len, double *score) {
+    unsigned char *p = lpFirst(zl);
+    if (!p) return NULL;
+    p = lpFind(zl, p, (const unsigned char *)ele, (uint32_t)len, 1);
+    if (p && score) *score = zzlGetScore(lpNext(zl, p));
+    return p;
+}
+
+static unsigned char *zzlInsertAt(unsigned char *zl, unsigned char *eptr, const char *ele, size_t len,
+                                  double score) {
+    char sbuf[MAX_D2STRING_CHARS];
+    int slen = d2string(sbuf, sizeof(sbuf), score);
+    if (!eptr) {
+        zl = lpAppend(zl, (const unsigned char *)ele, (uint32_t)len);
+        return lpAppend(zl, (unsigned char *)sbuf, (uint32_t)slen);
+    }
+    unsigned char *newp;
+    zl = lpInsertString(zl, (const unsigned char *)ele, (uint32_t)len, eptr, LP_BEFORE, &newp);
+    return lpInsertString(zl, (unsigned char *)sbuf, (uint32_t)slen, newp, LP_AFTER, NULL);
+}
+
+unsigned char *zzlInsert(unsigned char *zl, const char *ele, size_t len, double score) {
+    unsigned char *eptr = lpFirst(zl);
+    char buf[LONG_STR_SIZE];
+    while (eptr) {
+        unsigned char *sptr = lpNext(zl, eptr);
+        double s = zzlGetScore(sptr);
+        if (s > score) break;
+        if (s == score) {
+            size_t elen;
+            const char *e = zzlElem(eptr, buf, &elen);
+            if (memberCmp(e, elen, ele, len) > 0) break;
+        }
+        eptr = lpNext(zl, sptr);
+    }
+    return zzlInsertAt(zl, eptr, ele, len, score);
+}
+
+static unsigned char *zzlDeletePair(unsigned char *zl, unsigned char *eptr) {
+    return lpDeleteRangeWithEntry(zl, &eptr, 2);
+}
+
+/* ============================================================ objects */
+
+obj *createZsetObject(void) {
+    zset *zs = zmalloc(sizeof(*zs));
+    zs->ht = htCreate(&zsetHashtableType);
+    zs->zsl = zslCreate();
+    obj *o = createObject(OBJ_ZSET, zs);
+    o->encoding = OBJ_ENCODING_SKIPLIST;
+    return o;
+}
+
+obj *createZsetListpackObject(void) {
+    obj *o = createObject(OBJ_ZSET, lpNew(0));
+    o->encoding = OBJ_ENCODING_LISTPACK;
+    return o;
+}
+
+void freeZsetObject(obj *o) {
+    if (o->encoding == OBJ_ENCODING_SKIPLIST) {
+        zset *zs = o->ptr;
+        htRelease(zs->ht);
+        zslFree(zs->zsl);
+        zfree(zs);
+    } else if (o->encoding == OBJ_ENCODING_LISTPACK) {
+        lpFree(o->ptr);
+    } else {
+        serverPanic("Unknown sorted set encoding");
+    }
+}
+
+obj *zsetTypeCreate(size_t size_hint, size_t value_len_hint) {
+    if (size_hint <= server.zset_max_listpack_entries && value_len_hint <= server.zset_max_listpack_value &&
+        server.zset_max_listpack_entries)
+        return createZsetListpackObject();
+    obj *o = createZsetObject();
+    if (size_hint) htExpand(((zset *)o->ptr)->ht, size_hint);
+    return o;
+}
+
+unsigned long zsetLength(const obj *z) {
+    if (z->encoding == OBJ_ENCODING_LISTPACK) return lpLength(z->ptr) / 2;
+    if (z->encoding == OBJ_ENCODING_SKIPLIST) return ((const zset *)z->ptr)->zsl->length;
+    serverPanic("Unknown sorted set encoding");
+}
+
+void zsetInitIterator(zsetIterator *it, obj *z) {
+    it->z = z;
+    it->eptr = it->sptr = NULL;
+    it->ln = NULL;
+    it->started = 0;
+}
+
+int zsetNext(zsetIterator *it, const char **str, size_t *len, long long *ll, double *score) {
+    if (it->z->encoding == OBJ_ENCODING_LISTPACK) {
+        unsigned char *zl = it->z->ptr;
+        it->eptr = it->started ? (it->sptr ? lpNext(zl, it->sptr) : NULL) : lpFirst(zl);
+        it->started = 1;
+        if (!it->eptr) {
+            it->sptr = NULL;
+            return 0;
+        }
+        it->sptr = lpNext(zl, it->eptr);
+        unsigned char *s;
+        uint32_t slen;
+        long long lv;
+        if (lpGetValue(it->eptr, &s, &slen, &lv)) {
+            *str = (const char *)s;
+            *len = slen;
+        } else {
+            *str = NULL;
+            *ll = lv;
+        }
+        *score = zzlGetScore(it->sptr);
+        return 1;
+    }
+    zset *zs = it->z->ptr;
+    it->ln = it->started ? (it->ln ? it->ln->level[0].forward : NULL) : zs->zsl->header->level[0].forward;
+    it->started = 1;
+    if (!it->ln) return 0;
+    *str = it->ln->ele;
+    *len = bstrLen(it->ln->ele);
+    *score = it->ln->score;
+    return 1;
+}
+
+void zsetConvert(obj *z, int encoding) {
+    if (z->encoding == encoding) return;
+    if (encoding == OBJ_ENCODING_SKIPLIST) {
+        serverAssert(z->encoding == OBJ_ENCODING_LISTPACK);
+        zset *zs = zmalloc(sizeof(*zs));
+        zs->ht = htCreate(&zsetHashtableType);
+        zs->zsl = zslCreate();
+        htExpand(zs->ht, zsetLength(z));
+        zsetIterator it;
+        zsetInitIterator(&it, z);
+        const char *s;
+        size_t len = 0;
+        long long ll = 0;
+        double score;
+        while (zsetNext(&it, &s, &len, &ll, &score)) {
+            bstr ele = s ? bstrNewLen(s, len) : bstrFromLongLong(ll);
+            zskiplistNode *n = zslInsert(zs->zsl, score, ele);
+            htEntry *e = htAddRaw(zs->ht, n->ele, NULL);
+            e->v.d = score;
+        }
+        lpFree(z->ptr);
+        z->ptr = zs;
+        z->encoding = OBJ_ENCODING_SKIPLIST;
+    } else if (encoding == OBJ_ENCODING_LISTPACK) {
+        serverAssert(z->encoding == OBJ_ENCODING_SKIPLIST);
+        zset *zs = z->ptr;
+        unsigned char *zl = lpNew(0);
+        for (zskiplistNode *n = zs->zsl->header->level[0].forward; n; n = n->level[0].forward)
+            zl = zzlInsertAt(zl, NULL, n->ele, bstrLen(n->ele), n->score);
+        htRelease(zs->ht);
+        zslFree(zs->zsl);
+        zfree(zs);
+        z->ptr = zl;
+        z->encoding = OBJ_ENCODING_LISTPACK;
+    } else {
+        serverPanic("Unknown sorted set encoding");
+    }
+}
+
+void zsetConvertToListpackIfNeeded(obj *z, size_t maxelelen, size_t totelelen) {
+    if (z->encoding == OBJ_ENCODING_LISTPACK) return;
+    zset *zs = z->ptr;
+    if (zs->zsl->length <= server.zset_max_listpack_entries && maxelelen <= server.zset_max_listpack_value &&
+        lpSafeToAdd(NULL, totelelen))
+        zsetConvert(z, OBJ_ENCODING_LISTPACK);
+}
+
+void zsetTypeMaybeConvert(obj *z) {
+    if (z->encoding == OBJ_ENCODING_LISTPACK && zsetLength(z) > server.zset_max_listpack_entries)
+        zsetConvert(z, OBJ_ENCODING_SKIPLIST);
+}
+
+obj *zsetDup(obj *o) {
+    if (o->encoding == OBJ_ENCODING_LISTPACK) {
+        obj *d = createObject(OBJ_ZSET, lpDup(o->ptr));
+        d->encoding = OBJ_ENCODING_LISTPACK;
+        return d;
+    }
+    obj *d = createZsetObject();
+    zset *src = o->ptr, *dst = d->ptr;
+    htExpand(dst->ht, src->zsl->length);
+    for (zskiplistNode *n = src->zsl->tail; n; n = n->backward) {
+        zskiplistNode *nn = zslInsert(dst->zsl, n->score, bstrDup(n->ele));
+        htAddRaw(dst->ht, nn->ele, NULL)->v.d = n->score;
+    }
+    return d;
+}
+
+int zsetScore(obj *z, const char *ele, size_t len, double *score) {
+    if (!z) return 0;
+    if (z->encoding == OBJ_ENCODING_LISTPACK) return zzlFind(z->ptr, ele, len, score) != NULL;
+    zset *zs = z->ptr;
+    char tb[ZTMP_BUF];
+    bstr k = ztmp(tb, ele, len);
+    htEntry *e = htFind(zs->ht, k);
+    ztmpFree(tb, k);
+    if (!e) return 0;
+    *score = e->v.d;
+    return 1;
+}
+
+static int zsetAddListpack(obj *z, double score, const char *ele, size_t len, int flags, int *out,
+                           double *newscore) {
+    int incr = flags & ZADD_IN_INCR, nx = flags & ZADD_IN_NX, xx = flags & ZADD_IN_XX;
+    int gt = flags & ZADD_IN_GT, lt = flags & ZADD_IN_LT;
+    double cur;
+    unsigned char *eptr = zzlFind(z->ptr, ele, len, &cur);
+    if (eptr) {
+        if (nx) {
+            *out |= ZADD_OUT_NOP;
+            return 1;
+        }
+        if (incr) {
+            score += cur;
+            if (isnan(score)) {
+                *out |= ZADD_OUT_NAN;
+                return 0;
+            }
+        }
+        if ((lt && score >= cur) || (gt && score <= cur)) {
+            *out |= ZADD_OUT_NOP;
+            return 1;
+        }
+        if (newscore) *newscore = score;
+        if (score != cur) {
+            z->ptr = zzlDeletePair(z->ptr, eptr);
+            z->ptr = zzlInsert(z->ptr, ele, len, score);
+            *out |= ZADD_OUT_UPDATED;
+        }
+        return 1;
+    }
+    if (xx) {
+        *out |= ZADD_OUT_NOP;
+        return 1;
+    }
+    if (zsetLength(z) + 1 > server.zset_max_listpack_entries || len > server.zset_max_listpack_value ||
+        !lpSafeToAdd(z->ptr, len)) {
+        zsetConvert(z, OBJ_ENCODING_SKIPLIST);
+        return -1; /* caller retries on the skiplist */
+    }
+    z->ptr = zzlInsert(z->ptr, ele, len, score);
+    if (newscore) *newscore = score;
+    *out |= ZADD_OUT_ADDED;
+    return 1;
+}
+
+static int zsetAddSkiplist(obj *z, double score, const char *ele, size_t len, int flags, int *out,
+                           double *newscore) {
+    int incr = flags & ZADD_IN_INCR, nx = flags & ZADD_IN_NX, xx = flags & ZADD_IN_XX;
+    int gt = flags & ZADD_IN_GT, lt = flags & ZADD_IN_LT;
+    zset *zs = z->ptr;
+    char tb[ZTMP_BUF];
+    bstr k = ztmp(tb, ele, len);
+    htEntry *e = htFind(zs->ht, k);
+    ztmpFree(tb, k);
+    if (e) {
+        if (nx) {
+            *out |= ZADD_OUT_NOP;
+            return 1;
+        }
+        double cur = e->v.d;
+        if (incr) {
+            score += cur;
+            if (isnan(score)) {
+                *out |= ZADD_OUT_NAN;
+                return 0;
+            }
+        }
+        if ((lt && score >= cur) || (gt && score <= cur)) {
+            *out |= ZADD_OUT_NOP;
+            return 1;
+        }
+        if (newscore) *newscore = score;
+        if (score != cur) {
+            zskiplistNode *n = zslUpdateScore(zs->zsl, cur, e->key, score);
+            e->key = n->ele;
+            e->v.d = score;
+            *out |= ZADD_OUT_UPDATED;
+        }
+        return 1;
+    }
+    if (xx) {
+        *out |= ZADD_OUT_NOP;
+        return 1;
+    }
+    zskiplistNode *n = zslInsert(zs->zsl, score, bstrNewLen(ele, len));
+    htAddRaw(zs->ht, n->ele, NULL)->v.d = score;
+    if (newscore) *newscore = score;
+    *out |= ZADD_OUT_ADDED;
+    return 1;
+}
+
+int zsetAdd(obj *z, double score, const char *ele, size_t len, int in_flags, int *out_flags, double *newscore) {
+    *out_flags = 0;
+    if (isnan(score)) {
+        *out_flags = ZADD_OUT_NAN;
+        return 0;
+    }
+    if (z->encoding == OBJ_ENCODING_LISTPACK) {
+        int r = zsetAddListpack(z, score, ele, len, in_flags, out_flags, newscore);
+        if (r >= 0) return r;
+    }
+    return zsetAddSkiplist(z, score, ele, len, in_flags, out_flags, newscore);
+}
+
+int zsetDel(obj *z, const char *ele, size_t len) {
+    if (z->encoding == OBJ_ENCODING_LISTPACK) {
+        unsigned char *eptr = zzlFind(z->ptr, ele, len, NULL);
+        if (!eptr) return 0;
+        z->ptr = zzlDeletePair(z->ptr, eptr);
+        return 1;
+    }
+    zset *zs = z->ptr;
+    char tb[ZTMP_BUF];
+    bstr k = ztmp(tb, ele, len);
+    htEntry *e = htUnlink(zs->ht, k);
+    ztmpFree(tb, k);
+    if (!e) return 0;
+    zskiplistNode *n = zslDetach(zs->zsl, e->v.d, ele, len);
+    serverAssert(n != NULL);
+    htFreeUnlinkedEntry(zs->ht, e);
+    zslFreeNode(n);
+    return 1;
+}
+
+long zsetRank(obj *z, const char *ele, size_t len, int reverse, double *score) {
+    unsigned long llen = zsetLength(z);
+    if (z->encoding == OBJ_ENCODING_LISTPACK) {
+        unsigned char *zl = z->ptr, *eptr = lpFirst(zl);
+        long rank = 0;
+        while (eptr) {
+            unsigned char *sptr = lpNext(zl, eptr);
+            if (lpCompare(eptr, (const unsigned char *)ele, (uint32_t)len)) {
+                if (score) *score = zzlGetScore(sptr);
+                return reverse ? (long)llen - 1 - rank : rank;
+            }
+            rank++;
+            eptr = lpNext(zl, sptr);
+        }
+        return -1;
+    }
+    zset *zs = z->ptr;
+    double s;
+    char tb[ZTMP_BUF];
+    bstr k = ztmp(tb, ele, len);
+    htEntry *e = htFind(zs->ht, k);
+    ztmpFree(tb, k);
+    if (!e) return -1;
+    s = e->v.d;
+    if (score) *score = s;
+    unsigned long r = zslGetRank(zs->zsl, s, ele, len);
+    return reverse ? (long)(llen - r) : (long)(r - 1);
+}
+
+/* ============================================================ cursor */
+
+/* A position in either encoding, movable in both directions. */
+typedef struct zcursor {
+    obj *z;
+    unsigned char *eptr, *sptr;
+    zskiplistNode *ln;
+} zcursor;
+
+typedef struct zelem {
+    const char *s;    /* NULL: integer ll */
+    size_t len;
+    long long ll;
+    double score;
+    char buf[LONG_STR_SIZE];
+} zelem;
+
+static int zcurValid(const zcursor *c) {
+    return c->z->encoding == OBJ_ENCODING_LISTPACK ? c->eptr != NULL : c->ln != NULL;
+}
+
+static void zcurGet(const zcursor *c, zelem *e) {
+    if (c->z->encoding == OBJ_ENCODING_LISTPACK) {
+        unsigned char *s;
+        uint32_t slen;
+        long long lv;
+        if (lpGetValue(c->eptr, &s, &slen, &lv)) {
+            e->s = (const char *)s;
+            e->len = slen;
+        } else {
+            e->s = NULL;
+            e->ll = lv;
+        }
+        e->score = zzlGetScore(c->sptr);
+    } else {
+        e->s = c->ln->ele;
+        e->len = bstrLen(c->ln->ele);
+        e->score = c->ln->score;
+    }
+}
+
+/* Member bytes (rendering integers into e->buf). */
+static const char *zelemStr(zelem *e, size_t *len) {
+    if (e->s) {
+        *len = e->len;
+        return e->s;
+    }
+    *len = (size_t)ll2string(e->buf, sizeof(e->buf), e->ll);
+    return e->buf;
+}
+
+static void zcurNext(zcursor *c, int rev) {
+    if (c->z->encoding == OBJ_ENCODING_LISTPACK) {
+        unsigned char *zl = c->z->ptr;
+        if (!rev) {
+            c->eptr = lpNext(zl, c->sptr);
+            c->sptr = c->eptr ? lpNext(zl, c->eptr) : NULL;
+        } else {
+            c->sptr = lpPrev(zl, c->eptr);
+            c->eptr = c->sptr ? lpPrev(zl, c->sptr) : NULL;
+        }
+    } else {
+        c->ln = rev ? c->ln->backward : c->ln->level[0].forward;
+    }
+}
+
+/* Positions at 0-based forward rank. */
+static void zcurSeekRank(zcursor *c, obj *z, unsigned long rank) {
+    c->z = z;
+    if (z->encoding == OBJ_ENCODING_LISTPACK) {
+        c->eptr = lpSeek(z->ptr, (long)(2 * rank));
+        c->sptr = c->eptr ? lpNext(z->ptr, c->eptr) : NULL;
+    } else {
+        c->ln = zslGetElementByRank(((zset *)z->ptr)->zsl, rank + 1);
+    }
+}
+
+typedef int zInRangeFn(zelem *e, const void *range, int upper);
+
+static int scoreInFn(zelem *e, const void *range, int upper) {
+    return upper ? scoreLteMax(e->score, range) : scoreGteMin(e->score, range);
+}
+
+static int lexInFn(zelem *e, const void *range, int upper) {
+    size_t len;
+    const char *s = zelemStr(e, &len);
+    return upper ? lexLteMax(s, len, range) : lexGteMin(s, len, range);
+}
+
+/* Seeks the first element (rev: last) in range. Linear for listpacks; for
+ * skiplists a log(n) descent by score or member. */
+static int zcurSeekRange(zcursor *c, obj *z, const void *range, zInRangeFn *fn, int isLex, int rev) {
+    c->z = z;
+    zelem e;
+    if (z->encoding == OBJ_ENCODING_LISTPACK) {
+        unsigned long n = zsetLength(z);
+        if (n == 0) {
+            c->eptr = NULL;
+            return 0;
+        }
+        zcurSeekRank(c, z, rev ? n - 1 : 0);
+        while (zcurValid(c)) {
+            zcurGet(c, &e);
+            if (fn(&e, range, rev)) break;
+            zcurNext(c, rev);
+        }
+    } else {
+        zskiplist *zsl = ((zset *)z->ptr)->zsl;
+        zskiplistNode *x = zsl->header;
+        for (int i = zsl->level - 1; i >= 0; i--) {
+            while (x->level[i].forward) {
+                zskiplistNode *f = x->level[i].forward;
+                zelem fe = {.s = f->ele, .len = bstrLen(f->ele), .score = f->score};
+                /* forward: skip while below min; rev: advance while <= max */
+                int advance = rev ? fn(&fe, range, 1) : !fn(&fe, range, 0);
+                if (!advance) break;
+                x = f;
+            }
+        }
+        c->ln = rev ? (x == zsl->header ? NULL : x) : x->level[0].forward;
+    }
+    (void)isLex;
+    if (!zcurValid(c)) return 0;
+    zcurGet(c, &e);
+    return fn(&e, range, !rev); /* also within the opposite bound */
+}
+
+/* ============================================================ result sink */
+
+/* Results go either to the client (reply) or to a destination zset (store). */
+typedef struct zsink {
+    client *c;
+    int withscores, store;
+    obj *dst;
+    void *deferred;
+    long count;
+    size_t maxelelen, totelelen;
+} zsink;
+
+static void sinkBegin(zsink *k, long len) {
+    k->count = 0;
+    if (k->store) {
+        k->dst = createZsetObject();
+        k->maxelelen = k->totelelen = 0;
+        return;
+    }
+    if (len < 0) {
+        k->deferred = addReplyDeferredLen(k->c);
+        return;
+    }
+    addReplyArrayLen(k->c, k->withscores && k->c->resp == 2 ? len * 2 : len);
+}
+
+static void sinkEmit(zsink *k, zelem *e) {
+    k->count++;
+    if (k->store) {
+        size_t len;
+        const char *s = zelemStr(e, &len);
+        int out;
+        zsetAdd(k->dst, e->score, s, len, 0, &out, NULL);
+        if (len > k->maxelelen) k->maxelelen = len;
+        k->totelelen += len;
+        return;
+    }
+    if (k->withscores && k->c->resp > 2) addReplyArrayLen(k->c, 2);
+    if (e->s) addReplyBulkCBuffer(k->c, e->s, e->len);
+    else addReplyBulkLongLong(k->c, e->ll);
+    if (k->withscores) addReplyDouble(k->c, e->score);
+}
+
+static void sinkEnd(zsink *k, obj *dstkey) {
+    client *c = k->c;
+    if (!k->store) {
+        if (k->deferred)
+            setDeferredArrayLen(c, k->deferred, k->withscores && c->resp == 2 ? k->count * 2 : k->count);
+        return;
+    }
+    if (k->count) {
+        zsetConvertToListpackIfNeeded(k->dst, k->maxelelen, k->totelelen);
+        setKey(c, c->db, dstkey, k->dst, 0);
+        addReplyLongLong(c, k->count);
+        notifyKeyspaceEvent(NOTIFY_ZSET, "zrangestore", dstkey, c->db->id);
+        server.dirty++;
+    } else {
+        addReply(c, shared.czero);
+        if (dbDelete(c->db, dstkey)) {
+            signalModifiedKey(c, c->db, dstkey);
+            notifyKeyspaceEvent(NOTIFY_GENERIC, "del", dstkey, c->db->id);
+            server.dirty++;
+        }
+    }
+    decrRefCount(k->dst);
+}
+
+/* ============================================================ ZADD & co */
+
+static void zaddGeneric(client *c, int flags) {
+    int incr = flags & ZADD_IN_INCR, nx = 0, xx = 0, gt = 0, lt = 0, ch = 0;
+    int j = 2;
+    for (; j < c->argc; j++) {
+        if (argIs(c->argv[j], "nx")) nx = 1;
+        else if (argIs(c->argv[j], "xx")) xx = 1;
+        else if (argIs(c->argv[j], "gt")) gt = 1;
+        else if (argIs(c->argv[j], "lt")) lt = 1;
+        else if (argIs(c->argv[j], "ch")) ch = 1;
+        else if (argIs(c->argv[j], "incr")) incr = 1;
+        else break;
+    }
+    int elements = c->argc - j;
+    if (elements % 2 || elements == 0) {
+        addReply(c, shared.syntaxerr);
+        return;
+    }
+    elements /= 2;
+    if (nx && xx) {
+        addReplyError(c, "ERR XX and NX options at the same time are not compatible");
+        return;
+    }
+    if ((gt && nx) || (lt && nx) || (gt && lt)) {
+        addReplyError(c, "ERR GT, LT, and/or NX options at the same time are not compatible");
+        return;
+    }
+    if (incr && elements > 1) {
+        addReplyError(c, "ERR INCR option supports a single increment-element pair");
+        return;
+    }
+    double *scores = zmalloc(sizeof(double) * (size_t)elements);
+    size_t maxelelen = 0;
+    for (int i = 0; i < elements; i++) {
+        if (getDoubleFromObjectOrReply(c, c->argv[j + i * 2], &scores[i], NULL) != 0) {
+            zfree(scores);
+            return;
+        }
+        size_t l = stringObjectLen(c->argv[j + i * 2 + 1]);
+        if (l > maxelelen) maxelelen = l;
+    }
+    int in = (incr ? ZADD_IN_INCR : 0) | (nx ? ZADD_IN_NX : 0) | (xx ? ZADD_IN_XX : 0) |
+             (gt ? ZADD_IN_GT : 0) | (lt ? ZADD_IN_LT : 0);
+    obj *key = c->argv[1];
+    obj *z = lookupKeyWrite(c->db, key);
+    long added = 0, updated = 0, processed = 0;
+    double score = 0;
+    if (wrongType(c, z)) goto cleanup;
+    if (!z) {
+        if (xx) goto reply;
+        z = zsetTypeCreate((size_t)elements, maxelelen);
+        dbAdd(c->db, key, z);
+    }
+    for (int i = 0; i < elements; i++) {
+        char buf[LONG_STR_SIZE];
+        size_t len;
+        const char *ele = argPtr(c->argv[j + i * 2 + 1], buf, &len);
+        int out;
+        double ns = scores[i];
+        if (!zsetAdd(z, scores[i], ele, len, in, &out, &ns)) {
+            addReplyError(c, "ERR resulting score is not a number (NaN)");
+            goto notify;
+        }
+        if (out & ZADD_OUT_ADDED) added++;
+        if (out & ZADD_OUT_UPDATED) updated++;
+        if (!(out & ZADD_OUT_NOP)) processed++;
+        score = ns;
+    }
+reply:
+    if (incr) {
+        if (processed) addReplyDouble(c, score);
+        else addReplyNull(c);
+    } else {
+        addReplyLongLong(c, ch ? added + updated : added);
+    }
+notify:
+    if (added || updated) {
+        signalModifiedKey(c, c->db, key);
+        notifyKeyspaceEvent(NOTIFY_ZSET, incr ? "zincr" : "zadd", key, c->db->id);
+    }
+    server.dirty += added + updated;
+cleanup:
+    zfree(scores);
+}
+
+static void zaddCommand(client *c) { zaddGeneric(c, ZADD_IN_NONE); }
+
+static void zincrbyCommand(client *c) { zaddGeneric(c, ZADD_IN_INCR); }
+
+static void zremCommand(client *c) {
+    obj *key = c->argv[1];
+    obj *z = lookupKeyWriteOrReply(c, key, shared.czero);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    long deleted = 0;
+    int keyremoved = 0;
+    for (int j = 2; j < c->argc; j++) {
+        char buf[LONG_STR_SIZE];
+        size_t len;
+        const char *ele = argPtr(c->argv[j], buf, &len);
+        if (zsetDel(z, ele, len)) deleted++;
+        if (zsetLength(z) == 0) {
+            dbDelete(c->db, key);
+            keyremoved = 1;
+            break;
+        }
+    }
+    if (deleted) {
+        notifyKeyspaceEvent(NOTIFY_ZSET, "zrem", key, c->db->id);
+        if (keyremoved) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, c->db->id);
+        signalModifiedKey(c, c->db, key);
+        server.dirty += deleted;
+    }
+    addReplyLongLong(c, deleted);
+}
+
+/* ============================================================ ZREMRANGEBY* */
+
+#define ZRANGE_RANK 0
+#define ZRANGE_SCORE 1
+#define ZRANGE_LEX 2
+
+static void zremrangeGeneric(client *c, int type) {
+    obj *key = c->argv[1];
+    long start = 0, end = 0;
+    zrangespec range;
+    zlexrangespec lex;
+    char b1[LONG_STR_SIZE], b2[LONG_STR_SIZE];
+    if (type == ZRANGE_RANK) {
+        if (!argLongOrReply(c, c->argv[2], &start) || !argLongOrReply(c, c->argv[3], &end)) return;
+    } else if (type == ZRANGE_SCORE) {
+        if (!zslParseRange(c->argv[2], c->argv[3], &range)) {
+            addReplyError(c, "ERR min or max is not a float");
+            return;
+        }
+    } else if (!zslParseLexRange(c->argv[2], c->argv[3], &lex, b1, b2)) {
+        addReplyError(c, "ERR min or max not valid string range item");
+        return;
+    }
+    obj *z = lookupKeyWriteOrReply(c, key, shared.czero);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    zcursor cur;
+    long todo = -1;
+    if (type == ZRANGE_RANK) {
+        long llen = (long)zsetLength(z);
+        if (start < 0) start = llen + start;
+        if (end < 0) end = llen + end;
+        if (start < 0) start = 0;
+        if (start > end || start >= llen) {
+            addReply(c, shared.czero);
+            return;
+        }
+        if (end >= llen) end = llen - 1;
+        zcurSeekRank(&cur, z, (unsigned long)start);
+        todo = end - start + 1;
+    } else if (type == ZRANGE_SCORE) {
+        if (scoreRangeEmpty(&range) || !zcurSeekRange(&cur, z, &range, scoreInFn, 0, 0)) {
+            addReply(c, shared.czero);
+            return;
+        }
+    } else {
+        if (lexRangeEmpty(&lex) || !zcurSeekRange(&cur, z, &lex, lexInFn, 1, 0)) {
+            addReply(c, shared.czero);
+            return;
+        }
+    }
+    /* Collect first: deleting invalidates listpack cursors. */
+    list *victims = listCreate();
+    while (zcurValid(&cur) && todo != 0) {
+        zelem e;
+        zcurGet(&cur, &e);
+        if (type == ZRANGE_SCORE && !scoreLteMax(e.score, &range)) break;
+        if (type == ZRANGE_LEX && !lexInFn(&e, &lex, 1)) break;
+        size_t len;
+        const char *s = zelemStr(&e, &len);
+        listAddNodeTail(victims, bstrNewLen(s, len));
+        if (todo > 0) todo--;
+        zcurNext(&cur, 0);
+    }
+    long deleted = 0;
+    listIter li;
+    listNode *ln;
+    listRewind(victims, &li);
+    while ((ln = listNext(&li))) {
+        bstr m = listNodeValue(ln);
+        deleted += zsetDel(z, m, bstrLen(m));
+        bstrFree(m);
+    }
+    listRelease(victims);
+    if (deleted) {
+        static const char *events[] = {"zremrangebyrank", "zremrangebyscore", "zremrangebylex"};
+        signalModifiedKey(c, c->db, key);
+        notifyKeyspaceEvent(NOTIFY_ZSET, events[type], key, c->db->id);
+        if (zsetLength(z) == 0) {
+            dbDelete(c->db, key);
+            notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, c->db->id);
+        }
+    }
+    server.dirty += deleted;
+    addReplyLongLong(c, deleted);
+}
+
+static void zremrangebyrankCommand(client *c) { zremrangeGeneric(c, ZRANGE_RANK); }
+static void zremrangebyscoreCommand(client *c) { zremrangeGeneric(c, ZRANGE_SCORE); }
+static void zremrangebylexCommand(client *c) { zremrangeGeneric(c, ZRANGE_LEX); }
+
+/* ============================================================ simple reads */
+
+static void zcardCommand(client *c) {
+    obj *z = lookupKeyReadOrReply(c, c->argv[1], shared.czero);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    addReplyLongLong(c, (long long)zsetLength(z));
+}
+
+static long countInRange(obj *z, const void *range, zInRangeFn *fn) {
+    zcursor cur;
+    long n = 0;
+    if (!zcurSeekRange(&cur, z, range, fn, 0, 0)) return 0;
+    while (zcurValid(&cur)) {
+        zelem e;
+        zcurGet(&cur, &e);
+        if (!fn(&e, range, 1)) break;
+        n++;
+        zcurNext(&cur, 0);
+    }
+    return n;
+}
+
+static void zcountCommand(client *c) {
+    zrangespec range;
+    if (!zslParseRange(c->argv[2], c->argv[3], &range)) {
+        addReplyError(c, "ERR min or max is not a float");
+        return;
+    }
+    obj *z = lookupKeyReadOrReply(c, c->argv[1], shared.czero);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    addReplyLongLong(c, scoreRangeEmpty(&range) ? 0 : countInRange(z, &range, scoreInFn));
+}
+
+static void zlexcountCommand(client *c) {
+    zlexrangespec lex;
+    char b1[LONG_STR_SIZE], b2[LONG_STR_SIZE];
+    if (!zslParseLexRange(c->argv[2], c->argv[3], &lex, b1, b2)) {
+        addReplyError(c, "ERR min or max not valid string range item");
+        return;
+    }
+    obj *z = lookupKeyReadOrReply(c, c->argv[1], shared.czero);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    addReplyLongLong(c, lexRangeEmpty(&lex) ? 0 : countInRange(z, &lex, lexInFn));
+}
+
+static int argScore(obj *z, obj *member, double *score) {
+    char buf[LONG_STR_SIZE];
+    size_t len;
+    const char *s = argPtr(member, buf, &len);
+    return zsetScore(z, s, len, score);
+}
+
+static void zscoreCommand(client *c) {
+    obj *z = lookupKeyReadOrReply(c, c->argv[1], shared.null[c->resp]);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    double score;
+    if (argScore(z, c->argv[2], &score)) addReplyDouble(c, score);
+    else addReplyNull(c);
+}
+
+static void zmscoreCommand(client *c) {
+    obj *z = lookupKeyRead(c->db, c->argv[1]);
+    if (wrongType(c, z)) return;
+    addReplyArrayLen(c, c->argc - 2);
+    for (int j = 2; j < c->argc; j++) {
+        double score;
+        if (z && argScore(z, c->argv[j], &score)) addReplyDouble(c, score);
+        else addReplyNull(c);
+    }
+}
+
+static void zrankGeneric(client *c, int reverse) {
+    int withscore = 0;
+    if (c->argc > 4) {
+        addReplyErrorArity(c);
+        return;
+    }
+    if (c->argc == 4) {
+        if (!argIs(c->argv[3], "withscore")) {
+            addReply(c, shared.syntaxerr);
+            return;
+        }
+        withscore = 1;
+    }
+    obj *z = lookupKeyRead(c->db, c->argv[1]);
+    if (wrongType(c, z)) return;
+    char buf[LONG_STR_SIZE];
+    size_t len;
+    const char *ele = argPtr(c->argv[2], buf, &len);
+    double score;
+    long rank = z ? zsetRank(z, ele, len, reverse, &score) : -1;
+    if (rank < 0) {
+        if (withscore) addReplyNullArray(c);
+        else addReplyNull(c);
+        return;
+    }
+    if (withscore) {
+        addReplyArrayLen(c, 2);
+        addReplyLongLong(c, rank);
+        addReplyDouble(c, score);
+    } else {
+        addReplyLongLong(c, rank);
+    }
+}
+
+static void zrankCommand(client *c) { zrankGeneric(c, 0); }
+static void zrevrankCommand(client *c) { zrankGeneric(c, 1); }
+
+/* ============================================================ ZRANGE family */
+
+static void rangeByRank(zsink *k, obj *z, long start, long end, int rev) {
+    long llen = (long)zsetLength(z);
+    if (start < 0) start = llen + start;
+    if (end < 0) end = llen + end;
+    if (start < 0) start = 0;
+    if (start > end || start >= llen) {
+        sinkBegin(k, 0);
+        return;
+    }
+    if (end >= llen) end = llen - 1;
+    long n = end - start + 1;
+    sinkBegin(k, n);
+    zcursor cur;
+    zcurSeekRank(&cur, z, (unsigned long)(rev ? llen - 1 - start : start));
+    while (n-- > 0 && zcurValid(&cur)) {
+        zelem e;
+        zcurGet(&cur, &e);
+        sinkEmit(k, &e);
+        zcurNext(&cur, rev);
+    }
+}
+
+static void rangeByFn(zsink *k, obj *z, const void *range, zInRangeFn *fn, int empty, int rev, long offset,
+                      long limit) {
+    zcursor cur;
+    if (empty || offset < 0 || (offset > 0 && offset >= (long)zsetLength(z)) ||
+        !zcurSeekRange(&cur, z, range, fn, 0, rev)) {
+        sinkBegin(k, 0);
+        return;
+    }
+    sinkBegin(k, -1);
+    /* Skip offset elements (still bounded by the range). */
+    while (zcurValid(&cur) && offset > 0) {
+        zelem e;
+        zcurGet(&cur, &e);
+        if (!fn(&e, range, !rev)) break;
+        offset--;
+        zcurNext(&cur, rev);
+    }
+    while (zcurValid(&cur) && limit != 0) {
+        zelem e;
+        zcurGet(&cur, &e);
+        if (!fn(&e, range, !rev)) break;
+        sinkEmit(k, &e);
+        if (limit > 0) limit--;
+        zcurNext(&cur, rev);
+    }
+}
+
+#define ZDIR_AUTO 0
+#define ZDIR_FWD 1
+#define ZDIR_REV 2
+#define ZRANGE_AUTO (-1)
+
+/* argc_start: index of the source key minus one (ZRANGESTORE has dst first). */
+static void zrangeGeneric(client *c, int argc_start, int store, int rangetype, int direction) {
+    obj *key = c->argv[argc_start + 1];
+    int minidx = argc_start + 2, maxidx = argc_start + 3;
+    int withscores = 0;
+    long offset = 0, limit = -1;
+    for (int j = argc_start + 4; j < c->argc; j++) {
+        int left = c->argc - j - 1;
+        if (!store && argIs(c->argv[j], "withscores")) {
+            withscores = 1;
+        } else if (argIs(c->argv[j], "limit") && left >= 2) {
+            if (!argLongOrReply(c, c->argv[j + 1], &offset) || !argLongOrReply(c, c->argv[j + 2], &limit)) return;
+            j += 2;
+        } else if (direction == ZDIR_AUTO && argIs(c->argv[j], "rev")) {
+            direction = ZDIR_REV;
+        } else if (rangetype == ZRANGE_AUTO && argIs(c->argv[j], "bylex")) {
+            rangetype = ZRANGE_LEX;
+        } else if (rangetype == ZRANGE_AUTO && argIs(c->argv[j], "byscore")) {
+            rangetype = ZRANGE_SCORE;
+        } else {
+            addReply(c, shared.syntaxerr);
+            return;
+        }
+    }
+    if (direction == ZDIR_AUTO) direction = ZDIR_FWD;
+    if (rangetype == ZRANGE_AUTO) rangetype = ZRANGE_RANK;
+    if (limit != -1 && rangetype == ZRANGE_RANK) {
+        addReplyError(c, "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+        return;
+    }
+    if (withscores && rangetype == ZRANGE_LEX) {
+        addReplyError(c, "ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+        return;
+    }
+    int rev = direction == ZDIR_REV;
+    if (rev && rangetype != ZRANGE_RANK) {
+        int t = minidx;
+        minidx = maxidx;
+        maxidx = t;
+    }
+    long start = 0, end = 0;
+    zrangespec range;
+    zlexrangespec lex;
+    char b1[LONG_STR_SIZE], b2[LONG_STR_SIZE];
+    if (rangetype == ZRANGE_RANK) {
+        if (!argLongOrReply(c, c->argv[minidx], &start) || !argLongOrReply(c, c->argv[maxidx], &end)) return;
+    } else if (rangetype == ZRANGE_SCORE) {
+        if (!zslParseRange(c->argv[minidx], c->argv[maxidx], &range)) {
+            addReplyError(c, "ERR min or max is not a float");
+            return;
+        }
+    } else if (!zslParseLexRange(c->argv[minidx], c->argv[maxidx], &lex, b1, b2)) {
+        addReplyError(c, "ERR min or max not valid string range item");
+        return;
+    }
+    zsink k = {.c = c, .withscores = withscores || store, .store = store};
+    obj *z = lookupKeyRead(c->db, key);
+    if (!z) {
+        if (store) {
+            sinkBegin(&k, -1);
+            sinkEnd(&k, c->argv[1]);
+        } else {
+            addReply(c, shared.emptyarray);
+        }
+        return;
+    }
+    if (checkType(c, z, OBJ_ZSET)) return;
+    if (rangetype == ZRANGE_RANK) rangeByRank(&k, z, start, end, rev);
+    else if (rangetype == ZRANGE_SCORE)
+        rangeByFn(&k, z, &range, scoreInFn, scoreRangeEmpty(&range), rev, offset, limit);
+    else rangeByFn(&k, z, &lex, lexInFn, lexRangeEmpty(&lex), rev, offset, limit);
+    sinkEnd(&k, store ? c->argv[1] : NULL);
+}
+
+static void zrangeCommand(client *c) { zrangeGeneric(c, 0, 0, ZRANGE_AUTO, ZDIR_AUTO); }
+static void zrangestoreCommand(client *c) { zrangeGeneric(c, 1, 1, ZRANGE_AUTO, ZDIR_AUTO); }
+static void zrevrangeCommand(client *c) { zrangeGeneric(c, 0, 0, ZRANGE_RANK, ZDIR_REV); }
+static void zrangebyscoreCommand(client *c) { zrangeGeneric(c, 0, 0, ZRANGE_SCORE, ZDIR_FWD); }
+static void zrevrangebyscoreCommand(client *c) { zrangeGeneric(c, 0, 0, ZRANGE_SCORE, ZDIR_REV); }
+static void zrangebylexCommand(client *c) { zrangeGeneric(c, 0, 0, ZRANGE_LEX, ZDIR_FWD); }
+static void zrevrangebylexCommand(client *c) { zrangeGeneric(c, 0, 0, ZRANGE_LEX, ZDIR_REV); }
+
+/* ============================================================ POP family */
+
+#define ZSET_MIN 0
+#define ZSET_MAX 1
+
+static int cannotBlock(client *c) {
+    return (c->flags & (CLIENT_MULTI | CLIENT_SCRIPT)) || server.in_exec || server.in_script;
+}
+
+/* count: -1 = single pop without COUNT. emitkey: reply includes the key. */
+static void genericZpop(client *c, obj **keyv, int keyc, int where, int emitkey, long count,
+                        int nested, int nilWhenEmpty, int isZmpop) {
+    obj *z = NULL, *key = NULL;
+    for (int i = 0; i < keyc; i++) {
+        key = keyv[i];
+        z = lookupKeyWrite(c->db, key);
+        if (!z) continue;
+        if (checkType(c, z, OBJ_ZSET)) return;
+        break;
+    }
+    if (!z) {
+        if (nilWhenEmpty) addReplyNullArray(c);
+        else addReply(c, shared.emptyarray);
+        return;
+    }
+    if (count == 0) {
+        addReply(c, shared.emptyarray);
+        return;
+    }
+    long want = count == -1 ? 1 : count;
+    long llen = (long)zsetLength(z);
+    long n = want > llen ? llen : want;
+    if (!nested && !emitkey) addReplyArrayLen(c, n * 2);
+    else if (nested && !emitkey) addReplyArrayLen(c, n);
+    else if (!nested && emitkey) {
+        addReplyArrayLen(c, n * 2 + 1);
+        addReplyBulk(c, key);
+    } else {
+        addReplyArrayLen(c, 2);
+        addReplyBulk(c, key);
+        addReplyArrayLen(c, n);
+    }
+    for (long i = 0; i < n; i++) {
+        zcursor cur;
+        zcurSeekRank(&cur, z, where == ZSET_MIN ? 0 : zsetLength(z) - 1);
+        zelem e;
+        zcurGet(&cur, &e);
+        size_t len;
+        const char *s = zelemStr(&e, &len);
+        bstr ele = bstrNewLen(s, len);
+        double score = e.score;
+        zsetDel(z, ele, bstrLen(ele));
+        if (nested) addReplyArrayLen(c, 2);
+        addReplyBulkCBuffer(c, ele, bstrLen(ele));
+        addReplyDouble(c, score);
+        bstrFree(ele);
+    }
+    notifyKeyspaceEvent(NOTIFY_ZSET, where == ZSET_MIN ? "zpopmin" : "zpopmax", key, c->db->id);
+    signalModifiedKey(c, c->db, key);
+    server.dirty += n;
+    incrRefCount(key); /* argv may be rewritten below */
+    if (zsetLength(z) == 0) {
+        dbDelete(c->db, key);
+        notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, c->db->id);
+    }
+    if (isZmpop || emitkey) {
+        /* Replicate as plain ZPOPMIN/ZPOPMAX (deterministic, never blocks). */
+        obj *cmd = where == ZSET_MAX ? shared.zpopmax : shared.zpopmin;
+        if (count == -1) {
+            rewriteClientCommandVector(c, 2, cmd, key);
+        } else {
+            obj *cnt = createStringObjectFromLongLong(count > 0 ? count : 1);
+            rewriteClientCommandVector(c, 3, cmd, key, cnt);
+            decrRefCount(cnt);
+        }
+    }
+    decrRefCount(key);
+}
+
+static void zpopMinMax(client *c, int where) {
+    if (c->argc > 3) {
+        addReply(c, shared.syntaxerr);
+        return;
+    }
+    long count = -1;
+    if (c->argc == 3) {
+        if (!argLong(c->argv[2], &count) || count < 0) {
+            addReplyError(c, "ERR value is out of range, must be positive");
+            return;
+        }
+    }
+    genericZpop(c, &c->argv[1], 1, where, 0, count, c->resp > 2 && c->argc == 3, 0, 0);
+}
+
+static void zpopminCommand(client *c) { zpopMinMax(c, ZSET_MIN); }
+static void zpopmaxCommand(client *c) { zpopMinMax(c, ZSET_MAX); }
+
+static void blockingZpop(client *c, obj **keys, int numkeys, int where, int timeout_idx, long count,
+                         int nested, int nilWhenEmpty) {
+    mstime_t timeout;
+    if (getTimeoutFromObjectOrReply(c, c->argv[timeout_idx], &timeout) != 0) return;
+    for (int j = 0; j < numkeys; j++) {
+        obj *o = lookupKeyWrite(c->db, keys[j]);
+        if (!o) continue;
+        if (checkType(c, o, OBJ_ZSET)) return;
+        if (zsetLength(o) == 0) continue;
+        genericZpop(c, &keys[j], 1, where, 1, count, nested, nilWhenEmpty, 0);
+        return;
+    }
+    if (cannotBlock(c)) {
+        addReplyNullArray(c);
+        return;
+    }
+    blockForKeys(c, BLOCKED_ZSET, keys, numkeys, timeout, 0);
+}
+
+static void bzpopminCommand(client *c) { blockingZpop(c, c->argv + 1, c->argc - 2, ZSET_MIN, c->argc - 1, -1, 0, 0); }
+static void bzpopmaxCommand(client *c) { blockingZpop(c, c->argv + 1, c->argc - 2, ZSET_MAX, c->argc - 1, -1, 0, 0); }
+
+static void zmpopGeneric(client *c, int numkeys_idx, int block) {
+    long long numkeys;
+    char buf[LONG_STR_SIZE];
+    size_t len;
+    const char *s = argPtr(c->argv[numkeys_idx], buf, &len);
+    if (!string2ll(s, len, &numkeys) || numkeys < 1 || numkeys > LONG_MAX) {
+        addReplyError(c, "ERR numkeys should be greater than 0");
+        return;
+    }
+    long long where_idx = numkeys_idx + numkeys + 1;
+    if (where_idx >= c->argc) {
+        addReply(c, shared.syntaxerr);
+        return;
+    }
+    int where;
+    if (argIs(c->argv[where_idx], "min")) where = ZSET_MIN;
+    else if (argIs(c->argv[where_idx], "max")) where = ZSET_MAX;
+    else {
+        addReply(c, shared.syntaxerr);
+        return;
+    }
+    long count = -1;
+    for (int j = (int)where_idx + 1; j < c->argc; j++) {
+        int more = c->argc - 1 - j;
+        if (count == -1 && argIs(c->argv[j], "count") && more) {
+            j++;
+            if (!argLong(c->argv[j], &count) || count < 1) {
+                addReplyError(c, "ERR count should be greater than 0");
+                return;
+            }
+        } else {
+            addReply(c, shared.syntaxerr);
+            return;
+        }
+    }
+    if (count == -1) count = 1;
+    if (block) blockingZpop(c, c->argv + numkeys_idx + 1, (int)numkeys, where, 1, count, 1, 1);
+    else genericZpop(c, c->argv + numkeys_idx + 1, (int)numkeys, where, 1, count, 1, 1, 1);
+}
+
+static void zmpopCommand(client *c) { zmpopGeneric(c, 1, 0); }
+static void bzmpopCommand(client *c) { zmpopGeneric(c, 2, 1); }
+
+/* ============================================================ ZRANDMEMBER */
+
+static void replyZelem(client *c, zelem *e, int withscores) {
+    if (withscores && c->resp > 2) addReplyArrayLen(c, 2);
+    if (e->s) addReplyBulkCBuffer(c, e->s, e->len);
+    else addReplyBulkLongLong(c, e->ll);
+    if (withscores) addReplyDouble(c, e->score);
+}
+
+static void randomElem(obj *z, zelem *e) {
+    zcursor cur;
+    unsigned long n = zsetLength(z);
+    unsigned long r = (unsigned long)(((unsigned long)random() << 31) ^ (unsigned long)random()) % n;
+    if (z->encoding == OBJ_ENCODING_SKIPLIST) {
+        /* Fair pick through the hashtable, then locate the node for its bytes. */
+        htEntry *he = htGetFairRandomEntry(((zset *)z->ptr)->ht);
+        e->s = he->key;
+        e->len = bstrLen(he->key);
+        e->score = he->v.d;
+        return;
+    }
+    zcurSeekRank(&cur, z, r);
+    zcurGet(&cur, e);
+}
+
+static void zrandmemberWithCount(client *c, long l, int withscores) {
+    obj *z = lookupKeyReadOrReply(c, c->argv[1], shared.emptyarray);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    if (l == 0) {
+        addReply(c, shared.emptyarray);
+        return;
+    }
+    unsigned long count = (unsigned long)(l < 0 ? -l : l);
+    unsigned long size = zsetLength(z);
+    zelem e;
+    if (l < 0) {
+        addReplyArrayLen(c, (long)(withscores && c->resp == 2 ? count * 2 : count));
+        while (count--) {
+            randomElem(z, &e);
+            replyZelem(c, &e, withscores);
+        }
+        return;
+    }
+    if (count >= size) {
+        addReplyArrayLen(c, (long)(withscores && c->resp == 2 ? size * 2 : size));
+        zcursor cur;
+        zcurSeekRank(&cur, z, 0);
+        while (zcurValid(&cur)) {
+            zcurGet(&cur, &e);
+            replyZelem(c, &e, withscores);
+            zcurNext(&cur, 0);
+        }
+        return;
+    }
+    /* Distinct picks: choose ranks without repetition. */
+    hashtable *picked = htCreate(&setHashtableType);
+    if (count * 3 > size) {
+        for (unsigned long i = 0; i < size; i++) htAdd(picked, bstrFromLongLong((long long)i), NULL);
+        while (htSize(picked) > count) htDelete(picked, htGetFairRandomEntry(picked)->key);
+    } else {
+        while (htSize(picked) < count) {
+            unsigned long r = (unsigned long)(((unsigned long)random() << 31) ^ (unsigned long)random()) % size;
+            bstr k = bstrFromLongLong((long long)r);
+            if (htAdd(picked, k, NULL) != 0) bstrFree(k);
+        }
+    }
+    addReplyArrayLen(c, (long)(withscores && c->resp == 2 ? count * 2 : count));
+    htIterator it;
+    htInitIterator(&it, picked);
+    htEntry *he;
+    while ((he = htNext(&it))) {
+        zcursor cur;
+        zcurSeekRank(&cur, z, strtoul(he->key, NULL, 10));
+        zcurGet(&cur, &e);
+        replyZelem(c, &e, withscores);
+    }
+    htResetIterator(&it);
+    htRelease(picked);
+}
+
+static void zrandmemberCommand(client *c) {
+    if (c->argc >= 3) {
+        long l;
+        if (!argLong(c->argv[2], &l)) {
+            addReplyError(c, "ERR value is not an integer or out of range");
+            return;
+        }
+        if (l == LONG_MIN) {
+            addReplyError(c, "ERR value is out of range");
+            return;
+        }
+        int withscores = 0;
+        if (c->argc > 4 || (c->argc == 4 && !argIs(c->argv[3], "withscores"))) {
+            addReply(c, shared.syntaxerr);
+            return;
+        }
+        if (c->argc == 4) {
+            withscores = 1;
+            if (l < -LONG_MAX / 2) {
+                addReplyError(c, "ERR value is out of range");
+                return;
+            }
+        }
+        zrandmemberWithCount(c, l, withscores);
+        return;
+    }
+    obj *z = lookupKeyReadOrReply(c, c->argv[1], shared.null[c->resp]);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    zelem e;
+    randomElem(z, &e);
+    replyZelem(c, &e, 0);
+}
+
+/* ============================================================ ZUNION/ZINTER/ZDIFF */
+
+#define SETOP_UNION 0
+#define SETOP_INTER 1
+#define SETOP_DIFF 2
+#define AGGR_SUM 0
+#define AGGR_MIN 1
+#define AGGR_MAX 2
+
+typedef struct zsrc {
+    obj *o;
+    double weight;
+} zsrc;
+
+static unsigned long srcSize(const zsrc *s) {
+    if (!s->o) return 0;
+    return s->o->type == OBJ_SET ? setTypeSize(s->o) : zsetLength(s->o);
+}
+
+static int cmpSrcAsc(const void *a, const void *b) {
+    unsigned long x = srcSize(a), y = srcSize(b);
+    return x < y ? -1 : x > y;
+}
+
+/* Score of member in a source (sets count as 1.0), 1 when present. */
+static int srcScore(const zsrc *s, const char *ele, size_t len, double *score) {
+    if (!s->o) return 0;
+    if (s->o->type == OBJ_SET) {
+        *score = 1.0;
+        return setTypeIsMemberAux(s->o, ele, len, 0, 1);
+    }
+    return zsetScore(s->o, ele, len, score);
+}
+
+typedef void srcVisitFn(void *pd, const char *ele, size_t len, double score);
+
+static void srcForEach(const zsrc *s, srcVisitFn *fn, void *pd) {
+    if (!s->o) return;
+    char buf[LONG_STR_SIZE];
+    if (s->o->type == OBJ_SET) {
+        setTypeIterator si;
+        setTypeInitIterator(&si, s->o);
+        char *str;
+        size_t len = 0;
+        int64_t ll = 0;
+        while (setTypeNext(&si, &str, &len, &ll) != -1) {
+            if (!str) {
+                len = (size_t)ll2string(buf, sizeof(buf), ll);
+                str = buf;
+            }
+            fn(pd, str, len, 1.0);
+        }
+        setTypeResetIterator(&si);
+        return;
+    }
+    zsetIterator it;
+    zsetInitIterator(&it, s->o);
+    const char *str;
+    size_t len = 0;
+    long long ll = 0;
+    double score;
+    while (zsetNext(&it, &str, &len, &ll, &score)) {
+        if (!str) {
+            len = (size_t)ll2string(buf, sizeof(buf), ll);
+            str = buf;
+        }
+        fn(pd, str, len, score);
+    }
+}
+
+static inline double weighted(double score, double weight) {
+    double r = score * weight;
+    return isnan(r) ? 0.0 : r;
+}
+
+static void aggregate(int aggr, double *target, double val) {
+    if (aggr == AGGR_SUM) {
+        *target += val;
+        if (isnan(*target)) *target = 0.0;
+    } else if (aggr == AGGR_MIN) {
+        if (val < *target) *target = val;
+    } else if (val > *target) {
+        *target = val;
+    }
+}
+
+typedef struct zopState {
+    zsrc *src;
+    int n, cur, aggr, op;
+    hashtable *acc;      /* member -> v.d (union) */
+    obj *dst;            /* skiplist zset being built */
+    size_t maxelelen, totelelen;
+    long card, limit;
+    int cardOnly, stop;
+} zopState;
+
+static void addResult(zopState *st, const char *ele, size_t len, double score) {
+    int out;
+    zsetAdd(st->dst, score, ele, len, 0, &out, NULL);
+    if (len > st->maxelelen) st->maxelelen = len;
+    st->totelelen += len;
+}
+
+static void interVisit(void *pd, const char *ele, size_t len, double score) {
+    zopState *st = pd;
+    if (st->stop) return;
+    double acc = weighted(score, st->src[0].weight);
+    for (int j = 1; j < st->n; j++) {
+        double other;
+        if (st->src[j].o == st->src[0].o) {
+            other = score;
+        } else if (!srcScore(&st->src[j], ele, len, &other)) {
+            return;
+        }
+        aggregate(st->aggr, &acc, weighted(other, st->src[j].weight));
+    }
+    st->card++;
+    if (st->cardOnly) {
+        if (st->limit && st->card >= st->limit) st->stop = 1;
+        return;
+    }
+    addResult(st, ele, len, acc);
+}
+
+static void unionVisit(void *pd, const char *ele, size_t len, double score) {
+    zopState *st = pd;
+    double v = weighted(score, st->src[st->cur].weight);
+    char tb[ZTMP_BUF];
+    bstr k = ztmp(tb, ele, len);
+    htEntry *e = htFind(st->acc, k);
+    ztmpFree(tb, k);
+    if (e) {
+        aggregate(st->aggr, &e->v.d, v);
+        return;
+    }
+    e = htAddRaw(st->acc, bstrNewLen(ele, len), NULL);
+    e->v.d = v;
+}
+
+static void diffVisit(void *pd, const char *ele, size_t len, double score) {
+    zopState *st = pd;
+    for (int j = 1; j < st->n; j++) {
+        double other;
+        if (srcScore(&st->src[j], ele, len, &other)) return;
+    }
+    addResult(st, ele, len, score);
+}
+
+static int keysOfNumkeys(obj **argv, int argc, int numkeysIndex, int *keyidx, int maxkeys, int withDst) {
+    long n;
+    if (numkeysIndex >= argc || !argLong(argv[numkeysIndex], &n) || n < 1 || n > argc - numkeysIndex - 1)
+        return 0;
+    int count = 0;
+    if (withDst && count < maxkeys) keyidx[count++] = 1;
+    for (long i = 0; i < n && count < maxkeys; i++) keyidx[count++] = numkeysIndex + 1 + (int)i;
+    return count;
+}
+
+static void zsetopGeneric(client *c, obj *dstkey, int numkeysIndex, int op, int cardOnly) {
+    long setnum;
+    if (!argLongOrReply(c, c->argv[numkeysIndex], &setnum)) return;
+    if (setnum < 1) {
+        addReplyErrorFormat(c, "ERR at least 1 input key is needed for '%s' command", c->cmd ? c->cmd->fullname : "");
+        return;
+    }
+    if (setnum > c->argc - (numkeysIndex + 1)) {
+        addReply(c, shared.syntaxerr);
+        return;
+    }
+    zsrc *src = zcalloc(sizeof(zsrc) * (size_t)setnum);
+    int j = numkeysIndex + 1;
+    for (long i = 0; i < setnum; i++, j++) {
+        obj *o = dstkey ? lookupKeyWrite(c->db, c->argv[j]) : lookupKeyRead(c->db, c->argv[j]);
+        if (o && o->type != OBJ_ZSET && o->type != OBJ_SET) {
+            zfree(src);
+            addReplyErrorObject(c, shared.wrongtypeerr);
+            return;
+        }
+        src[i].o = o;
+        src[i].weight = 1.0;
+    }
+    int aggr = AGGR_SUM, withscores = 0;
+    long limit = 0;
+    while (j < c->argc) {
+        int remaining = c->argc - j;
+        if (op != SETOP_DIFF && !cardOnly && remaining >= setnum + 1 && argIs(c->argv[j], "weights")) {
+            j++;
+            for (long i = 0; i < setnum; i++, j++) {
+                if (getDoubleFromObject(c->argv[j], &src[i].weight) != 0) {
+                    zfree(src);
+                    addReplyError(c, "ERR weight value is not a float");
+                    return;
+                }
+            }
+        } else if (op != SETOP_DIFF && !cardOnly && remaining >= 2 && argIs(c->argv[j], "aggregate")) {
+            j++;
+            if (argIs(c->argv[j], "sum")) aggr = AGGR_SUM;
+            else if (argIs(c->argv[j], "min")) aggr = AGGR_MIN;
+            else if (argIs(c->argv[j], "max")) aggr = AGGR_MAX;
+            else {
+                zfree(src);
+                addReply(c, shared.syntaxerr);
+                return;
+            }
+            j++;
+        } else if (!dstkey && !cardOnly && argIs(c->argv[j], "withscores")) {
+            j++;
+            withscores = 1;
+        } else if (cardOnly && remaining >= 2 && argIs(c->argv[j], "limit")) {
+            j++;
+            if (!argLong(c->argv[j], &limit) || limit < 0) {
+                zfree(src);
+                addReplyError(c, "ERR LIMIT can't be negative");
+                return;
+            }
+            j++;
+        } else {
+            zfree(src);
+            addReply(c, shared.syntaxerr);
+            return;
+        }
+    }
+    if (op != SETOP_DIFF) qsort(src, (size_t)setnum, sizeof(zsrc), cmpSrcAsc);
+    zopState st = {.src = src, .n = (int)setnum, .aggr = aggr, .op = op, .limit = limit, .cardOnly = cardOnly};
+    st.dst = createZsetObject();
+    if (op == SETOP_INTER) {
+        if (src[0].o && srcSize(&src[0]) > 0) srcForEach(&src[0], interVisit, &st);
+    } else if (op == SETOP_UNION) {
+        st.acc = htCreate(&setHashtableType);
+        for (st.cur = 0; st.cur < st.n; st.cur++) srcForEach(&src[st.cur], unionVisit, &st);
+        htIterator it;
+        htInitIterator(&it, st.acc);
+        htEntry *e;
+        while ((e = htNext(&it))) addResult(&st, e->key, bstrLen(e->key), e->v.d);
+        htResetIterator(&it);
+        htRelease(st.acc);
+    } else if (src[0].o) {
+        srcForEach(&src[0], diffVisit, &st);
+    }
+    zfree(src);
+    if (cardOnly) {
+        addReplyLongLong(c, st.card);
+        decrRefCount(st.dst);
+        return;
+    }
+    obj *dst = st.dst;
+    unsigned long len = zsetLength(dst);
+    if (dstkey) {
+        if (len) {
+            zsetConvertToListpackIfNeeded(dst, st.maxelelen, st.totelelen);
+            setKey(c, c->db, dstkey, dst, 0);
+            addReplyLongLong(c, (long long)len);
+            static const char *ev[] = {"zunionstore", "zinterstore", "zdiffstore"};
+            notifyKeyspaceEvent(NOTIFY_ZSET, ev[op], dstkey, c->db->id);
+            server.dirty++;
+        } else {
+            addReply(c, shared.czero);
+            if (dbDelete(c->db, dstkey)) {
+                signalModifiedKey(c, c->db, dstkey);
+                notifyKeyspaceEvent(NOTIFY_GENERIC, "del", dstkey, c->db->id);
+                server.dirty++;
+            }
+        }
+    } else {
+        addReplyArrayLen(c, (long)(withscores && c->resp == 2 ? len * 2 : len));
+        for (zskiplistNode *n = ((zset *)dst->ptr)->zsl->header->level[0].forward; n; n = n->level[0].forward) {
+            if (withscores && c->resp > 2) addReplyArrayLen(c, 2);
+            addReplyBulkCBuffer(c, n->ele, bstrLen(n->ele));
+            if (withscores) addReplyDouble(c, n->score);
+        }
+    }
+    decrRefCount(dst);
+}
+
+static void zunionstoreCommand(client *c) { zsetopGeneric(c, c->argv[1], 2, SETOP_UNION, 0); }
+static void zinterstoreCommand(client *c) { zsetopGeneric(c, c->argv[1], 2, SETOP_INTER, 0); }
+static void zdiffstoreCommand(client *c) { zsetopGeneric(c, c->argv[1], 2, SETOP_DIFF, 0); }
+static void zunionCommand(client *c) { zsetopGeneric(c, NULL, 1, SETOP_UNION, 0); }
+static void zinterCommand(client *c) { zsetopGeneric(c, NULL, 1, SETOP_INTER, 0); }
+static void zdiffCommand(client *c) { zsetopGeneric(c, NULL, 1, SETOP_DIFF, 0); }
+static void zintercardCommand(client *c) { zsetopGeneric(c, NULL, 1, SETOP_INTER, 1); }
+
+/* ============================================================ ZSCAN */
+
+typedef struct zscanAcc {
+    list *items;   /* alternating member / score bstr */
+} zscanAcc;
+
+static void zscanCb(void *pd, const htEntry *e) {
+    zscanAcc *a = pd;
+    char buf[MAX_D2STRING_CHARS];
+    int n = d2string(buf, sizeof(buf), e->v.d);
+    listAddNodeTail(a->items, bstrDup(e->key));
+    listAddNodeTail(a->items, bstrNewLen(buf, (size_t)n));
+}
+
+static void zscanCommand(client *c) {
+    unsigned long cursor;
+    if (scanParseCursorOrReply(c, c->argv[2], &cursor) < 0) return;
+    long count = 10;
+    const char *pat = NULL;
+    size_t patlen = 0;
+    char patbuf[LONG_STR_SIZE];
+    int noscores = 0;
+    for (int j = 3; j < c->argc; j++) {
+        int more = c->argc - j - 1;
+        if (argIs(c->argv[j], "count") && more >= 1) {
+            if (!argLongOrReply(c, c->argv[j + 1], &count)) return;
+            if (count < 1) {
+                addReply(c, shared.syntaxerr);
+                return;
+            }
+            j++;
+        } else if (argIs(c->argv[j], "match") && more >= 1) {
+            pat = argPtr(c->argv[j + 1], patbuf, &patlen);
+            j++;
+        } else if (argIs(c->argv[j], "noscores")) {
+            noscores = 1;
+        } else {
+            addReply(c, shared.syntaxerr);
+            return;
+        }
+    }
+    obj *z = lookupKeyReadOrReply(c, c->argv[1], shared.emptyscan);
+    if (!z || checkType(c, z, OBJ_ZSET)) return;
+    if (pat && patlen == 1 && pat[0] == '*') pat = NULL;
+    list *items = listCreate();
+    if (z->encoding == OBJ_ENCODING_SKIPLIST) {
+        zscanAcc acc = {items};
+        long maxiter = count * 10;
+        do {
+            cursor = htScan(((zset *)z->ptr)->ht, cursor, zscanCb, &acc);
+        } while (cursor && maxiter-- && (long)listLength(items) < count * 2);
+    } else {
+        unsigned char *zl = z->ptr;
+        for (unsigned char *p = lpFirst(zl); p; p = lpNext(zl, p)) {
+            char buf[LONG_STR_SIZE];
+            size_t len;
+            const char *s = zzlElem(p, buf, &len);
+            listAddNodeTail(items, bstrNewLen(s, len));
+        }
+        cursor = 0;
+    }
+    addReplyArrayLen(c, 2);
+    addReplyBulkBstr(c, bstrCatPrintf(bstrEmpty(), "%lu", cursor));
+    void *deferred = addReplyDeferredLen(c);
+    long n = 0;
+    listIter li;
+    listNode *ln;
+    listRewind(items, &li);
+    while ((ln = listNext(&li))) {
+        bstr m = listNodeValue(ln);
+        ln = listNext(&li);
+        bstr s = listNodeValue(ln);
+        if (!pat || stringmatchlen(pat, (int)patlen, m, (int)bstrLen(m), 0)) {
+            addReplyBulkCBuffer(c, m, bstrLen(m));
+            n++;
+            if (!noscores) {
+                addReplyBulkCBuffer(c, s, bstrLen(s));
+                n++;
+            }
+        }
+        bstrFree(m);
+        bstrFree(s);
+    }
+    listRelease(items);
+    setDeferredArrayLen(c, deferred, n);
+}
+
+/* ============================================================ key specs */
+
+static int zunionstoreGetKeys(struct serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys) {
+    return keysOfNumkeys(argv, argc, 2, keyidx, maxkeys, 1);
+}
+static int zunionGetKeys(struct serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys) {
+    return keysOfNumkeys(argv, argc, 1, keyidx, maxkeys, 0);
+}
+static int bzmpopGetKeys(struct serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys) {
+    return keysOfNumkeys(argv, argc, 2, keyidx, maxkeys, 0);
+}
+
+#define ZROW(name, proc, arity, flags, fk, lk, ks, summary, since, cplx, gk, args) \
+    {name, proc, arity, flags, fk, lk, ks, "sorted-set", summary, since, cplx, gk, NULL, args}
+
+const serverCommandDef zsetCommandTable[] = {
+    ZROW("zadd", zaddCommand, -4, "write denyoom fast", 1, 1, 1, "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.", "1.2.0", "O(log(N)) for each item added, where N is the number of elements in the sorted set.", NULL, "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]"),
+    ZROW("zincrby", zincrbyCommand, 4, "write denyoom fast", 1, 1, 1, "Increments the score of a member in a sorted set.", "1.2.0", "O(log(N)) where N is the number of elements in the sorted set.", NULL, "key increment member"),
+    ZROW("zrem", zremCommand, -3, "write fast", 1, 1, 1, "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.", "1.2.0", "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.", NULL, "key member [member ...]"),
+    ZROW("zcard", zcardCommand, 2, "readonly fast", 1, 1, 1, "Returns the number of members in a sorted set.", "1.2.0", "O(1)", NULL, "key"),
+    ZROW("zcount", zcountCommand, 4, "readonly fast", 1, 1, 1, "Returns the count of members in a sorted set that have scores within a range.", "2.0.0", "O(log(N)) with N being the number of elements in the sorted set.", NULL, "key min max"),
+    ZROW("zlexcount", zlexcountCommand, 4, "readonly fast", 1, 1, 1, "Returns the number of members in a sorted set within a lexicographical range.", "2.8.9", "O(log(N)) with N being the number of elements in the sorted set.", NULL, "key min max"),
+    ZROW("zscore", zscoreCommand, 3, "readonly fast", 1, 1, 1, "Returns the score of a member in a sorted set.", "1.2.0", "O(1)", NULL, "key member"),
+    ZROW("zmscore", zmscoreCommand, -3, "readonly fast", 1, 1, 1, "Returns the score of one or more members in a sorted set.", "6.2.0", "O(N) where N is the number of members being requested.", NULL, "key member [member ...]"),
+    ZROW("zrank", zrankCommand, -3, "readonly fast", 1, 1, 1, "Returns the index of a member in a sorted set ordered by ascending scores.", "2.0.0", "O(log(N))", NULL, "key member [WITHSCORE]"),
+    ZROW("zrevrank", zrevrankCommand, -3, "readonly fast", 1, 1, 1, "Returns the index of a member in a sorted set ordered by descending scores.", "2.0.0", "O(log(N))", NULL, "key member [WITHSCORE]"),
+    ZROW("zrange", zrangeCommand, -4, "readonly", 1, 1, 1, "Returns members in a sorted set within a range of indexes.", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", NULL, "key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"),
+    ZROW("zrangestore", zrangestoreCommand, -5, "write denyoom", 1, 2, 1, "Stores a range of members from sorted set in a key.", "6.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.", NULL, "dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]"),
+    ZROW("zrangebyscore", zrangebyscoreCommand, -4, "readonly", 1, 1, 1, "Returns members in a sorted set within a range of scores.", "1.0.5", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned.", NULL, "key min max [WITHSCORES] [LIMIT offset count]"),
+    ZROW("zrevrangebyscore", zrevrangebyscoreCommand, -4, "readonly", 1, 1, 1, "Returns members in a sorted set within a range of scores in reverse order.", "2.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned.", NULL, "key max min [WITHSCORES] [LIMIT offset count]"),
+    ZROW("zrangebylex", zrangebylexCommand, -4, "readonly", 1, 1, 1, "Returns members in a sorted set within a lexicographical range.", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned.", NULL, "key min max [LIMIT offset count]"),
+    ZROW("zrevrangebylex", zrevrangebylexCommand, -4, "readonly", 1, 1, 1, "Returns members in a sorted set within a lexicographical range in reverse order.", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned.", NULL, "key max min [LIMIT offset count]"),
+    ZROW("zrevrange", zrevrangeCommand, -4, "readonly", 1, 1, 1, "Returns members in a sorted set within a range of indexes in reverse order.", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", NULL, "key start stop [WITHSCORES]"),
+    ZROW("zremrangebyrank", zremrangebyrankCommand, 4, "write", 1, 1, 1, "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.", "2.0.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", NULL, "key start stop"),
+    ZROW("zremrangebyscore", zremrangebyscoreCommand, 4, "write", 1, 1, 1, "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", NULL, "key min max"),
+    ZROW("zremrangebylex", zremrangebylexCommand, 4, "write", 1, 1, 1, "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", NULL, "key min max"),
+    ZROW("zpopmin", zpopminCommand, -2, "write fast", 1, 1, 1, "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", NULL, "key [count]"),
+    ZROW("zpopmax", zpopmaxCommand, -2, "write fast", 1, 1, 1, "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", NULL, "key [count]"),
+    ZROW("zmpop", zmpopCommand, -4, "write movablekeys", 0, 0, 0, "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", zunionGetKeys, "numkeys key [key ...] MIN|MAX [COUNT count]"),
+    ZROW("bzpopmin", bzpopminCommand, -3, "write noscript blocking fast", 1, -2, 1, "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", NULL, "key [key ...] timeout"),
+    ZROW("bzpopmax", bzpopmaxCommand, -3, "write noscript blocking fast", 1, -2, 1, "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", NULL, "key [key ...] timeout"),
+    ZROW("bzmpop", bzmpopCommand, -5, "write blocking movablekeys", 0, 0, 0, "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", bzmpopGetKeys, "timeout numkeys key [key ...] MIN|MAX [COUNT count]"),
+    ZROW("zrandmember", zrandmemberCommand, -2, "readonly", 1, 1, 1, "Returns one or more random members from a sorted set.", "6.2.0", "O(N) where N is the number of members returned", NULL, "key [count [WITHSCORES]]"),
+    ZROW("zunion", zunionCommand, -3, "readonly movablekeys", 0, 0, 0, "Returns the union of multiple sorted sets.", "6.2.0", "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", zunionGetKeys, "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"),
+    ZROW("zinter", zinterCommand, -3, "readonly movablekeys", 0, 0, 0, "Returns the intersect of multiple sorted sets.", "6.2.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", zunionGetKeys, "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"),
+    ZROW("zdiff", zdiffCommand, -3, "readonly movablekeys", 0, 0, 0, "Returns the difference between multiple sorted sets.", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", zunionGetKeys, "numkeys key [key ...] [WITHSCORES]"),
+    ZROW("zunionstore", zunionstoreCommand, -4, "write denyoom movablekeys", 1, 1, 1, "Stores the union of multiple sorted sets in a key.", "2.0.0", "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", zunionstoreGetKeys, "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"),
+    ZROW("zinterstore", zinterstoreCommand, -4, "write denyoom movablekeys", 1, 1, 1, "Stores the intersect of multiple sorted sets in a key.", "2.0.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", zunionstoreGetKeys, "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"),
+    ZROW("zdiffstore", zdiffstoreCommand, -4, "write denyoom movablekeys", 1, 1, 1, "Stores the difference of multiple sorted sets in a key.", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", zunionstoreGetKeys, "destination numkeys key [key ...]"),
+    ZROW("zintercard", zintercardCommand, -3, "readonly movablekeys", 0, 0, 0, "Returns the number of members of the intersect of multiple sorted sets.", "7.0.0", "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.", zunionGetKeys, "numkeys key [key ...] [LIMIT limit]"),
+    ZROW("zscan", zscanCommand, -3, "readonly", 1, 1, 1, "Iterates over members and scores of a sorted set.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", NULL, "key cursor [MATCH pattern] [COUNT count] [NOSCORES]"),
+    {0},
+};
