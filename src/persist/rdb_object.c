@@ -7,6 +7,7 @@
 #include "ds/intset.h"
 #include "ds/quicklist.h"
 #include "commands/t_set.h"
+#include "commands/t_zset.h"
 #include <math.h>
 #include <string.h>
 
@@ -370,23 +371,13 @@ obj *rdbLoadObject(int rdbtype, rio *r, int deep, int *error) {
 
 /* --- pending the hash and zset modules (t_hash.h / t_zset.h) --- */
 static void rdbHashConvertToHT(obj *o) { (void)o; }
-static void rdbZsetConvertToSkiplist(obj *o) { (void)o; }
 static ssize_t rdbSaveHash(rio *r, obj *o) {
-    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
-    return -1;
-}
-static ssize_t rdbSaveZset(rio *r, obj *o) {
     if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
     return -1;
 }
 static obj *rdbLoadHashPlain(rio *r, int *error) {
     (void)r; (void)error;
     rdbSetLoadError("hash values are not supported yet");
-    return NULL;
-}
-static obj *rdbLoadZsetPlain(rio *r, int rdbtype, int *error) {
-    (void)r; (void)rdbtype; (void)error;
-    rdbSetLoadError("zset values are not supported yet");
     return NULL;
 }
 /* --- end pending --- */
@@ -448,6 +439,60 @@ static obj *rdbLoadZsetCompact(rio *r, int rdbtype, int deep, int *error) {
     obj *o = createObject(OBJ_ZSET, lp);
     o->encoding = OBJ_ENCODING_LISTPACK;
     if (!rdbPairsFit(lp, server.zset_max_listpack_entries, server.zset_max_listpack_value))
-        rdbZsetConvertToSkiplist(o);
+        zsetTypeMaybeConvert(o);
     return o;
+}
+
+/* ------------------------------------------------------------------ zsets */
+
+/* ZSET_2, walking from the tail so the loader's inserts land at the head. */
+static ssize_t rdbSaveZset(rio *r, obj *o) {
+    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
+    zskiplist *zsl = ((zset *)o->ptr)->zsl;
+    if (rdbSaveLen(r, zsl->length) == -1) return -1;
+    for (zskiplistNode *n = zsl->tail; n; n = n->backward) {
+        if (rdbSaveRawString(r, n->ele, bstrLen(n->ele)) == -1) return -1;
+        if (rdbSaveBinaryDoubleValue(r, n->score) == -1) return -1;
+    }
+    return 1;
+}
+
+static obj *rdbLoadZsetPlain(rio *r, int rdbtype, int *error) {
+    uint64_t len = rdbLoadLen(r, NULL);
+    if (len == RDB_LENERR) return NULL;
+    if (len == 0) {
+        *error = RDB_LOAD_ERR_EMPTY_KEY;
+        return NULL;
+    }
+    obj *o = zsetTypeCreate(len > (1 << 20) ? (1 << 20) : len, 0);
+    size_t maxelelen = 0, totelelen = 0;
+    while (len--) {
+        size_t sz;
+        char *ele = rdbGenericLoadStringRaw(r, RDB_LOAD_PLAIN, &sz);
+        if (!ele) goto fail;
+        double score, old;
+        int rc = rdbtype == RDB_TYPE_ZSET_2 ? rdbLoadBinaryDoubleValue(r, &score) : rdbLoadDoubleValue(r, &score);
+        if (rc == -1) {
+            zfree(ele);
+            goto fail;
+        }
+        if (isnan(score)) {
+            zfree(ele);
+            RDB_FAIL("Zset with NAN score detected");
+        }
+        if (zsetScore(o, ele, sz, &old)) {
+            zfree(ele);
+            RDB_FAIL("Duplicate zset fields detected");
+        }
+        int out = 0;
+        zsetAdd(o, score, ele, sz, ZADD_IN_NONE, &out, NULL);
+        zfree(ele);
+        if (sz > maxelelen) maxelelen = sz;
+        totelelen += sz;
+    }
+    if (o->encoding == OBJ_ENCODING_SKIPLIST) zsetConvertToListpackIfNeeded(o, maxelelen, totelelen);
+    return o;
+fail:
+    decrRefCount(o);
+    return NULL;
 }
