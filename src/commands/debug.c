@@ -6,6 +6,8 @@
 #include "ds/sha1.h"
 #include "persist/rdb.h"
 #include "commands/t_set.h"
+#include "commands/t_list.h"
+#include "commands/t_zset.h"
 #include "commands/debug.h"
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -71,12 +73,57 @@ static void digestSet(unsigned char *digest, obj *o) {
     setTypeResetIterator(&si);
 }
 
+/* Lists are ordered: every element is mixed in sequence. */
+static void digestList(unsigned char *digest, obj *o) {
+    listTypeIterator *li = listTypeInitIterator(o, 0, LIST_TAIL);
+    listTypeEntry entry;
+    while (listTypeNext(li, &entry)) {
+        const char *s;
+        size_t len;
+        long long ll;
+        if (listTypeGetValue(&entry, &s, &len, &ll)) {
+            mixDigest(digest, s, len);
+        } else {
+            char buf[LONG_STR_SIZE];
+            int l = ll2string(buf, sizeof(buf), ll);
+            mixDigest(digest, buf, (size_t)l);
+        }
+    }
+    listTypeReleaseIterator(li);
+}
+
+/* Each (member, score) pair is hashed on its own, then XORed in: order free. */
+static void digestZset(unsigned char *digest, obj *o) {
+    zsetIterator it;
+    const char *str;
+    size_t len;
+    long long ll;
+    double score;
+    zsetInitIterator(&it, o);
+    while (zsetNext(&it, &str, &len, &ll, &score)) {
+        unsigned char eledigest[SHA1_DIGEST_LEN];
+        char buf[MAX_D2STRING_CHARS];
+        memset(eledigest, 0, sizeof(eledigest));
+        if (str) {
+            mixDigest(eledigest, str, len);
+        } else {
+            int l = ll2string(buf, sizeof(buf), ll);
+            mixDigest(eledigest, buf, (size_t)l);
+        }
+        int l = digestFormatDouble(buf, sizeof(buf), score);
+        mixDigest(eledigest, buf, (size_t)l);
+        xorDigest(digest, eledigest, SHA1_DIGEST_LEN);
+    }
+}
+
 void xorObjectDigest(serverDb *db, obj *keyobj, unsigned char *digest, obj *o) {
     uint32_t aux = htonl(o->type);
     mixDigest(digest, &aux, sizeof(aux));
     long long expiretime = getExpire(db, keyobj);
     if (o->type == OBJ_STRING) mixStringObjectDigest(digest, o);
     else if (o->type == OBJ_SET) digestSet(digest, o);
+    else if (o->type == OBJ_LIST) digestList(digest, o);
+    else if (o->type == OBJ_ZSET) digestZset(digest, o);
     else if (o->type < 16 && digest_fns[o->type]) digest_fns[o->type](digest, o);
     if (expiretime != -1) xorDigest(digest, "!!expire!!", 10);
 }

@@ -61,7 +61,8 @@ int parseScanCursorOrReply(client *c, obj *o, unsigned long *cursor) {
     char *eptr;
     errno = 0;
     *cursor = strtoul(s, &eptr, 10);
-    if (len == 0 || isspace((unsigned char)s[0]) || eptr != s + len || errno == ERANGE) {
+    /* Negative cursors are rejected (strtoul would silently wrap them). */
+    if (len == 0 || isspace((unsigned char)s[0]) || s[0] == '-' || eptr != s + len || errno == ERANGE) {
         addReplyError(c, "ERR invalid cursor");
         return -1;
     }
@@ -707,8 +708,8 @@ static const serverCommandDef objectSubcommands[] = {
 
 const serverCommandDef keysCommandTable[] = {
     {"keys", keysCommand, 2, "readonly", 0, 0, 0, "generic", "Returns all key names that match a pattern.", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.", NULL, NULL, "pattern"},
-    {"scan", scanCommand, -2, "readonly", 0, 0, 0, "generic", "Iterates over the key names in the database.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", NULL, NULL, "cursor [MATCH pattern] [COUNT count] [TYPE type]"},
-    {"randomkey", randomkeyCommand, 1, "readonly", 0, 0, 0, "generic", "Returns a random key name from the database.", "1.0.0", "O(1)", NULL, NULL, ""},
+    {"scan", scanCommand, -2, "readonly touches_arbitrary_keys", 0, 0, 0, "generic", "Iterates over the key names in the database.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", NULL, NULL, "cursor [MATCH pattern] [COUNT count] [TYPE type]"},
+    {"randomkey", randomkeyCommand, 1, "readonly touches_arbitrary_keys", 0, 0, 0, "generic", "Returns a random key name from the database.", "1.0.0", "O(1)", NULL, NULL, ""},
     {"dbsize", dbsizeCommand, 1, "readonly fast", 0, 0, 0, "server", "Returns the number of keys in the database.", "1.0.0", "O(1)", NULL, NULL, ""},
     {"exists", existsCommand, -2, "readonly fast", 1, -1, 1, "generic", "Determines whether one or more keys exist.", "1.0.0", "O(N) where N is the number of keys to check.", NULL, NULL, "key [key ...]"},
     {"del", delCommand, -2, "write", 1, -1, 1, "generic", "Deletes one or more keys.", "1.0.0", "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).", NULL, NULL, "key [key ...]"},
