@@ -772,6 +772,10 @@ int mustObeyClient(client *c);
 void replicationFeedReplicas(int dictid, obj **argv, int argc);
 void feedAppendOnlyFile(int dictid, obj **argv, int argc);
 void replicationFeedMonitors(client *c, list *monitors, int dictid, obj **argv, int argc);
+/* Called (replica side) with the exact bytes of the primary's stream once applied. */
+void replicationProxyPrimaryStream(client *c, const char *buf, long long len);
+/* Called when a client with replication state is freed. */
+void replicationClientFreed(client *c);
 
 /* ---------- keyspace (db/db.c) ---------- */
 #define LOOKUP_NONE 0

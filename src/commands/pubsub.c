@@ -1,0 +1,306 @@
+/* pubsub: channels and patterns (SUBSCRIBE/PSUBSCRIBE/PUBLISH/PUBSUB), and
+ * keyspace notifications, which are just publishes on __keyspace@<db>__ and
+ * __keyevent@<db>__ channels filtered by notify-keyspace-events. */
+#include "server/server.h"
+#include <string.h>
+
+extern htType objKeySetType;
+
+static int clientSubscriptionCount(client *c) {
+    return (int)((c->pubsub_channels ? htSize(c->pubsub_channels) : 0) + (c->pubsub_patterns ? htSize(c->pubsub_patterns) : 0));
+}
+
+static void addReplyPubsubEvent(client *c, obj *kind, obj *channel, int count) {
+    if (c->resp == 2) addReply(c, shared.mbulkhdr[3]);
+    else addReplyPushLen(c, 3);
+    addReply(c, kind);
+    if (channel) addReplyBulk(c, channel);
+    else addReplyNull(c);
+    addReplyLongLong(c, count);
+}
+
+static void updatePubsubFlag(client *c) {
+    if (clientSubscriptionCount(c) > 0) c->flags |= CLIENT_PUBSUB;
+    else c->flags &= ~CLIENT_PUBSUB;
+}
+
+static int subscribeTo(client *c, hashtable **mine, hashtable *global, obj *name) {
+    if (!*mine) *mine = htCreate(&objKeySetType);
+    incrRefCount(name);
+    if (htAdd(*mine, name, NULL) != 0) {
+        decrRefCount(name);
+        return 0;
+    }
+    list *clients = htFetchValue(global, name);
+    if (!clients) {
+        clients = listCreate();
+        incrRefCount(name);
+        htAdd(global, name, clients);
+    }
+    listAddNodeTail(clients, c);
+    return 1;
+}
+
+static int unsubscribeFrom(client *c, hashtable *mine, hashtable *global, obj *name) {
+    if (!mine || !htFind(mine, name)) return 0;
+    incrRefCount(name);   /* the table entry may hold the only reference */
+    htDelete(mine, name);
+    list *clients = htFetchValue(global, name);
+    if (clients) {
+        listNode *ln = listSearchKey(clients, c);
+        if (ln) listDelNode(clients, ln);
+        if (listLength(clients) == 0) htDelete(global, name);
+    }
+    decrRefCount(name);
+    return 1;
+}
+
+static void unsubscribeAll(client *c, int patterns, int notify) {
+    hashtable **mine = patterns ? &c->pubsub_patterns : &c->pubsub_channels;
+    hashtable *global = patterns ? server.pubsub_patterns : server.pubsub_channels;
+    obj *kind = patterns ? shared.punsubscribebulk : shared.unsubscribebulk;
+    int count = 0;
+    if (*mine) {
+        while (htSize(*mine)) {
+            htEntry *e = htGetRandomEntry(*mine);
+            obj *name = e->key;
+            incrRefCount(name);
+            unsubscribeFrom(c, *mine, global, name);
+            count++;
+            if (notify) addReplyPubsubEvent(c, kind, name, clientSubscriptionCount(c));
+            decrRefCount(name);
+        }
+    }
+    if (notify && count == 0) addReplyPubsubEvent(c, kind, NULL, clientSubscriptionCount(c));
+    updatePubsubFlag(c);
+}
+
+void pubsubUnsubscribeAllForClient(client *c) {
+    if (c->pubsub_channels) {
+        unsubscribeAll(c, 0, 0);
+        htRelease(c->pubsub_channels);
+        c->pubsub_channels = NULL;
+    }
+    if (c->pubsub_patterns) {
+        unsubscribeAll(c, 1, 0);
+        htRelease(c->pubsub_patterns);
+        c->pubsub_patterns = NULL;
+    }
+}
+
+static void addReplyMessage(client *c, obj *channel, obj *msg) {
+    if (c->resp == 2) addReply(c, shared.mbulkhdr[3]);
+    else addReplyPushLen(c, 3);
+    addReply(c, shared.messagebulk);
+    addReplyBulk(c, channel);
+    addReplyBulk(c, msg);
+}
+
+static void addReplyPMessage(client *c, obj *pat, obj *channel, obj *msg) {
+    if (c->resp == 2) addReply(c, shared.mbulkhdr[4]);
+    else addReplyPushLen(c, 4);
+    addReply(c, shared.pmessagebulk);
+    addReplyBulk(c, pat);
+    addReplyBulk(c, channel);
+    addReplyBulk(c, msg);
+}
+
+int pubsubPublishMessage(obj *channel, obj *message, int sharded) {
+    int receivers = 0;
+    list *clients = htFetchValue(server.pubsub_channels, channel);
+    if (clients) {
+        listIter li;
+        listNode *ln;
+        listRewind(clients, &li);
+        while ((ln = listNext(&li))) {
+            addReplyMessage(ln->value, channel, message);
+            receivers++;
+        }
+    }
+    if (htSize(server.pubsub_patterns)) {
+        obj *ch = getDecodedObject(channel);
+        htIterator it;
+        htInitIterator(&it, server.pubsub_patterns);
+        htEntry *e;
+        while ((e = htNext(&it))) {
+            obj *pat = e->key;
+            if (!stringmatchlen(pat->ptr, (int)bstrLen(pat->ptr), ch->ptr, (int)bstrLen(ch->ptr), 0)) continue;
+            listIter li;
+            listNode *ln;
+            listRewind(e->v.val, &li);
+            while ((ln = listNext(&li))) {
+                addReplyPMessage(ln->value, pat, ch, message);
+                receivers++;
+            }
+        }
+        htResetIterator(&it);
+        decrRefCount(ch);
+    }
+    return receivers;
+}
+
+static void subscribeCommand(client *c) {
+    for (int j = 1; j < c->argc; j++) {
+        subscribeTo(c, &c->pubsub_channels, server.pubsub_channels, c->argv[j]);
+        updatePubsubFlag(c);
+        addReplyPubsubEvent(c, shared.subscribebulk, c->argv[j], clientSubscriptionCount(c));
+    }
+}
+
+static void psubscribeCommand(client *c) {
+    for (int j = 1; j < c->argc; j++) {
+        subscribeTo(c, &c->pubsub_patterns, server.pubsub_patterns, c->argv[j]);
+        updatePubsubFlag(c);
+        addReplyPubsubEvent(c, shared.psubscribebulk, c->argv[j], clientSubscriptionCount(c));
+    }
+}
+
+static void unsubscribeGeneric(client *c, int patterns) {
+    if (c->argc == 1) {
+        unsubscribeAll(c, patterns, 1);
+        return;
+    }
+    hashtable *mine = patterns ? c->pubsub_patterns : c->pubsub_channels;
+    hashtable *global = patterns ? server.pubsub_patterns : server.pubsub_channels;
+    for (int j = 1; j < c->argc; j++) {
+        unsubscribeFrom(c, mine, global, c->argv[j]);
+        updatePubsubFlag(c);
+        addReplyPubsubEvent(c, patterns ? shared.punsubscribebulk : shared.unsubscribebulk, c->argv[j], clientSubscriptionCount(c));
+    }
+}
+static void unsubscribeCommand(client *c) { unsubscribeGeneric(c, 0); }
+static void punsubscribeCommand(client *c) { unsubscribeGeneric(c, 1); }
+
+static void publishCommand(client *c) {
+    int receivers = pubsubPublishMessage(c->argv[1], c->argv[2], 0);
+    /* Replicas get PUBLISH through the stream even though it is not a write. */
+    alsoPropagate(c->db->id, c->argv, c->argc, PROPAGATE_REPL);
+    addReplyLongLong(c, receivers);
+}
+
+static void pubsubCommand(client *c) {
+    const char *sub = c->argv[1]->ptr;
+    if (!strcasecmp(sub, "help") && c->argc == 2) {
+        const char *help[] = {"CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
+                              "NUMPAT", "    Return number of subscriptions to patterns.",
+                              "NUMSUB [<channel> ...]", "    Return the number of subscribers for the specified channels, excluding",
+                              "    pattern subscriptions(default: no channels).",
+                              "SHARDCHANNELS [<pattern>]", "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+                              "SHARDNUMSUB [<shardchannel> ...]", "    Return the number of subscribers for the specified shard level channel(s)", NULL};
+        addReplyHelp(c, help);
+    } else if (!strcasecmp(sub, "channels") && (c->argc == 2 || c->argc == 3)) {
+        const char *pat = c->argc == 3 ? c->argv[2]->ptr : NULL;
+        void *node = addReplyDeferredLen(c);
+        long n = 0;
+        htIterator it;
+        htInitIterator(&it, server.pubsub_channels);
+        htEntry *e;
+        while ((e = htNext(&it))) {
+            obj *ch = e->key;
+            if (pat && !stringmatchlen(pat, (int)strlen(pat), ch->ptr, (int)bstrLen(ch->ptr), 0)) continue;
+            addReplyBulk(c, ch);
+            n++;
+        }
+        htResetIterator(&it);
+        setDeferredArrayLen(c, node, n);
+    } else if (!strcasecmp(sub, "numsub") && c->argc >= 2) {
+        addReplyMapLen(c, c->argc - 2);
+        for (int j = 2; j < c->argc; j++) {
+            list *l = htFetchValue(server.pubsub_channels, c->argv[j]);
+            addReplyBulk(c, c->argv[j]);
+            addReplyLongLong(c, l ? (long long)listLength(l) : 0);
+        }
+    } else if (!strcasecmp(sub, "numpat") && c->argc == 2) {
+        addReplyLongLong(c, (long long)htSize(server.pubsub_patterns));
+    } else if (!strcasecmp(sub, "shardchannels") && (c->argc == 2 || c->argc == 3)) {
+        addReplyArrayLen(c, 0);
+    } else if (!strcasecmp(sub, "shardnumsub") && c->argc >= 2) {
+        addReplyMapLen(c, c->argc - 2);
+        for (int j = 2; j < c->argc; j++) {
+            addReplyBulk(c, c->argv[j]);
+            addReplyLongLong(c, 0);
+        }
+    } else {
+        addReplySubcommandSyntaxError(c);
+    }
+}
+
+/* ---------- keyspace notifications ---------- */
+int keyspaceEventsStringToFlags(const char *classes) {
+    int flags = 0;
+    for (const char *p = classes; *p; p++) {
+        switch (*p) {
+        case 'A': flags |= NOTIFY_ALL; break;
+        case 'g': flags |= NOTIFY_GENERIC; break;
+        case '$': flags |= NOTIFY_STRING; break;
+        case 'l': flags |= NOTIFY_LIST; break;
+        case 's': flags |= NOTIFY_SET; break;
+        case 'h': flags |= NOTIFY_HASH; break;
+        case 'z': flags |= NOTIFY_ZSET; break;
+        case 'x': flags |= NOTIFY_EXPIRED; break;
+        case 'e': flags |= NOTIFY_EVICTED; break;
+        case 'K': flags |= NOTIFY_KEYSPACE; break;
+        case 'E': flags |= NOTIFY_KEYEVENT; break;
+        case 't': flags |= NOTIFY_STREAM; break;
+        case 'm': flags |= NOTIFY_KEY_MISS; break;
+        case 'd': flags |= NOTIFY_MODULE; break;
+        case 'n': flags |= NOTIFY_NEW; break;
+        default: return -1;
+        }
+    }
+    return flags;
+}
+
+bstr keyspaceEventsFlagsToString(int flags) {
+    bstr res = bstrEmpty();
+    if ((flags & NOTIFY_ALL) == NOTIFY_ALL) {
+        res = bstrCat(res, "A");
+    } else {
+        if (flags & NOTIFY_GENERIC) res = bstrCat(res, "g");
+        if (flags & NOTIFY_STRING) res = bstrCat(res, "$");
+        if (flags & NOTIFY_LIST) res = bstrCat(res, "l");
+        if (flags & NOTIFY_SET) res = bstrCat(res, "s");
+        if (flags & NOTIFY_HASH) res = bstrCat(res, "h");
+        if (flags & NOTIFY_ZSET) res = bstrCat(res, "z");
+        if (flags & NOTIFY_EXPIRED) res = bstrCat(res, "x");
+        if (flags & NOTIFY_EVICTED) res = bstrCat(res, "e");
+        if (flags & NOTIFY_STREAM) res = bstrCat(res, "t");
+        if (flags & NOTIFY_MODULE) res = bstrCat(res, "d");
+        if (flags & NOTIFY_NEW) res = bstrCat(res, "n");
+    }
+    if (flags & NOTIFY_KEYSPACE) res = bstrCat(res, "K");
+    if (flags & NOTIFY_KEYEVENT) res = bstrCat(res, "E");
+    if (flags & NOTIFY_KEY_MISS) res = bstrCat(res, "m");
+    return res;
+}
+
+void notifyKeyspaceEvent(int type, const char *event, obj *key, int dbid) {
+    if (!(server.notify_keyspace_events & type)) return;
+    obj *eventobj = createStringObject(event, strlen(event));
+    obj *k = getDecodedObject(key);
+    if (server.notify_keyspace_events & NOTIFY_KEYSPACE) {
+        bstr ch = bstrCatPrintf(bstrNew("__keyspace@"), "%d__:", dbid);
+        ch = bstrCatLen(ch, k->ptr, bstrLen(k->ptr));
+        obj *chobj = createObject(OBJ_STRING, ch);
+        pubsubPublishMessage(chobj, eventobj, 0);
+        decrRefCount(chobj);
+    }
+    if (server.notify_keyspace_events & NOTIFY_KEYEVENT) {
+        bstr ch = bstrCatPrintf(bstrNew("__keyevent@"), "%d__:", dbid);
+        ch = bstrCat(ch, event);
+        obj *chobj = createObject(OBJ_STRING, ch);
+        pubsubPublishMessage(chobj, k, 0);
+        decrRefCount(chobj);
+    }
+    decrRefCount(eventobj);
+    decrRefCount(k);
+}
+
+const serverCommandDef pubsubCommandTable[] = {
+    {"subscribe", subscribeCommand, -2, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Listens for messages published to channels.", "2.0.0", "O(N) where N is the number of channels to subscribe to.", NULL, NULL, "channel [channel ...]"},
+    {"unsubscribe", unsubscribeCommand, -1, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Stops listening to messages posted to channels.", "2.0.0", "O(N) where N is the number of channels to unsubscribe.", NULL, NULL, "[channel [channel ...]]"},
+    {"psubscribe", psubscribeCommand, -2, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Listens for messages published to channels that match one or more patterns.", "2.0.0", "O(N) where N is the number of patterns to subscribe to.", NULL, NULL, "pattern [pattern ...]"},
+    {"punsubscribe", punsubscribeCommand, -1, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Stops listening to messages published to channels that match one or more patterns.", "2.0.0", "O(N) where N is the number of patterns to unsubscribe.", NULL, NULL, "[pattern [pattern ...]]"},
+    {"publish", publishCommand, 3, "pubsub loading stale fast may_replicate", 0, 0, 0, "pubsub", "Posts a message to a channel.", "2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", NULL, NULL, "channel message"},
+    {"pubsub", pubsubCommand, -2, "pubsub loading stale", 0, 0, 0, "pubsub", "A container for Pub/Sub commands.", "2.8.0", "Depends on subcommand.", NULL, NULL, "subcommand [arg ...]"},
+    {0}};

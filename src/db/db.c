@@ -1,0 +1,293 @@
+/* db: the keyspace of each database (key -> value object) and its expire
+ * table (the same key bstr -> absolute unix ms). Lookups apply lazy expiry;
+ * every mutation path goes through here so WATCH, blocking and replication
+ * hooks see it. */
+#include "server/server.h"
+#include <string.h>
+
+static void dbValDestructor(void *val) { decrRefCount(val); }
+
+htType dbKeysType = {htBstrHash, htBstrEqual, htBstrFree, dbValDestructor};
+htType dbExpiresType = {htBstrHash, htBstrEqual, NULL, NULL};
+
+static inline bstr keyBstr(obj *key) {
+    serverAssert(sdsEncodedObject(key));
+    return key->ptr;
+}
+
+static void updateLFU(obj *val);
+
+static void addReplyOrNull(client *c, obj *reply) {
+    if (reply) addReply(c, reply);
+}
+
+obj *lookupKey(serverDb *db, obj *key, int flags) {
+    htEntry *de = htFind(db->keys, keyBstr(key));
+    obj *val = NULL;
+    if (de) {
+        val = de->v.val;
+        int expire_flags = 0;
+        if ((flags & LOOKUP_WRITE) && !(server.primary_host && server.current_client &&
+                                        (server.current_client->flags & CLIENT_PRIMARY)))
+            expire_flags |= LOOKUP_WRITE;
+        if (flags & LOOKUP_NOEXPIRE) expire_flags |= LOOKUP_NOEXPIRE;
+        if (expireIfNeeded(db, key, expire_flags)) val = NULL;
+    }
+    if (val) {
+        client *cur = server.current_client;
+        int notouch = (flags & LOOKUP_NOTOUCH) || (cur && (cur->flags & CLIENT_NO_TOUCH) && cur->cmd &&
+                                                   strcmp(cur->cmd->fullname, "touch") != 0);
+        if (!hasActiveChildProcess() && !notouch) {
+            if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) updateLFU(val);
+            else val->lru = LRU_CLOCK();
+        }
+        if (!(flags & (LOOKUP_NOSTATS | LOOKUP_WRITE))) server.stat_keyspace_hits++;
+    } else {
+        if (!(flags & (LOOKUP_NONOTIFY | LOOKUP_WRITE))) notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", key, db->id);
+        if (!(flags & (LOOKUP_NOSTATS | LOOKUP_WRITE))) server.stat_keyspace_misses++;
+    }
+    return val;
+}
+
+obj *lookupKeyReadWithFlags(serverDb *db, obj *key, int flags) { return lookupKey(db, key, flags & ~LOOKUP_WRITE); }
+obj *lookupKeyRead(serverDb *db, obj *key) { return lookupKeyReadWithFlags(db, key, LOOKUP_NONE); }
+obj *lookupKeyWriteWithFlags(serverDb *db, obj *key, int flags) { return lookupKey(db, key, flags | LOOKUP_WRITE); }
+obj *lookupKeyWrite(serverDb *db, obj *key) { return lookupKeyWriteWithFlags(db, key, LOOKUP_NONE); }
+
+obj *lookupKeyReadOrReply(client *c, obj *key, obj *reply) {
+    obj *o = lookupKeyRead(c->db, key);
+    if (!o) addReplyOrNull(c, reply);
+    return o;
+}
+obj *lookupKeyWriteOrReply(client *c, obj *key, obj *reply) {
+    obj *o = lookupKeyWrite(c->db, key);
+    if (!o) addReplyOrNull(c, reply);
+    return o;
+}
+
+/* LFU: logarithmic counter in the low 8 bits, minutes in the high 16. */
+static unsigned long lfuTimeMinutes(void) { return (unsigned long)(server.unixtime / 60) & 65535; }
+static unsigned long lfuDecrAndReturn(obj *o) {
+    unsigned long ldt = o->lru >> 8, counter = o->lru & 255;
+    unsigned long now = lfuTimeMinutes();
+    unsigned long elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+    unsigned long periods = server.lfu_decay_time ? elapsed / (unsigned long)server.lfu_decay_time : 0;
+    if (periods) counter = periods > counter ? 0 : counter - periods;
+    return counter;
+}
+unsigned long objectGetLFUFrequency(obj *o) { return lfuDecrAndReturn(o); }
+static void updateLFU(obj *val) {
+    unsigned long counter = lfuDecrAndReturn(val);
+    if (counter < 255) {
+        double r = (double)random() / RAND_MAX;
+        double baseval = counter > 5 ? (double)(counter - 5) : 0;
+        double p = 1.0 / (baseval * server.lfu_log_factor + 1);
+        if (r < p) counter++;
+    }
+    val->lru = (unsigned)(lfuTimeMinutes() << 8) | (unsigned)counter;
+}
+
+void dbAdd(serverDb *db, obj *key, obj *val) {
+    bstr copy = bstrDup(keyBstr(key));
+    int r = htAdd(db->keys, copy, val);
+    serverAssert(r == 0);
+    signalKeyAsReady(db, key, val->type);
+    notifyKeyspaceEvent(NOTIFY_NEW, "new", key, db->id);
+}
+
+int dbAddRDBLoad(serverDb *db, bstr key, obj *val) {
+    if (htAdd(db->keys, key, val) != 0) return 0;
+    return 1;
+}
+
+static void freeValueMaybeAsync(serverDb *db, obj *key, obj *old, int async) {
+    if (async) freeObjAsync(key, old, db->id);
+    else decrRefCount(old);
+}
+
+void dbOverwrite(serverDb *db, obj *key, obj *val) {
+    htEntry *de = htFind(db->keys, keyBstr(key));
+    serverAssert(de != NULL);
+    obj *old = de->v.val;
+    if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) val->lru = old->lru;
+    de->v.val = val;
+    freeValueMaybeAsync(db, key, old, server.lazyfree_lazy_server_del);
+}
+
+void setKey(client *c, serverDb *db, obj *key, obj *val, int flags) {
+    int exists;
+    if (flags & SETKEY_ALREADY_EXIST) exists = 1;
+    else if (flags & SETKEY_DOESNT_EXIST) exists = 0;
+    else exists = htFind(db->keys, keyBstr(key)) != NULL;
+    incrRefCount(val);
+    if (!exists) {
+        dbAdd(db, key, val);
+    } else {
+        if (!(flags & SETKEY_KEEPTTL)) removeExpire(db, key);
+        dbOverwrite(db, key, val);
+    }
+    if (!(flags & SETKEY_NO_SIGNAL)) signalModifiedKey(c, db, key);
+}
+
+int dbExists(serverDb *db, obj *key) { return htFind(db->keys, keyBstr(key)) != NULL; }
+
+obj *dbRandomKey(serverDb *db) {
+    int maxtries = 100;
+    int allvolatile = htSize(db->keys) == htSize(db->expires);
+    while (1) {
+        htEntry *de = htGetFairRandomEntry(db->keys);
+        if (!de) return NULL;
+        obj *keyobj = createStringObject(de->key, bstrLen(de->key));
+        if (htFind(db->expires, de->key)) {
+            if (allvolatile && server.primary_host && --maxtries == 0) return keyobj;
+            if (expireIfNeeded(db, keyobj, 0)) {
+                decrRefCount(keyobj);
+                continue;
+            }
+        }
+        return keyobj;
+    }
+}
+
+int dbGenericDelete(serverDb *db, obj *key, int async, int flags) {
+    htEntry *de = htUnlink(db->keys, keyBstr(key));
+    if (!de) return 0;
+    obj *val = de->v.val;
+    /* Unblock clients waiting on a deleted key when they asked for it. */
+    signalDeletedKeyAsReady(db, key, val->type);
+    htDelete(db->expires, de->key);
+    /* The entry's destructor drops one reference; keep ours for the (maybe async) free. */
+    incrRefCount(val);
+    htFreeUnlinkedEntry(db->keys, de);
+    freeValueMaybeAsync(db, key, val, async);
+    return 1;
+}
+
+int dbSyncDelete(serverDb *db, obj *key) { return dbGenericDelete(db, key, 0, 0); }
+int dbAsyncDelete(serverDb *db, obj *key) { return dbGenericDelete(db, key, 1, 0); }
+int dbDelete(serverDb *db, obj *key) { return dbGenericDelete(db, key, server.lazyfree_lazy_server_del, 0); }
+
+obj *dbUnshareStringValue(serverDb *db, obj *key, obj *o) {
+    if (o->refcount != 1 || o->encoding != OBJ_ENCODING_RAW) {
+        obj *decoded = getDecodedObject(o);
+        o = createRawStringObject(decoded->ptr, bstrLen(decoded->ptr));
+        decrRefCount(decoded);
+        dbOverwrite(db, key, o);
+    }
+    return o;
+}
+
+size_t dbSize(serverDb *db) { return htSize(db->keys); }
+
+long long dbTotalServerKeyCount(void) {
+    long long total = 0;
+    for (int j = 0; j < server.dbnum; j++) total += (long long)htSize(server.db[j].keys);
+    return total;
+}
+
+long long emptyData(int dbnum, int flags, void(callback)(hashtable *)) {
+    int async = flags & EMPTYDB_ASYNC;
+    long long removed = 0;
+    int start = dbnum == -1 ? 0 : dbnum, end = dbnum == -1 ? server.dbnum - 1 : dbnum;
+    if (dbnum < -1 || dbnum >= server.dbnum) return -1;
+    for (int j = start; j <= end; j++) {
+        serverDb *db = &server.db[j];
+        removed += (long long)htSize(db->keys);
+        if (async) {
+            emptyDbAsync(db);
+        } else {
+            htEmpty(db->expires, NULL);
+            htEmpty(db->keys, callback);
+        }
+        db->avg_ttl = 0;
+        db->expires_cursor = 0;
+    }
+    return removed;
+}
+
+int selectDb(client *c, int id) {
+    if (id < 0 || id >= server.dbnum) return -1;
+    c->db = &server.db[id];
+    return 0;
+}
+
+int checkType(client *c, obj *o, int type) {
+    if (o && o->type != (unsigned)type) {
+        addReplyErrorObject(c, shared.wrongtypeerr);
+        return 1;
+    }
+    return 0;
+}
+
+void signalModifiedKey(client *c, serverDb *db, obj *key) { touchWatchedKey(db, key); }
+
+void signalFlushedDb(int dbid, int async) {
+    int start = dbid == -1 ? 0 : dbid, end = dbid == -1 ? server.dbnum - 1 : dbid;
+    for (int j = start; j <= end; j++) touchAllWatchedKeysInDb(&server.db[j], NULL);
+}
+
+/* ---------- expiry ---------- */
+void setExpire(client *c, serverDb *db, obj *key, long long when) {
+    htEntry *kde = htFind(db->keys, keyBstr(key));
+    serverAssert(kde != NULL);
+    htEntry *existing = NULL;
+    htEntry *de = htAddRaw(db->expires, kde->key, &existing);
+    if (!de) de = existing;
+    de->v.s64 = when;
+}
+
+long long getExpire(serverDb *db, obj *key) {
+    if (htSize(db->expires) == 0) return -1;
+    htEntry *de = htFind(db->expires, keyBstr(key));
+    return de ? de->v.s64 : -1;
+}
+
+int removeExpire(serverDb *db, obj *key) { return htDelete(db->expires, keyBstr(key)) == 0; }
+
+int checkAlreadyExpired(long long when) {
+    return when <= commandTimeSnapshot() && !server.loading && !server.primary_host;
+}
+
+int keyIsExpired(serverDb *db, obj *key) {
+    if (server.loading) return 0;
+    long long when = getExpire(db, key);
+    if (when < 0) return 0;
+    return commandTimeSnapshot() > when;
+}
+
+void propagateDeletion(serverDb *db, obj *key, int lazy) {
+    obj *argv[2] = {lazy ? shared.unlink : shared.del, key};
+    incrRefCount(argv[0]);
+    incrRefCount(argv[1]);
+    alsoPropagate(db->id, argv, 2, PROPAGATE_AOF | PROPAGATE_REPL);
+    decrRefCount(argv[0]);
+    decrRefCount(argv[1]);
+}
+
+void deleteExpiredKeyAndPropagate(serverDb *db, obj *keyobj) {
+    int lazy = server.lazyfree_lazy_expire;
+    dbGenericDelete(db, keyobj, lazy, 0);
+    notifyKeyspaceEvent(NOTIFY_EXPIRED, "expired", keyobj, db->id);
+    signalModifiedKey(NULL, db, keyobj);
+    propagateDeletion(db, keyobj, lazy);
+    server.stat_expiredkeys++;
+}
+
+/* Returns 1 when the key is (logically) expired. Replicas never delete on
+ * their own: the primary's DEL arrives through the stream. */
+int expireIfNeeded(serverDb *db, obj *key, int flags) {
+    if (!keyIsExpired(db, key)) return 0;
+    if (server.primary_host) {
+        if (server.current_client && (server.current_client->flags & CLIENT_PRIMARY)) return 0;
+        if (!(flags & LOOKUP_WRITE)) return 1;
+        return 1;
+    }
+    if (flags & LOOKUP_NOEXPIRE) return 1;
+    deleteExpiredKeyAndPropagate(db, key);
+    return 1;
+}
+
+void flushAllDataAndResetRDB(int flags) {
+    server.dirty += emptyData(-1, flags, NULL);
+    signalFlushedDb(-1, flags & EMPTYDB_ASYNC);
+}
