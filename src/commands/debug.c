@@ -8,6 +8,7 @@
 #include "commands/t_set.h"
 #include "commands/t_list.h"
 #include "commands/t_zset.h"
+#include "commands/t_hash.h"
 #include "commands/debug.h"
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -116,6 +117,33 @@ static void digestZset(unsigned char *digest, obj *o) {
     }
 }
 
+static void mixHashPart(unsigned char *eledigest, hashTypeIterator *hi, int what) {
+    const char *s;
+    size_t len;
+    long long ll;
+    if (hashTypeCurrent(hi, what, &s, &len, &ll)) {
+        mixDigest(eledigest, s, len);
+    } else {
+        char buf[LONG_STR_SIZE];
+        int l = ll2string(buf, sizeof(buf), ll);
+        mixDigest(eledigest, buf, (size_t)l);
+    }
+}
+
+/* Field then value into a per-pair digest, pairs XORed together. */
+static void digestHash(unsigned char *digest, obj *o) {
+    hashTypeIterator hi;
+    hashTypeInitIterator(o, &hi);
+    while (hashTypeNext(&hi)) {
+        unsigned char eledigest[SHA1_DIGEST_LEN];
+        memset(eledigest, 0, sizeof(eledigest));
+        mixHashPart(eledigest, &hi, OBJ_HASH_FIELD);
+        mixHashPart(eledigest, &hi, OBJ_HASH_VALUE);
+        xorDigest(digest, eledigest, SHA1_DIGEST_LEN);
+    }
+    hashTypeResetIterator(&hi);
+}
+
 void xorObjectDigest(serverDb *db, obj *keyobj, unsigned char *digest, obj *o) {
     uint32_t aux = htonl(o->type);
     mixDigest(digest, &aux, sizeof(aux));
@@ -124,6 +152,7 @@ void xorObjectDigest(serverDb *db, obj *keyobj, unsigned char *digest, obj *o) {
     else if (o->type == OBJ_SET) digestSet(digest, o);
     else if (o->type == OBJ_LIST) digestList(digest, o);
     else if (o->type == OBJ_ZSET) digestZset(digest, o);
+    else if (o->type == OBJ_HASH) digestHash(digest, o);
     else if (o->type < 16 && digest_fns[o->type]) digest_fns[o->type](digest, o);
     if (expiretime != -1) xorDigest(digest, "!!expire!!", 10);
 }
