@@ -70,6 +70,7 @@ int checkRdbMain(int argc, char **argv) {
     memset(&chk, 0, sizeof(chk));
     chk.type = -1;
     chk.doing = "start";
+    initConfigValues();
     if (server.dbnum <= 0) server.dbnum = 16;
     if (server.rdb_checksum == 0) server.rdb_checksum = 1;
     printf("[offset 0] Checking RDB file %s\n", file);

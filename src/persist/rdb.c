@@ -408,7 +408,7 @@ static int rdbLoadBody(rio *r, int rdbver, int rdbflags, rdbReplInfo *ri) {
                 continue;
             }
             if (!rdb_load_error[0]) rdbSetLoadError("Bad data format loading key '%.*s'", (int)klen, key);
-            serverLog(LL_WARNING, "Error loading key '%.*s' (type %d): %s", (int)klen, key, type, rdb_load_error);
+            if (!(rdbflags & RDBFLAGS_CHECK_ONLY)) serverLog(LL_WARNING, "Error loading key '%.*s' (type %d): %s", (int)klen, key, type, rdb_load_error);
             bstrFree(key);
             return RDB_ERR;
         }

@@ -8,6 +8,7 @@
 #include "ds/quicklist.h"
 #include "commands/t_set.h"
 #include "commands/t_zset.h"
+#include "commands/t_hash.h"
 #include <math.h>
 #include <string.h>
 
@@ -369,18 +370,6 @@ obj *rdbLoadObject(int rdbtype, rio *r, int deep, int *error) {
 
 /* ----------------------------------------------------- hashes and zsets */
 
-/* --- pending the hash and zset modules (t_hash.h / t_zset.h) --- */
-static void rdbHashConvertToHT(obj *o) { (void)o; }
-static ssize_t rdbSaveHash(rio *r, obj *o) {
-    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
-    return -1;
-}
-static obj *rdbLoadHashPlain(rio *r, int *error) {
-    (void)r; (void)error;
-    rdbSetLoadError("hash values are not supported yet");
-    return NULL;
-}
-/* --- end pending --- */
 
 /* Compact hash/zset blob of any generation, as a validated listpack. */
 static unsigned char *rdbLoadPairsBlob(rio *r, int rdbtype, int deep, int scores, int *error) {
@@ -429,7 +418,7 @@ static obj *rdbLoadHashCompact(rio *r, int rdbtype, int deep, int *error) {
     obj *o = createObject(OBJ_HASH, lp);
     o->encoding = OBJ_ENCODING_LISTPACK;
     if (!rdbPairsFit(lp, server.hash_max_listpack_entries, server.hash_max_listpack_value))
-        rdbHashConvertToHT(o);
+        hashTypeConvert(o, OBJ_ENCODING_HT);
     return o;
 }
 
@@ -491,6 +480,61 @@ static obj *rdbLoadZsetPlain(rio *r, int rdbtype, int *error) {
         totelelen += sz;
     }
     if (o->encoding == OBJ_ENCODING_SKIPLIST) zsetConvertToListpackIfNeeded(o, maxelelen, totelelen);
+    return o;
+fail:
+    decrRefCount(o);
+    return NULL;
+}
+
+/* ----------------------------------------------------------------- hashes */
+
+static ssize_t rdbSaveHash(rio *r, obj *o) {
+    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
+    hashtable *ht = o->ptr;
+    if (rdbSaveLen(r, htSize(ht)) == -1) return -1;
+    htIterator it;
+    htEntry *e;
+    htInitIterator(&it, ht);
+    ssize_t rc = 1;
+    while ((e = htNext(&it)) != NULL) {
+        bstr f = e->key, v = e->v.val;
+        if (rdbSaveRawString(r, f, bstrLen(f)) == -1 || rdbSaveRawString(r, v, bstrLen(v)) == -1) {
+            rc = -1;
+            break;
+        }
+    }
+    htResetIterator(&it);
+    return rc;
+}
+
+/* HASH: field/value pairs; small ones end up as a listpack like Valkey does. */
+static obj *rdbLoadHashPlain(rio *r, int *error) {
+    uint64_t len = rdbLoadLen(r, NULL);
+    if (len == RDB_LENERR) return NULL;
+    if (len == 0) {
+        *error = RDB_LOAD_ERR_EMPTY_KEY;
+        return NULL;
+    }
+    obj *o = len > server.hash_max_listpack_entries ? hashTypeCreateHashtable(len > (1 << 20) ? (1 << 20) : len)
+                                                    : hashTypeCreateFromListpack(lpNew(0));
+    while (len--) {
+        size_t flen, vlen;
+        char *f = rdbGenericLoadStringRaw(r, RDB_LOAD_PLAIN, &flen);
+        if (!f) goto fail;
+        char *v = rdbGenericLoadStringRaw(r, RDB_LOAD_PLAIN, &vlen);
+        if (!v) {
+            zfree(f);
+            goto fail;
+        }
+        if (hashTypeExists(o, f, flen)) {
+            zfree(f);
+            zfree(v);
+            RDB_FAIL("Duplicate hash fields detected");
+        }
+        hashTypeSet(o, f, flen, v, vlen);
+        zfree(f);
+        zfree(v);
+    }
     return o;
 fail:
     decrRefCount(o);
