@@ -249,7 +249,7 @@ def corrupt_copy(tmp_path, name, mutate):
 
 
 def run_check(path):
-    return subprocess.run([check_rdb_bin(), path], capture_output=True, text=True, timeout=30)
+    return subprocess.run([check_rdb_bin(), path], capture_output=True, text=True, errors="replace", timeout=30)
 
 
 def test_check_rdb_ok_on_samples():
