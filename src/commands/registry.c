@@ -3,6 +3,7 @@
  * weak references so a family can land independently of the others. */
 #include "server/server.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #define FAMILY(name) extern const serverCommandDef name[] __attribute__((weak));

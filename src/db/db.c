@@ -3,6 +3,7 @@
  * every mutation path goes through here so WATCH, blocking and replication
  * hooks see it. */
 #include "server/server.h"
+#include <stdlib.h>
 #include <string.h>
 
 static void dbValDestructor(void *val) { decrRefCount(val); }

@@ -55,6 +55,7 @@ client *createClient(int fd) {
     c->fd = fd;
     c->id = server.next_client_id++;
     c->resp = 2;
+    c->bulklen = -1;
     c->db = &server.db[0];
     c->querybuf = bstrEmpty();
     c->reply = listCreate();

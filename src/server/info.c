@@ -2,6 +2,7 @@
  * server-level commands (TIME, SHUTDOWN, MONITOR, LOLWUT). */
 #include "server/server.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
