@@ -17,6 +17,32 @@
 
 static char *cliHistFile = NULL;
 
+/* The file holds one plain line per entry (as valkey-cli writes it), not
+ * libedit's escaped format, so both tools can share one history file. */
+static void cliHistoryLoad(void) {
+    FILE *f = fopen(cliHistFile, "r");
+    if (!f) return;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+        if (n > 0) add_history(line);
+    }
+    free(line);
+    fclose(f);
+}
+
+static void cliHistorySave(void) {
+    FILE *f = fopen(cliHistFile, "w");
+    if (!f) return;
+    for (int i = 0; i < history_length; i++) {
+        HIST_ENTRY *e = history_get(history_base + i);
+        if (e && e->line) fprintf(f, "%s\n", e->line);
+    }
+    fclose(f);
+}
+
 static void cliHistoryInit(void) {
     const char *env = getenv("VALKEYCLI_HISTFILE");
     if (!env) env = getenv("REDISCLI_HISTFILE");
@@ -38,7 +64,7 @@ static void cliHistoryInit(void) {
         bstrFree(p);
     }
     stifle_history(CLI_HISTORY_MAX);
-    read_history(cliHistFile);
+    cliHistoryLoad();
 }
 
 /* Lines carrying secrets stay out of the history file. */
@@ -64,7 +90,7 @@ static int cliIsSensitive(int argc, bstr *argv) {
 static void cliHistoryAdd(const char *line) {
     if (!cliHistFile) return;
     add_history(line);
-    write_history(cliHistFile);
+    cliHistorySave();
 }
 
 static bstr cliPrompt(void) {

@@ -716,6 +716,7 @@ static unsigned long long cliSyncPayload(int outfd, const char *filename, int qu
     (void)quiet_discard;
     char buf[65536];
     char tail[40];
+    (void)sizeof(tail);
     size_t taillen = 0;
     unsigned long long written = 0;
     for (;;) {
@@ -732,22 +733,28 @@ static unsigned long long cliSyncPayload(int outfd, const char *filename, int qu
         }
         size_t n = (size_t)r;
         if (eofmark) {
-            /* The payload ends with the 40-byte mark: hold back the last 40 bytes. */
+            /* The payload ends with the 40-byte mark; bytes after it already
+             * belong to the replication stream and go to the reply reader. */
             char *joined = zmalloc(taillen + n);
             memcpy(joined, tail, taillen);
             memcpy(joined + taillen, buf, n);
             size_t total = taillen + n;
-            size_t keep = total < 40 ? total : 40;
-            size_t flush = total - keep;
+            char *m = memmem(joined, total, mark, 40);
+            size_t flush = m ? (size_t)(m - joined) : (total > 39 ? total - 39 : 0);
             if (outfd >= 0 && flush && write(outfd, joined, flush) != (ssize_t)flush) {
                 fprintf(stderr, "Error writing data to file: %s\n", strerror(errno));
                 exit(1);
             }
             written += flush;
-            memcpy(tail, joined + flush, keep);
-            taillen = keep;
+            if (m) {
+                size_t rest = total - flush - 40;
+                if (rest) respReaderFeed(cliLink->reader, m + 40, rest);
+                zfree(joined);
+                break;
+            }
+            taillen = total - flush;
+            memcpy(tail, joined + flush, taillen);
             zfree(joined);
-            if (taillen == 40 && !memcmp(tail, mark, 40)) break;
         } else {
             if (outfd >= 0 && write(outfd, buf, n) != (ssize_t)n) {
                 fprintf(stderr, "Error writing data to file: %s\n", strerror(errno));
@@ -788,24 +795,47 @@ int cliReplicaMode(void) {
     cliSendReplconf("rdb-filter-only", "");
     unsigned long long n = cliSyncPayload(-1, NULL, 1);
     fprintf(stderr, "SYNC done after %llu bytes. Logging commands from master.\n", n);
-    /* An ACK lets the primary count us as an online replica. */
-    fprintf(stderr, "sending REPLCONF ACK 0\n");
+    /* ACKs let the primary count us as an online replica; a diskless primary
+     * may ignore one that arrives before it has finished the transfer, so
+     * keep sending them every second (printed once). */
     const char *ack[] = {"REPLCONF", "ACK", "0"};
-    size_t len;
-    char *c = respFormatCommandArgv(3, ack, NULL, &len);
-    cliWriteAll(cliLink, c, len);
-    zfree(c);
+    size_t acklen;
+    char *ackcmd = respFormatCommandArgv(3, ack, NULL, &acklen);
+    fprintf(stderr, "sending REPLCONF ACK 0\n");
+    cliWriteAll(cliLink, ackcmd, acklen);
+    long long last_ack = cliMsNow();
+    char buf[16384];
     for (;;) {
-        respValue *v = cliReadReply(cliLink);
-        if (!v) {
+        respValue *v = NULL;
+        int rc = respReaderGetReply(cliLink->reader, &v);
+        if (rc < 0) {
+            fprintf(stderr, "Error: %s\n", respReaderError(cliLink->reader));
+            return 1;
+        }
+        if (rc == 1) {
+            if (v->type != RESP_T_ATTR) {
+                bstr out = cliFormatReply(v, CLI_OUT_CSV);
+                fwrite(out, 1, bstrLen(out), stdout);
+                fflush(stdout);
+                bstrFree(out);
+            }
+            respValueFree(v);
+            continue;
+        }
+        struct pollfd pfd = {.fd = cliLink->fd, .events = POLLIN};
+        int pr = poll(&pfd, 1, 1000);
+        if (cliMsNow() - last_ack >= 1000) {
+            cliWriteAll(cliLink, ackcmd, acklen);
+            last_ack = cliMsNow();
+        }
+        if (pr <= 0) continue;
+        ssize_t r = read(cliLink->fd, buf, sizeof(buf));
+        if (r <= 0) {
+            if (r < 0 && errno == EINTR) continue;
             fprintf(stderr, "Connection lost\n");
             return 1;
         }
-        bstr out = cliFormatReply(v, CLI_OUT_CSV);
-        fwrite(out, 1, bstrLen(out), stdout);
-        fflush(stdout);
-        bstrFree(out);
-        respValueFree(v);
+        respReaderFeed(cliLink->reader, buf, (size_t)r);
     }
 }
 
