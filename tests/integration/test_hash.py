@@ -111,6 +111,8 @@ def test_wrongtype(c):
 
 
 def test_encoding_conversion(c):
+    c("CONFIG", "SET", "hash-max-listpack-entries", 128)
+    c("CONFIG", "SET", "hash-max-listpack-value", 64)
     c("HSET", "h", "a", "1")
     assert c("OBJECT", "ENCODING", "h") == b"listpack"
     c("HSET", "h", "long", "x" * 65)
