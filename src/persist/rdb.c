@@ -206,6 +206,7 @@ int rdbSave(const char *filename) {
     server.dirty = 0;
     server.lastsave = time(NULL);
     server.lastbgsave_status = RDB_OK;
+    server.stat_rdb_saves++;
     return RDB_OK;
 }
 
@@ -782,7 +783,6 @@ void saveCommand(client *c) {
         return;
     }
     if (rdbSave(server.dbfilename) == RDB_OK) {
-        server.stat_rdb_saves++;
         addReply(c, shared.ok);
     } else {
         addReplyError(c, "ERR");
