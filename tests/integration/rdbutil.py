@@ -5,7 +5,7 @@ import shutil
 import struct
 import time
 
-SAMPLES = os.environ.get("RDB_SAMPLES_DIR", "/work/shared/spec/rdb-samples")
+SAMPLES = os.environ.get("RDB_SAMPLES_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "assets", "rdb-samples"))
 
 _POLY = 0x95AC9329AC4BC9B5  # bit-reversed Jones polynomial
 
