@@ -427,8 +427,8 @@ void swapdbCommand(client *c) {
         addReplyError(c, "ERR SWAPDB is not allowed in cluster mode");
         return;
     }
-    if (getIntFromObjectOrReply(c, c->argv[1], &id1, "invalid first DB index") != 0) return;
-    if (getIntFromObjectOrReply(c, c->argv[2], &id2, "invalid second DB index") != 0) return;
+    if (getIntFromObjectOrReply(c, c->argv[1], &id1, "ERR invalid first DB index") != 0) return;
+    if (getIntFromObjectOrReply(c, c->argv[2], &id2, "ERR invalid second DB index") != 0) return;
     if (id1 < 0 || id1 >= server.dbnum || id2 < 0 || id2 >= server.dbnum) {
         addReplyError(c, "ERR DB index is out of range");
         return;

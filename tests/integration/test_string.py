@@ -384,3 +384,127 @@ def test_string_commands_in_command_table(c):
     assert info[0][1] == -3 and info[1][1] == 2 and info[2][1] == -3 and info[3][1] == -3
     assert (info[2][3], info[2][4], info[2][5]) == (1, -1, 2)
     assert (info[3][3], info[3][4], info[3][5]) == (1, 2, 1)
+
+
+# ---------------------------------------------------------------- bitmaps
+
+def test_setbit_getbit(c):
+    assert c("SETBIT", "b", "7", "1") == 0
+    assert c("GET", "b") == b"\x01"
+    assert c("SETBIT", "b", "7", "0") == 1
+    assert c("SETBIT", "b", "100", "1") == 0
+    assert c("STRLEN", "b") == 13
+    assert c("GETBIT", "b", "100") == 1
+    assert c("GETBIT", "b", "101") == 0
+    assert c("GETBIT", "b", "100000") == 0
+    assert c("GETBIT", "nokey", "0") == 0
+    assert c("SETBIT", "b", "-1", "1") == err("ERR bit offset is not an integer or out of range")
+    assert c("SETBIT", "b", "4294967296", "1") == err("ERR bit offset is not an integer or out of range")
+    assert c("SETBIT", "b", "0", "2") == err("ERR bit is not an integer or out of range")
+    assert c("SETBIT", "b", "0", "x") == err("ERR bit is not an integer or out of range")
+    assert c("GETBIT", "b", "x") == err("ERR bit offset is not an integer or out of range")
+    c("SET", "n", "1")  # int-encoded: "1" = 0x31
+    assert c("GETBIT", "n", "2") == 1
+    assert c("SETBIT", "n", "7", "0") == 1
+    assert c("GET", "n") == b"0"
+    c("SADD", "s", "a")
+    assert c("SETBIT", "s", "0", "1") == WRONGTYPE
+
+
+def test_bitcount(c):
+    c("SET", "k", "foobar")
+    assert c("BITCOUNT", "k") == 26
+    assert c("BITCOUNT", "k", "0", "0") == 4
+    assert c("BITCOUNT", "k", "1", "1") == 6
+    assert c("BITCOUNT", "k", "1", "1", "BYTE") == 6
+    assert c("BITCOUNT", "k", "5", "30", "BIT") == 17
+    assert c("BITCOUNT", "k", "-2", "-1") == 7
+    assert c("BITCOUNT", "k", "-1", "-2") == 0
+    assert c("BITCOUNT", "k", "0", "-1", "bit") == 26
+    assert c("BITCOUNT", "nokey") == 0
+    assert c("BITCOUNT", "nokey", "0", "1") == 0
+    assert c("BITCOUNT", "k", "0") == SYNTAX
+    assert c("BITCOUNT", "k", "0", "1", "FOO") == SYNTAX
+    assert c("BITCOUNT", "k", "a", "1") == NOTINT
+    big = bytes(range(256)) * 40
+    c("SET", "big", big)
+    assert c("BITCOUNT", "big") == sum(bin(x).count("1") for x in big)
+    assert c("BITCOUNT", "big", "3", "9000", "BIT") == \
+        sum((big[i // 8] >> (7 - i % 8)) & 1 for i in range(3, 9001))
+
+
+def test_bitpos(c):
+    c("SET", "k", b"\xff\xf0\x00")
+    assert c("BITPOS", "k", "0") == 12
+    assert c("BITPOS", "k", "1") == 0
+    c("SET", "k", b"\x00\xff\xf0")
+    assert c("BITPOS", "k", "1", "0") == 8
+    assert c("BITPOS", "k", "1", "2") == 16
+    assert c("BITPOS", "k", "1", "2", "-1", "BYTE") == 16
+    assert c("BITPOS", "k", "1", "7", "15", "BIT") == 8
+    assert c("BITPOS", "k", "1", "7", "-3", "BIT") == 8
+    c("SET", "k", b"\xff\xff\xff")
+    assert c("BITPOS", "k", "0") == 24
+    assert c("BITPOS", "k", "0", "0") == 24
+    assert c("BITPOS", "k", "0", "0", "-1") == -1
+    assert c("BITPOS", "k", "0", "3", "10", "BIT") == -1
+    c("SET", "z", b"\x00\x00")
+    assert c("BITPOS", "z", "1") == -1
+    assert c("BITPOS", "nokey", "1") == -1
+    assert c("BITPOS", "nokey", "0") == 0
+    assert c("BITPOS", "k", "2") == err("ERR The bit argument must be 1 or 0.")
+    assert c("BITPOS", "k", "1", "0", "1", "FOO") == SYNTAX
+    c("SET", "e", "")
+    assert c("BITPOS", "e", "0") == -1
+
+
+def test_bitop(c):
+    c("SET", "a", b"\x0f\xff")
+    c("SET", "b", b"\xf0")
+    assert c("BITOP", "AND", "d", "a", "b") == 2
+    assert c("GET", "d") == b"\x00\x00"
+    assert c("BITOP", "OR", "d", "a", "b") == 2
+    assert c("GET", "d") == b"\xff\xff"
+    assert c("BITOP", "XOR", "d", "a", "b", "nokey") == 2
+    assert c("GET", "d") == b"\xff\xff"
+    assert c("BITOP", "NOT", "d", "b") == 1
+    assert c("GET", "d") == b"\x0f"
+    assert c("BITOP", "NOT", "d", "a", "b") == err("ERR BITOP NOT must be called with a single source key.")
+    assert c("BITOP", "FOO", "d", "a") == SYNTAX
+    assert c("BITOP", "AND", "d", "nokey1", "nokey2") == 0
+    assert c("EXISTS", "d") == 0
+    c("SADD", "s", "x")
+    assert c("BITOP", "AND", "d", "a", "s") == WRONGTYPE
+
+
+def test_bitfield(c):
+    assert c("BITFIELD", "bf", "SET", "i8", "0", "100", "GET", "i8", "0") == [0, 100]
+    assert c("BITFIELD", "bf", "INCRBY", "i8", "0", "100") == [-56]
+    assert c("BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "-200") == [-128]
+    assert c("BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "i8", "0", "-1") == [None]
+    assert c("BITFIELD", "bf", "SET", "u4", "#1", "15", "GET", "u4", "4", "GET", "u2", "#3") == [0, 15, 3]
+    assert c("BITFIELD", "u", "INCRBY", "u2", "100", "1", "OVERFLOW", "SAT", "INCRBY", "u2", "102",
+             "1") == [1, 1]
+    assert c("BITFIELD", "u", "INCRBY", "u2", "100", "5") == [2]
+    assert c("BITFIELD", "u", "OVERFLOW", "SAT", "INCRBY", "u2", "100", "5") == [3]
+    assert c("BITFIELD", "x", "SET", "i64", "0", "-1", "GET", "u63", "0", "GET", "i64", "0") == [
+        0, 9223372036854775807, -1]
+    assert c("BITFIELD", "x", "INCRBY", "i64", "0", "-9223372036854775808") == [9223372036854775807]
+    assert c("BITFIELD", "x", "OVERFLOW", "FAIL", "SET", "u8", "0", "256") == [None]
+    assert c("BITFIELD", "x", "SET", "u8", "0", "257") == [127]
+    assert c("BITFIELD", "nokey") == []
+    assert c("BITFIELD", "k", "GET", "u64", "0") == err(
+        "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")
+    assert c("BITFIELD", "k", "GET", "i65", "0") == err(
+        "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")
+    assert c("BITFIELD", "k", "GET", "i8", "-1") == err("ERR bit offset is not an integer or out of range")
+    assert c("BITFIELD", "k", "OVERFLOW", "FOO") == err("ERR Invalid OVERFLOW type specified")
+    assert c("BITFIELD", "k", "SET", "i8", "0", "x") == NOTINT
+    assert c("BITFIELD", "k", "FOO") == SYNTAX
+    assert c("BITFIELD", "k", "GET", "i8") == SYNTAX
+    assert c("EXISTS", "k") == 0
+    assert c("BITFIELD_RO", "bf", "GET", "i8", "0") == [-128]
+    assert c("BITFIELD_RO", "bf", "SET", "i8", "0", "1") == err(
+        "ERR BITFIELD_RO only supports the GET subcommand")
+    c("SADD", "s", "x")
+    assert c("BITFIELD", "s", "GET", "i8", "0") == WRONGTYPE
