@@ -70,7 +70,7 @@ def test_restore_errors(server):
     r = server.client()
     k, p = payloads()[0]
     r.set(k, "x")
-    assert err_of(r.execute_command, "RESTORE", k, 0, p) == "Target key name already exists."
+    assert err_of(r.execute_command, "RESTORE", k, 0, p) == "BUSYKEY Target key name already exists."
     assert r.execute_command("RESTORE", k, 0, p, "REPLACE") in (True, b"OK")
     assert r.get(k) == b"12345"
     assert err_of(r.execute_command, "RESTORE", "n", -1, p) == "Invalid TTL value, must be >= 0"

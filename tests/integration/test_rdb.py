@@ -365,3 +365,28 @@ def _value(r, k):
     if t == b"zset":
         return r.zrange(k, 0, -1, withscores=True)
     return None
+
+
+def test_save_schedule_triggers_bgsave(start_server, tmp_path):
+    srv = start_server(config={"dir": str(tmp_path)})
+    r = srv.client()
+    r.config_set("save", "1 1")
+    r.set("a", 1)
+    r.set("b", 2)
+    assert wait_for(lambda: os.path.exists(os.path.join(str(tmp_path), "dump.rdb")) and
+                    info_fields(r)["rdb_changes_since_last_save"] == "0", 15)
+    assert info_fields(r)["rdb_last_bgsave_status"] == "ok"
+
+
+def test_shutdown_saves_with_schedule(start_server, tmp_path):
+    srv = start_server(config={"dir": str(tmp_path)})
+    r = srv.client()
+    r.config_set("save", "3600 1")
+    r.set("persisted", "yes")
+    try:
+        r.shutdown()
+    except redis.ConnectionError:
+        pass
+    assert wait_for(lambda: os.path.exists(os.path.join(str(tmp_path), "dump.rdb")), 10)
+    srv2 = start_server(config={"dir": str(tmp_path)})
+    assert srv2.client().get("persisted") == b"yes"
