@@ -152,3 +152,21 @@ def test_fuzzed_payloads(server):
         except redis.ResponseError as e:
             assert str(e) == "Bad data format"
     assert r.ping()
+
+
+def _listpack(*members):
+    body = b"".join(bytes([0x80 | len(m)]) + m + bytes([1 + len(m)]) for m in members)
+    total = 6 + len(body) + 1
+    return struct.pack("<IH", total, len(members)) + body + b"\xff"
+
+
+def test_sanitize_payload_duplicates(server):
+    r = server.client()
+    lp = _listpack(b"a", b"a")
+    payload = forge_payload(b"\x14" + bytes([len(lp)]) + lp)
+    r.config_set("sanitize-dump-payload", "yes")
+    assert err_of(r.execute_command, "RESTORE", "dup", 0, payload) == "Bad data format"
+    ok = forge_payload(b"\x14" + bytes([len(_listpack(b"a", b"b"))]) + _listpack(b"a", b"b"))
+    assert r.execute_command("RESTORE", "nodup", 0, ok) in (True, b"OK")
+    assert r.smembers("nodup") == {b"a", b"b"}
+    r.config_set("sanitize-dump-payload", "no")
