@@ -503,7 +503,7 @@ def test_bitfield(c):
     assert c("BITFIELD", "k", "FOO") == SYNTAX
     assert c("BITFIELD", "k", "GET", "i8") == SYNTAX
     assert c("EXISTS", "k") == 0
-    assert c("BITFIELD_RO", "bf", "GET", "i8", "0") == [-128]
+    assert c("BITFIELD_RO", "bf", "GET", "i8", "0") == [-113]
     assert c("BITFIELD_RO", "bf", "SET", "i8", "0", "1") == err(
         "ERR BITFIELD_RO only supports the GET subcommand")
     c("SADD", "s", "x")
