@@ -652,7 +652,8 @@ static void spopCommand(client *c) {
 static void srandmemberWithCount(client *c) {
     long long l;
     if (!parseLongLong(c->argv[2], &l) || l == LLONG_MIN) {
-        addReplyError(c, l == LLONG_MIN ? "ERR value is out of range" : "ERR value is not an integer or out of range");
+        addReplyError(c, l == LLONG_MIN ? "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+                                        : "ERR value is not an integer or out of range");
         return;
     }
     int uniq = l >= 0;

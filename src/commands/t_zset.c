@@ -1561,12 +1561,13 @@ static void zrandmemberWithCount(client *c, long l, int withscores) {
     }
     if (count >= size) {
         addReplyArrayLen(c, (long)(withscores && c->resp == 2 ? size * 2 : size));
+        /* Valkey walks from the tail here: same order for compatibility. */
         zcursor cur;
-        zcurSeekRank(&cur, z, 0);
+        zcurSeekRank(&cur, z, size - 1);
         while (zcurValid(&cur)) {
             zcurGet(&cur, &e);
             replyZelem(c, &e, withscores);
-            zcurNext(&cur, 0);
+            zcurNext(&cur, 1);
         }
         return;
     }
@@ -1604,7 +1605,7 @@ static void zrandmemberCommand(client *c) {
             return;
         }
         if (l == LONG_MIN) {
-            addReplyError(c, "ERR value is out of range");
+            addReplyError(c, "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
             return;
         }
         int withscores = 0;

@@ -1,0 +1,282 @@
+"""Set commands: exact replies and errors as Valkey 8 sends them, encoding
+conversions (intset -> listpack -> hashtable), random pops/members, the
+multi-set operations and SSCAN coverage."""
+import pytest
+
+from kvutil import Conn, err
+
+SYNTAX = err("ERR syntax error")
+NOTINT = err("ERR value is not an integer or out of range")
+WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind of value")
+
+
+@pytest.fixture
+def srv(start_server):
+    return start_server()
+
+
+@pytest.fixture
+def c(srv):
+    conn = Conn(srv.port)
+    yield conn
+    conn.close()
+
+
+def members(reply):
+    return sorted(reply)
+
+
+def test_sadd_srem_basics(c):
+    assert c("SADD", "s", "a", "b", "a") == 2
+    assert c("SADD", "s", "b") == 0
+    assert c("SCARD", "s") == 2
+    assert c("SISMEMBER", "s", "a") == 1
+    assert c("SISMEMBER", "s", "z") == 0
+    assert c("SISMEMBER", "nokey", "z") == 0
+    assert c("SMISMEMBER", "s", "a", "z", "b") == [1, 0, 1]
+    assert c("SMISMEMBER", "nokey", "a") == [0]
+    assert members(c("SMEMBERS", "s")) == [b"a", b"b"]
+    assert c("SMEMBERS", "nokey") == []
+    assert c("SREM", "s", "a", "zz") == 1
+    assert c("SREM", "s", "b") == 1
+    assert c("EXISTS", "s") == 0
+    assert c("SREM", "s", "b") == 0
+    assert c("SCARD", "s") == 0
+
+
+def test_wrongtype_and_arity(c):
+    c("SET", "str", "x")
+    for cmd in (("SADD", "str", "a"), ("SREM", "str", "a"), ("SCARD", "str"),
+                ("SISMEMBER", "str", "a"), ("SMEMBERS", "str"), ("SPOP", "str"),
+                ("SRANDMEMBER", "str"), ("SINTER", "str"), ("SUNION", "str"),
+                ("SDIFF", "str"), ("SMISMEMBER", "str", "a")):
+        assert c(*cmd) == WRONGTYPE, cmd
+    assert c("SADD", "s") == err("ERR wrong number of arguments for 'sadd' command")
+    assert c("SCARD") == err("ERR wrong number of arguments for 'scard' command")
+
+
+def test_encodings(c):
+    c("SADD", "i", *range(10))
+    assert c("OBJECT", "ENCODING", "i") == b"intset"
+    c("SADD", "i", "hello")
+    assert c("OBJECT", "ENCODING", "i") == b"listpack"
+    assert c("SCARD", "i") == 11
+    assert c("SISMEMBER", "i", "5") == 1
+    c("SADD", "big", *range(600))
+    assert c("OBJECT", "ENCODING", "big") == b"hashtable"
+    c("SADD", "mid", *range(200))
+    assert c("OBJECT", "ENCODING", "mid") == b"intset"
+    c("SADD", "mid", "x")
+    assert c("OBJECT", "ENCODING", "mid") == b"hashtable"
+    c("SADD", "lp", "a", "b")
+    assert c("OBJECT", "ENCODING", "lp") == b"listpack"
+    c("SADD", "lp", "x" * 65)
+    assert c("OBJECT", "ENCODING", "lp") == b"hashtable"
+    c("SADD", "lp2", *["m%d" % i for i in range(128)])
+    assert c("OBJECT", "ENCODING", "lp2") == b"listpack"
+    c("SADD", "lp2", "one-more")
+    assert c("OBJECT", "ENCODING", "lp2") == b"hashtable"
+    assert c("SCARD", "lp2") == 129
+    # A first non-integer member creates a listpack directly.
+    c("SADD", "s2", "abc")
+    assert c("OBJECT", "ENCODING", "s2") == b"listpack"
+    # Many members at creation go straight to a hashtable.
+    c("SADD", "s3", *["v%d" % i for i in range(300)])
+    assert c("OBJECT", "ENCODING", "s3") == b"hashtable"
+
+
+def test_intset_edge_values(c):
+    vals = ["-9223372036854775808", "9223372036854775807", "0", "-1", "65536", "-32769"]
+    assert c("SADD", "s", *vals) == 6
+    assert c("OBJECT", "ENCODING", "s") == b"intset"
+    assert members(c("SMEMBERS", "s")) == sorted(v.encode() for v in vals)
+    # Non-canonical integers are strings.
+    assert c("SADD", "s", "01") == 1
+    assert c("OBJECT", "ENCODING", "s") == b"listpack"
+    assert c("SISMEMBER", "s", "1") == 0
+    assert c("SISMEMBER", "s", "01") == 1
+
+
+@pytest.mark.parametrize("n", [5, 100, 1000])
+def test_spop(c, n):
+    c("SADD", "s", *range(n))
+    x = c("SPOP", "s")
+    assert 0 <= int(x) < n
+    assert c("SISMEMBER", "s", x) == 0
+    got = c("SPOP", "s", 3)
+    assert len(set(got)) == 3 and x not in got
+    assert c("SCARD", "s") == n - 4
+    rest = c("SPOP", "s", n)
+    assert len(rest) == n - 4
+    assert sorted(int(v) for v in rest + got + [x]) == list(range(n))
+    assert c("EXISTS", "s") == 0
+    assert c("SPOP", "s") is None
+    assert c("SPOP", "s", 3) == []
+
+
+def test_spop_count_large_fraction(c):
+    c("SADD", "s", *["e%d" % i for i in range(500)])
+    got = c("SPOP", "s", 450)
+    assert len(set(got)) == 450
+    left = c("SMEMBERS", "s")
+    assert len(left) == 50
+    assert set(got).isdisjoint(left)
+    assert len(set(got) | set(left)) == 500
+
+
+def test_spop_errors(c):
+    c("SADD", "s", "a")
+    assert c("SPOP", "s", -1) == err("ERR value is out of range, must be positive")
+    assert c("SPOP", "s", "x") == err("ERR value is out of range, must be positive")
+    assert c("SPOP", "s", 0) == []
+    assert c("SPOP", "s", 1, 2) == SYNTAX
+    assert c("SPOP", "nokey", 0) == []
+
+
+@pytest.mark.parametrize("kind", ["int", "str", "big"])
+def test_srandmember(c, kind):
+    if kind == "int":
+        items = [str(i).encode() for i in range(20)]
+    elif kind == "str":
+        items = [b"m%d" % i for i in range(20)]
+    else:
+        items = [b"m%d" % i for i in range(300)]
+    c("SADD", "s", *items)
+    assert c("SRANDMEMBER", "s") in items
+    r = c("SRANDMEMBER", "s", 5)
+    assert len(r) == 5 and len(set(r)) == 5 and set(r) <= set(items)
+    r = c("SRANDMEMBER", "s", 15)
+    assert len(set(r)) == 15
+    r = c("SRANDMEMBER", "s", 1000)
+    assert sorted(r) == sorted(items)
+    r = c("SRANDMEMBER", "s", -50)
+    assert len(r) == 50 and set(r) <= set(items)
+    assert c("SRANDMEMBER", "s", 0) == []
+    assert c("SRANDMEMBER", "nokey") is None
+    assert c("SRANDMEMBER", "nokey", 5) == []
+    assert c("SRANDMEMBER", "s", "x") == NOTINT
+    assert c("SRANDMEMBER", "s", 1, 2) == SYNTAX
+    assert c("SRANDMEMBER", "s", -9223372036854775808) == err(
+        "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+    assert c("SCARD", "s") == len(items)
+
+
+def test_smove(c):
+    c("SADD", "a", "1", "2")
+    c("SADD", "b", "x")
+    assert c("SMOVE", "a", "b", "1") == 1
+    assert c("OBJECT", "ENCODING", "b") == b"listpack"
+    assert members(c("SMEMBERS", "b")) == [b"1", b"x"]
+    assert c("SMOVE", "a", "b", "nope") == 0
+    assert c("SMOVE", "nokey", "b", "x") == 0
+    assert c("SMOVE", "a", "a", "2") == 1
+    assert c("SMOVE", "a", "a", "9") == 0
+    assert c("SMOVE", "a", "new", "2") == 1
+    assert c("EXISTS", "a") == 0
+    assert c("OBJECT", "ENCODING", "new") == b"intset"
+    c("SET", "str", "v")
+    assert c("SMOVE", "new", "str", "2") == WRONGTYPE
+    assert c("SMOVE", "str", "new", "2") == WRONGTYPE
+    assert c("SISMEMBER", "new", "2") == 1
+
+
+def test_sinter(c):
+    c("SADD", "a", 1, 2, 3, 4)
+    c("SADD", "b", 2, 3, 4, 5, "x")
+    c("SADD", "c", 3, 4, "x")
+    assert members(c("SINTER", "a", "b", "c")) == [b"3", b"4"]
+    assert c("SINTER", "a", "nokey") == []
+    assert members(c("SINTER", "a")) == [b"1", b"2", b"3", b"4"]
+    assert c("SINTERSTORE", "d", "a", "b") == 3
+    assert members(c("SMEMBERS", "d")) == [b"2", b"3", b"4"]
+    assert c("OBJECT", "ENCODING", "d") == b"intset"
+    assert c("SINTERSTORE", "d", "a", "nokey") == 0
+    assert c("EXISTS", "d") == 0
+    c("SET", "str", "v")
+    assert c("SINTER", "a", "str") == WRONGTYPE
+    assert c("SINTER", "nokey", "str") == WRONGTYPE
+
+
+def test_sintercard(c):
+    c("SADD", "a", 1, 2, 3, 4)
+    c("SADD", "b", 2, 3, 4, 5)
+    assert c("SINTERCARD", 2, "a", "b") == 3
+    assert c("SINTERCARD", 2, "a", "b", "LIMIT", 2) == 2
+    assert c("SINTERCARD", 2, "a", "b", "LIMIT", 0) == 3
+    assert c("SINTERCARD", 1, "nokey") == 0
+    assert c("SINTERCARD", 0, "a") == err("ERR numkeys should be greater than 0")
+    assert c("SINTERCARD", "x", "a") == err("ERR numkeys should be greater than 0")
+    assert c("SINTERCARD", 3, "a", "b") == err("ERR Number of keys can't be greater than number of args")
+    assert c("SINTERCARD", 2, "a", "b", "LIMIT", -1) == err("ERR LIMIT can't be negative")
+    assert c("SINTERCARD", 2, "a", "b", "LIMIT") == SYNTAX
+    assert c("SINTERCARD", 2, "a", "b", "FOO", 1) == SYNTAX
+
+
+def test_sunion_sdiff(c):
+    c("SADD", "a", 1, 2, 3)
+    c("SADD", "b", 3, 4, "x")
+    assert members(c("SUNION", "a", "b", "nokey")) == [b"1", b"2", b"3", b"4", b"x"]
+    assert members(c("SDIFF", "a", "b")) == [b"1", b"2"]
+    assert members(c("SDIFF", "b", "a")) == [b"4", b"x"]
+    assert c("SDIFF", "nokey", "a") == []
+    assert members(c("SDIFF", "a", "nokey")) == [b"1", b"2", b"3"]
+    assert c("SDIFF", "a", "a") == []
+    assert c("SUNIONSTORE", "u", "a", "b") == 5
+    assert c("OBJECT", "ENCODING", "u") == b"listpack"
+    assert c("SDIFFSTORE", "d", "a", "b") == 2
+    assert c("OBJECT", "ENCODING", "d") == b"intset"
+    assert c("SDIFFSTORE", "d", "a", "a") == 0
+    assert c("EXISTS", "d") == 0
+    assert c("SUNIONSTORE", "u", "nokey") == 0
+    assert c("EXISTS", "u") == 0
+
+
+def test_big_union_and_diff(c):
+    c("SADD", "a", *["k%d" % i for i in range(0, 3000)])
+    c("SADD", "b", *["k%d" % i for i in range(2000, 5000)])
+    assert c("SUNIONSTORE", "u", "a", "b") == 5000
+    assert c("OBJECT", "ENCODING", "u") == b"hashtable"
+    assert c("SDIFFSTORE", "d", "a", "b") == 2000
+    assert c("SINTERSTORE", "i", "a", "b") == 1000
+    assert c("SINTERCARD", 2, "a", "b") == 1000
+    assert len(c("SDIFF", "b", "a")) == 2000
+
+
+def test_sscan(c):
+    c("SADD", "small", "a", "b", "c")
+    cur, items = c("SSCAN", "small", 0)
+    assert cur == b"0" and sorted(items) == [b"a", b"b", b"c"]
+    cur, items = c("SSCAN", "small", 0, "MATCH", "a*")
+    assert items == [b"a"]
+    c("SADD", "big", *["m%d" % i for i in range(1000)])
+    seen, cur, calls = set(), b"0", 0
+    while True:
+        cur, items = c("SSCAN", "big", cur, "COUNT", 50)
+        seen.update(items)
+        calls += 1
+        if cur == b"0":
+            break
+    assert len(seen) == 1000
+    assert calls > 5
+    assert c("SSCAN", "nokey", 0) == [b"0", []]
+    assert c("SSCAN", "big", "abc") == err("ERR invalid cursor")
+    assert c("SSCAN", "big", 0, "COUNT", 0) == SYNTAX
+    assert c("SSCAN", "big", 0, "COUNT", "x") == NOTINT
+    assert c("SSCAN", "big", 0, "FOO") == SYNTAX
+    c("SADD", "ints", 1, 2, 3, 10)
+    cur, items = c("SSCAN", "ints", 0, "MATCH", "1*")
+    assert sorted(items) == [b"1", b"10"]
+
+
+def test_resp3_set_replies(srv):
+    c3 = Conn(srv.port, resp=3)
+    c3("SADD", "s", "a")
+    c3.send("SMEMBERS", "s")
+    assert c3.f.readline() == b"~1\r\n"
+    assert c3.read() == b"a"
+    c3.send("SPOP", "s", 1)
+    assert c3.f.readline() == b"~1\r\n"
+    assert c3.read() == b"a"
+    c3.send("SPOP", "s")
+    assert c3.f.readline() == b"_\r\n"
+    c3.close()

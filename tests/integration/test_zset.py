@@ -1,0 +1,412 @@
+"""Sorted-set commands: exact replies and errors as Valkey 8 sends them, both
+encodings (listpack, skiplist) and the conversion between them, score
+formatting in RESP2 and RESP3, ranges by rank/score/lex, pops (blocking ones
+with several clients), random members, and the multi-key operations."""
+import threading
+import time
+
+import pytest
+
+from kvutil import Conn, err, wait_for
+
+SYNTAX = err("ERR syntax error")
+NOTINT = err("ERR value is not an integer or out of range")
+NOTFLOAT = err("ERR value is not a valid float")
+MINMAX = err("ERR min or max is not a float")
+LEXERR = err("ERR min or max not valid string range item")
+WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind of value")
+
+
+@pytest.fixture
+def srv(start_server):
+    return start_server()
+
+
+@pytest.fixture
+def c(srv):
+    conn = Conn(srv.port)
+    yield conn
+    conn.close()
+
+
+def fill(c, key, big):
+    """abc.. members with scores 1..n; big forces the skiplist encoding."""
+    c("ZADD", key, 1, "a", 2, "b", 3, "c", 4, "d", 5, "e")
+    if big:
+        c("ZADD", key, *sum(([1000 + i, "zz%03d" % i] for i in range(200)), []))
+        c("ZREMRANGEBYSCORE", key, 1000, "+inf")
+        assert c("OBJECT", "ENCODING", key) == b"skiplist"
+    else:
+        assert c("OBJECT", "ENCODING", key) == b"listpack"
+
+
+ENC = pytest.mark.parametrize("big", [False, True], ids=["listpack", "skiplist"])
+
+
+@ENC
+def test_zadd_basics(c, big):
+    fill(c, "z", big)
+    assert c("ZCARD", "z") == 5
+    assert c("ZADD", "z", 10, "a") == 0
+    assert c("ZSCORE", "z", "a") == b"10"
+    assert c("ZADD", "z", "CH", 11, "a", 1, "new") == 2
+    assert c("ZADD", "z", "NX", 99, "a", 7, "n2") == 1
+    assert c("ZSCORE", "z", "a") == b"11"
+    assert c("ZADD", "z", "XX", 12, "a", 7, "n3") == 0
+    assert c("ZSCORE", "z", "n3") is None
+    assert c("ZSCORE", "z", "a") == b"12"
+    assert c("ZADD", "z", "GT", "CH", 5, "a") == 0
+    assert c("ZADD", "z", "GT", "CH", 50, "a") == 1
+    assert c("ZADD", "z", "LT", "CH", 60, "a") == 0
+    assert c("ZADD", "z", "LT", "CH", 0.5, "a") == 1
+    assert c("ZSCORE", "z", "a") == b"0.5"
+    assert c("ZADD", "z", "LT", 1, "brandnew") == 1
+
+
+def test_zadd_errors(c):
+    assert c("ZADD", "z", "NX", "XX", 1, "a") == err("ERR XX and NX options at the same time are not compatible")
+    assert c("ZADD", "z", "GT", "LT", 1, "a") == err("ERR GT, LT, and/or NX options at the same time are not compatible")
+    assert c("ZADD", "z", "GT", "NX", 1, "a") == err("ERR GT, LT, and/or NX options at the same time are not compatible")
+    assert c("ZADD", "z", "INCR", 1, "a", 2, "b") == err("ERR INCR option supports a single increment-element pair")
+    assert c("ZADD", "z", 1, "a", 2) == SYNTAX
+    assert c("ZADD", "z", "NX", "a", "b") == NOTFLOAT
+    assert c("ZADD", "z", "NX", "a") == SYNTAX
+    assert c("ZADD", "z", "x", "a") == NOTFLOAT
+    assert c("ZADD", "z", "nan", "a") == NOTFLOAT
+    assert c("ZADD", "z", 1, "a", "bad", "b") == NOTFLOAT
+    assert c("EXISTS", "z") == 0
+    c("SET", "s", "x")
+    assert c("ZADD", "s", 1, "a") == WRONGTYPE
+    assert c("ZADD", "z", "XX", 1, "a") == 0
+    assert c("EXISTS", "z") == 0
+    assert c("ZADD", "z", "XX", "INCR", 1, "a") is None
+
+
+def test_zincrby_and_nan(c):
+    assert c("ZINCRBY", "z", 2.5, "a") == b"2.5"
+    assert c("ZINCRBY", "z", -1, "a") == b"1.5"
+    assert c("ZADD", "z", "INCR", 1, "a") == b"2.5"
+    assert c("ZADD", "z", "INCR", "NX", 1, "a") is None
+    assert c("ZADD", "z", "INCR", "GT", -1, "a") is None
+    assert c("ZADD", "z", "+inf", "a") == 0
+    assert c("ZINCRBY", "z", "-inf", "a") == err("ERR resulting score is not a number (NaN)")
+    assert c("ZSCORE", "z", "a") == b"inf"
+    assert c("ZINCRBY", "z", "x", "a") == NOTFLOAT
+
+
+def test_score_formatting(srv, c):
+    c("ZADD", "z", 0.1, "a", 3, "b", -0.0, "c", 1e300, "d", "-inf", "e", 1.5e-7, "f", 123456789012345678, "g")
+    assert c("ZSCORE", "z", "a") == b"0.1"
+    assert c("ZSCORE", "z", "b") == b"3"
+    assert c("ZSCORE", "z", "c") in (b"0", b"-0")
+    assert c("ZSCORE", "z", "d") == b"1e+300"
+    assert c("ZSCORE", "z", "e") == b"-inf"
+    assert c("ZSCORE", "z", "f") == b"1.5e-07"
+    assert c("ZSCORE", "z", "g") == b"123456789012345680"
+    c3 = Conn(srv.port, resp=3)
+    c3.send("ZSCORE", "z", "a")
+    assert c3.f.readline() == b",0.1\r\n"
+    c3.send("ZSCORE", "z", "e")
+    assert c3.f.readline() == b",-inf\r\n"
+    c3.send("ZRANGE", "z", 0, 0, "WITHSCORES")
+    assert c3.f.readline() == b"*1\r\n"
+    assert c3.f.readline() == b"*2\r\n"
+    assert c3.read() == b"e"
+    assert c3.f.readline() == b",-inf\r\n"
+    c3.close()
+
+
+def test_encoding_conversion(c):
+    c("ZADD", "z", *sum(([i, "m%d" % i] for i in range(128)), []))
+    assert c("OBJECT", "ENCODING", "z") == b"listpack"
+    c("ZADD", "z", 500, "extra")
+    assert c("OBJECT", "ENCODING", "z") == b"skiplist"
+    assert c("ZRANGE", "z", -2, -1) == [b"m127", b"extra"]
+    c("ZADD", "long", 1, "x" * 64)
+    assert c("OBJECT", "ENCODING", "long") == b"listpack"
+    c("ZADD", "long", 1, "y" * 65)
+    assert c("OBJECT", "ENCODING", "long") == b"skiplist"
+    c("ZADD", "created", 1, "y" * 65)
+    assert c("OBJECT", "ENCODING", "created") == b"skiplist"
+    # ZRANGESTORE / ZUNIONSTORE results come back compact when small.
+    assert c("ZRANGESTORE", "dst", "z", 0, 9) == 10
+    assert c("OBJECT", "ENCODING", "dst") == b"listpack"
+    assert c("ZUNIONSTORE", "u", 1, "z") == 129
+    assert c("OBJECT", "ENCODING", "u") == b"skiplist"
+
+
+@ENC
+def test_zrange_by_rank(c, big):
+    fill(c, "z", big)
+    assert c("ZRANGE", "z", 0, -1) == [b"a", b"b", b"c", b"d", b"e"]
+    assert c("ZRANGE", "z", 1, 2, "WITHSCORES") == [b"b", b"2", b"c", b"3"]
+    assert c("ZRANGE", "z", -2, 100) == [b"d", b"e"]
+    assert c("ZRANGE", "z", 3, 1) == []
+    assert c("ZRANGE", "z", 10, 20) == []
+    assert c("ZRANGE", "z", -100, 0) == [b"a"]
+    assert c("ZREVRANGE", "z", 0, 1, "WITHSCORES") == [b"e", b"5", b"d", b"4"]
+    assert c("ZRANGE", "z", 0, 1, "REV") == [b"e", b"d"]
+    assert c("ZRANGE", "nokey", 0, -1) == []
+    assert c("ZRANGE", "z", "a", 1) == NOTINT
+    assert c("ZRANGE", "z", 0, 1, "LIMIT", 0, 1) == err(
+        "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
+    assert c("ZRANGE", "z", 0, 1, "FOO") == SYNTAX
+
+
+@ENC
+def test_zrange_by_score(c, big):
+    fill(c, "z", big)
+    assert c("ZRANGEBYSCORE", "z", 2, 4) == [b"b", b"c", b"d"]
+    assert c("ZRANGEBYSCORE", "z", "(2", "(4") == [b"c"]
+    assert c("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", 1, 2) == [b"b", b"c"]
+    assert c("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", 1, -1) == [b"b", b"c", b"d", b"e"]
+    assert c("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", -1, 2) == []
+    assert c("ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", 10, 2) == []
+    assert c("ZRANGEBYSCORE", "z", 2, 3, "WITHSCORES") == [b"b", b"2", b"c", b"3"]
+    assert c("ZRANGEBYSCORE", "z", 4, 2) == []
+    assert c("ZRANGEBYSCORE", "z", "(3", 3) == []
+    assert c("ZREVRANGEBYSCORE", "z", 4, 2) == [b"d", b"c", b"b"]
+    assert c("ZREVRANGEBYSCORE", "z", "+inf", "(4") == [b"e"]
+    assert c("ZREVRANGEBYSCORE", "z", "+inf", "-inf", "LIMIT", 1, 2, "WITHSCORES") == [b"d", b"4", b"c", b"3"]
+    assert c("ZRANGE", "z", "(1", 3, "BYSCORE") == [b"b", b"c"]
+    assert c("ZRANGE", "z", 3, "(1", "BYSCORE", "REV") == [b"c", b"b"]
+    assert c("ZRANGEBYSCORE", "z", "x", 3) == MINMAX
+    assert c("ZRANGEBYSCORE", "z", "nan", 3) == MINMAX
+    assert c("ZRANGEBYSCORE", "z", 1, 3, "LIMIT", 1) == SYNTAX
+    assert c("ZRANGEBYSCORE", "z", 1, 3, "REV") == SYNTAX
+    assert c("ZCOUNT", "z", 2, 4) == 3
+    assert c("ZCOUNT", "z", "(2", "+inf") == 3
+    assert c("ZCOUNT", "z", 10, 1) == 0
+    assert c("ZCOUNT", "z", "a", 1) == MINMAX
+    assert c("ZCOUNT", "nokey", 0, 1) == 0
+
+
+@ENC
+def test_zrange_by_lex(c, big):
+    c("ZADD", "z", 0, "a", 0, "b", 0, "c", 0, "d", 0, "e")
+    if big:
+        c("ZADD", "z", *sum(([0, "zz%03d" % i] for i in range(200)), []))
+        c("ZREMRANGEBYLEX", "z", "[zz", "+")
+        assert c("OBJECT", "ENCODING", "z") == b"skiplist"
+    assert c("ZRANGEBYLEX", "z", "-", "+") == [b"a", b"b", b"c", b"d", b"e"]
+    assert c("ZRANGEBYLEX", "z", "[b", "(d") == [b"b", b"c"]
+    assert c("ZRANGEBYLEX", "z", "(b", "[d") == [b"c", b"d"]
+    assert c("ZRANGEBYLEX", "z", "-", "+", "LIMIT", 1, 2) == [b"b", b"c"]
+    assert c("ZREVRANGEBYLEX", "z", "+", "[c") == [b"e", b"d", b"c"]
+    assert c("ZREVRANGEBYLEX", "z", "(d", "-", "LIMIT", 0, 2) == [b"c", b"b"]
+    assert c("ZRANGE", "z", "[b", "[c", "BYLEX") == [b"b", b"c"]
+    assert c("ZRANGE", "z", "+", "-", "BYLEX", "REV", "LIMIT", 0, 1) == [b"e"]
+    assert c("ZRANGEBYLEX", "z", "+", "-") == []
+    assert c("ZRANGEBYLEX", "z", "b", "d") == LEXERR
+    assert c("ZLEXCOUNT", "z", "[b", "+") == 4
+    assert c("ZLEXCOUNT", "z", "(e", "+") == 0
+    assert c("ZLEXCOUNT", "z", "x", "+") == LEXERR
+    assert c("ZRANGE", "z", "-", "+", "BYLEX", "WITHSCORES") == err(
+        "ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+
+
+def test_zrangestore(c):
+    fill(c, "z", False)
+    assert c("ZRANGESTORE", "d", "z", 1, 2) == 2
+    assert c("ZRANGE", "d", 0, -1, "WITHSCORES") == [b"b", b"2", b"c", b"3"]
+    assert c("ZRANGESTORE", "d", "z", 4, 2, "BYSCORE", "REV", "LIMIT", 0, 2) == 2
+    assert c("ZRANGE", "d", 0, -1) == [b"c", b"d"]
+    assert c("ZRANGESTORE", "d", "z", "[a", "[b", "BYLEX") == 2
+    assert c("ZRANGESTORE", "d", "nokey", 0, -1) == 0
+    assert c("EXISTS", "d") == 0
+    assert c("ZRANGESTORE", "d", "z", 0, -1, "WITHSCORES") == SYNTAX
+
+
+@ENC
+def test_rank_and_scores(c, big):
+    fill(c, "z", big)
+    assert c("ZRANK", "z", "a") == 0
+    assert c("ZRANK", "z", "e") == 4
+    assert c("ZREVRANK", "z", "a") == 4
+    assert c("ZRANK", "z", "nope") is None
+    assert c("ZRANK", "nokey", "a") is None
+    assert c("ZRANK", "z", "c", "WITHSCORE") == [2, b"3"]
+    assert c("ZREVRANK", "z", "c", "WITHSCORE") == [2, b"3"]
+    assert c("ZRANK", "z", "nope", "WITHSCORE") is None
+    assert c("ZRANK", "z", "c", "FOO") == SYNTAX
+    assert c("ZMSCORE", "z", "a", "nope", "e") == [b"1", None, b"5"]
+    assert c("ZMSCORE", "nokey", "a") == [None]
+    assert c("ZSCORE", "nokey", "a") is None
+
+
+@ENC
+def test_zrem_and_remrange(c, big):
+    fill(c, "z", big)
+    assert c("ZREM", "z", "a", "nope") == 1
+    assert c("ZREMRANGEBYRANK", "z", 0, 0) == 1
+    assert c("ZRANGE", "z", 0, -1) == [b"c", b"d", b"e"]
+    assert c("ZREMRANGEBYSCORE", "z", "(3", 4) == 1
+    assert c("ZREMRANGEBYRANK", "z", 5, 10) == 0
+    assert c("ZREMRANGEBYSCORE", "z", "x", 1) == MINMAX
+    assert c("ZREMRANGEBYLEX", "z", "x", "+") == LEXERR
+    assert c("ZREMRANGEBYRANK", "z", "x", 1) == NOTINT
+    assert c("ZREMRANGEBYRANK", "z", 0, -1) == 2
+    assert c("EXISTS", "z") == 0
+    assert c("ZREM", "z", "a") == 0
+    c("ZADD", "l", 0, "a", 0, "b", 0, "c")
+    assert c("ZREMRANGEBYLEX", "l", "[a", "(c") == 2
+    assert c("ZRANGE", "l", 0, -1) == [b"c"]
+
+
+@ENC
+def test_zpop(c, big):
+    fill(c, "z", big)
+    assert c("ZPOPMIN", "z") == [b"a", b"1"]
+    assert c("ZPOPMAX", "z") == [b"e", b"5"]
+    assert c("ZPOPMIN", "z", 2) == [b"b", b"2", b"c", b"3"]
+    assert c("ZPOPMIN", "z", 0) == []
+    assert c("ZPOPMAX", "z", 10) == [b"d", b"4"]
+    assert c("EXISTS", "z") == 0
+    assert c("ZPOPMIN", "z") == []
+    assert c("ZPOPMIN", "z", -1) == err("ERR value is out of range, must be positive")
+    assert c("ZPOPMIN", "z", 1, 2) == SYNTAX
+
+
+def test_zmpop(c):
+    c("ZADD", "z2", 1, "a", 2, "b", 3, "c")
+    assert c("ZMPOP", 2, "nokey", "z2", "MIN") == [b"z2", [[b"a", b"1"]]]
+    assert c("ZMPOP", 1, "z2", "MAX", "COUNT", 10) == [b"z2", [[b"c", b"3"], [b"b", b"2"]]]
+    assert c("ZMPOP", 1, "z2", "MAX") is None
+    assert c("ZMPOP", 0, "z2", "MAX") == err("ERR numkeys should be greater than 0")
+    assert c("ZMPOP", 1, "z2", "MID") == SYNTAX
+    assert c("ZMPOP", 1, "z2", "MIN", "COUNT", 0) == err("ERR count should be greater than 0")
+    assert c("ZMPOP", 5, "z2", "MIN") == SYNTAX
+    c("SET", "s", "v")
+    assert c("ZMPOP", 1, "s", "MIN") == WRONGTYPE
+
+
+def test_resp3_pops(srv):
+    c3 = Conn(srv.port, resp=3)
+    c3("ZADD", "z", 1, "a", 2, "b")
+    assert c3("ZPOPMIN", "z", 1) == [[b"a", 1.0]]
+    assert c3("ZPOPMIN", "z") == [b"b", 2.0]
+    c3.close()
+
+
+def test_bzpopmin_blocks_and_wakes(srv, c):
+    assert c("BZPOPMIN", "z", 0.05) is None
+    waiter = Conn(srv.port)
+    waiter.send("BZPOPMIN", "z1", "z2", 0)
+    time.sleep(0.2)
+    c("ZADD", "z2", 5, "x", 6, "y")
+    assert waiter.read() == [b"z2", b"x", b"5"]
+    waiter.send("BZPOPMAX", "z2", 0)
+    assert waiter.read() == [b"z2", b"y", b"6"]
+    waiter.send("BZMPOP", 0, 2, "q1", "q2", "MAX", "COUNT", 2)
+    time.sleep(0.2)
+    c("ZADD", "q2", 1, "a", 2, "b", 3, "c")
+    assert waiter.read() == [b"q2", [[b"c", b"3"], [b"b", b"2"]]]
+    assert c("ZRANGE", "q2", 0, -1) == [b"a"]
+    assert c("BZPOPMIN", "z", "x") == err("ERR timeout is not a float or out of range")
+    assert c("BZPOPMIN", "z", -1) == err("ERR timeout is negative")
+    c("SET", "s", "v")
+    assert c("BZPOPMIN", "s", 0) == WRONGTYPE
+    assert c("BZMPOP", 0.01, 1, "nokey", "MIN") is None
+    waiter.close()
+
+
+def test_bzpopmin_in_multi_does_not_block(c):
+    assert c("MULTI") == "OK"
+    assert c("BZPOPMIN", "z", 0) == "QUEUED"
+    assert c("EXEC") == [None]
+
+
+def test_zrandmember(c):
+    fill(c, "z", False)
+    names = [b"a", b"b", b"c", b"d", b"e"]
+    assert c("ZRANDMEMBER", "z") in names
+    r = c("ZRANDMEMBER", "z", 3)
+    assert len(set(r)) == 3 and set(r) <= set(names)
+    assert c("ZRANDMEMBER", "z", 10) == names[::-1]  # whole set: walked from the tail
+    r = c("ZRANDMEMBER", "z", -8)
+    assert len(r) == 8
+    r = c("ZRANDMEMBER", "z", 2, "WITHSCORES")
+    assert len(r) == 4 and int(r[1]) == names.index(r[0]) + 1
+    assert c("ZRANDMEMBER", "z", 0) == []
+    assert c("ZRANDMEMBER", "nokey") is None
+    assert c("ZRANDMEMBER", "nokey", 3) == []
+    assert c("ZRANDMEMBER", "z", 1, "FOO") == SYNTAX
+    assert c("ZRANDMEMBER", "z", "x") == NOTINT
+    assert c("ZRANDMEMBER", "z", -9223372036854775808) == err(
+        "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+    assert c("ZRANDMEMBER", "z", -9223372036854775807, "WITHSCORES") == err("ERR value is out of range")
+    fill(c, "big", True)
+    r = c("ZRANDMEMBER", "big", 4, "WITHSCORES")
+    assert len(r) == 8 and len(set(r[0::2])) == 4
+
+
+def test_zunion_zinter_zdiff(c):
+    c("ZADD", "a", 1, "x", 2, "y", 3, "z")
+    c("ZADD", "b", 10, "y", 20, "z", 30, "w")
+    c("SADD", "s", "x", "w")
+    assert c("ZUNION", 2, "a", "b", "WITHSCORES") == [b"x", b"1", b"y", b"12", b"z", b"23", b"w", b"30"]
+    assert c("ZINTER", 2, "a", "b", "WITHSCORES") == [b"y", b"12", b"z", b"23"]
+    assert c("ZINTER", 2, "a", "b", "AGGREGATE", "MAX", "WITHSCORES") == [b"y", b"10", b"z", b"20"]
+    assert c("ZINTER", 2, "a", "b", "WEIGHTS", 2, 0.5, "AGGREGATE", "MIN", "WITHSCORES") == [
+        b"y", b"4", b"z", b"6"]
+    assert c("ZUNION", 2, "a", "s", "WITHSCORES") == [b"w", b"1", b"x", b"2", b"y", b"2", b"z", b"3"]
+    assert c("ZDIFF", 2, "a", "b", "WITHSCORES") == [b"x", b"1"]
+    assert c("ZDIFF", 2, "b", "s") == [b"y", b"z"]
+    assert c("ZINTER", 2, "a", "nokey") == []
+    assert c("ZUNIONSTORE", "d", 2, "a", "b", "WEIGHTS", 1, 2) == 4
+    assert c("ZRANGE", "d", 0, -1, "WITHSCORES") == [b"x", b"1", b"y", b"22", b"z", b"43", b"w", b"60"]
+    assert c("ZINTERSTORE", "d", 2, "a", "b") == 2
+    assert c("ZDIFFSTORE", "d", 2, "a", "a") == 0
+    assert c("EXISTS", "d") == 0
+    assert c("ZINTERCARD", 2, "a", "b") == 2
+    assert c("ZINTERCARD", 2, "a", "b", "LIMIT", 1) == 1
+    assert c("ZINTERCARD", 2, "a", "b", "LIMIT", -1) == err("ERR LIMIT can't be negative")
+    assert c("ZUNION", 0, "a") == err("ERR at least 1 input key is needed for 'zunion' command")
+    assert c("ZUNIONSTORE", "d", 0, "a") == err("ERR at least 1 input key is needed for 'zunionstore' command")
+    assert c("ZUNION", 3, "a", "b") == SYNTAX
+    assert c("ZUNION", 2, "a", "b", "WEIGHTS", 1) == SYNTAX
+    assert c("ZUNION", 2, "a", "b", "WEIGHTS", 1, "x") == err("ERR weight value is not a float")
+    assert c("ZUNION", 2, "a", "b", "AGGREGATE", "AVG") == SYNTAX
+    assert c("ZDIFF", 2, "a", "b", "AGGREGATE", "MAX") == SYNTAX
+    assert c("ZUNIONSTORE", "d", 2, "a", "b", "WITHSCORES") == SYNTAX
+    c("SET", "str", "v")
+    assert c("ZUNION", 2, "a", "str") == WRONGTYPE
+    assert c("ZUNION", "x", "a") == NOTINT
+
+
+def test_zunion_inf_and_nan_weights(c):
+    c("ZADD", "a", "inf", "x")
+    c("ZADD", "b", "-inf", "x")
+    assert c("ZUNION", 2, "a", "b", "WITHSCORES") == [b"x", b"0"]
+    assert c("ZINTER", 2, "a", "b", "WEIGHTS", 0, 1, "WITHSCORES") == [b"x", b"-inf"]
+
+
+def test_zscan(c):
+    fill(c, "small", False)
+    assert c("ZSCAN", "small", 0) == [b"0", [b"a", b"1", b"b", b"2", b"c", b"3", b"d", b"4", b"e", b"5"]]
+    assert c("ZSCAN", "small", 0, "MATCH", "c") == [b"0", [b"c", b"3"]]
+    c("ZADD", "big", *sum(([i + 0.5, "m%d" % i] for i in range(500)), []))
+    seen, cur = {}, b"0"
+    while True:
+        cur, items = c("ZSCAN", "big", cur, "COUNT", 20)
+        for k, v in zip(items[0::2], items[1::2]):
+            seen[k] = v
+        if cur == b"0":
+            break
+    assert len(seen) == 500 and seen[b"m7"] == b"7.5"
+    assert c("ZSCAN", "nokey", 0) == [b"0", []]
+    assert c("ZSCAN", "big", "x") == err("ERR invalid cursor")
+    assert c("ZSCAN", "big", 0, "COUNT", 0) == SYNTAX
+
+
+def test_zscan_noscores(c):
+    fill(c, "small", False)
+    assert c("ZSCAN", "small", 0, "NOSCORES") == [b"0", [b"a", b"b", b"c", b"d", b"e"]]
+
+
+def test_wrongtype(c):
+    c("SET", "s", "v")
+    for cmd in (("ZCARD", "s"), ("ZSCORE", "s", "a"), ("ZRANGE", "s", 0, 1), ("ZRANK", "s", "a"),
+                ("ZREM", "s", "a"), ("ZINCRBY", "s", 1, "a"), ("ZCOUNT", "s", 0, 1),
+                ("ZPOPMIN", "s"), ("ZRANDMEMBER", "s"), ("ZMSCORE", "s", "a")):
+        assert c(*cmd) == WRONGTYPE, cmd
