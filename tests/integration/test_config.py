@@ -90,8 +90,14 @@ def run_fail(tmp_path, conf_text=None, *args):
 
 
 def cget(r, *patterns):
-    return {k.decode(): v.decode() for k, v in r.config_get(*patterns).items()} if len(patterns) == 1 \
-        else {k.decode(): v.decode() for k, v in r.execute_command("CONFIG", "GET", *patterns).items()}
+    reply = r.execute_command("CONFIG", "GET", *patterns)
+    if isinstance(reply, dict):
+        pairs = list(reply.items())
+    else:
+        pairs = list(zip(reply[::2], reply[1::2]))
+    out = {k.decode(): v.decode() for k, v in pairs}
+    assert len(out) == len(pairs), "duplicate names in CONFIG GET reply"
+    return out
 
 
 # ---------------------------------------------------------------- startup
