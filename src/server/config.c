@@ -1627,6 +1627,7 @@ typedef struct setItem {
     const char *shown;   /* table spelling of the matched name, for errors */
     const char *value;
     bstr old;
+    int sensitive;       /* value must be hidden from SLOWLOG/MONITOR */
 } setItem;
 
 static void restoreOldValues(setItem *items, int count) {
@@ -1654,6 +1655,7 @@ static int configSetCollect(client *c, setItem *items, int count) {
     for (int i = 0; i < count; i++) {
         const char *name = c->argv[2 + i * 2]->ptr;
         const configDef *d = configLookup(name, &items[i].shown);
+        items[i].sensitive = d && (d->flags & CF_SENSITIVE);
         if (!d) {
             if (!invalid) unknown = name;
             invalid = 1;
@@ -1743,6 +1745,9 @@ void configSetCommand(client *c) {
     addReplyStatus(c, "OK");
 done:
     for (int i = 0; i < count; i++) bstrFree(items[i].old);
+    /* Only now: items[].value pointed into the arguments being replaced. */
+    for (int i = 0; i < count; i++)
+        if (items[i].sensitive && shared.redacted) rewriteClientCommandArgument(c, 3 + i * 2, shared.redacted);
     zfree(items);
     zfree(fns);
     zfree(fn_owner);

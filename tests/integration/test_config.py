@@ -497,3 +497,12 @@ def test_config_resetstat_and_help(spawn):
     with pytest.raises(redis.ResponseError) as e:
         r.execute_command("CONFIG", "NOPE")
     assert "unknown subcommand" in str(e.value).lower()
+
+
+def test_config_set_redacts_sensitive_values_in_slowlog(spawn):
+    r = spawn().client()
+    r.config_set("slowlog-log-slower-than", "0")
+    r.execute_command("CONFIG", "SET", "masterauth", "s3cret", "maxmemory", "1mb")
+    entry = r.execute_command("SLOWLOG", "GET", "1")[0]
+    assert entry[3] == [b"config", b"set", b"masterauth", b"(redacted)", b"maxmemory", b"1mb"]
+    assert cget(r, "masterauth") == {"masterauth": "s3cret"}
