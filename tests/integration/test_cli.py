@@ -605,25 +605,37 @@ def test_repl_prompt_and_replies(srv, term_factory):
 
 
 @tmux
-def test_repl_help_and_completion(srv, term_factory):
+def test_repl_help_from_server(srv, term_factory):
     t = term_factory(srv.port)
-    p = "127.0.0.1:%d> " % srv.port
-    t.wait_for(p)
+    t.wait_for("127.0.0.1:%d> " % srv.port)
     t.line("help get")
     s = t.wait_for("summary:")
     assert "\n  GET key\n  summary: " in s
     assert "  group: string\n" in s
     t.line("help")
     t.wait_for('"help @<group>" to get a list of commands in <group>')
-    t.line("clear")
+
+
+@tmux
+def test_repl_builtin_help_and_completion(fake, term_factory):
+    # The fake server has no COMMAND DOCS, so the built-in table is used.
+    t = term_factory(fake.port)
+    p = "127.0.0.1:%d> " % fake.port
+    t.wait_for(p)
     t.line("help @hyperloglog")
     s = t.wait_for("PFMERGE")
-    assert "\n  PFADD key [element [element ...]]\n" in s
+    assert "\n  PFADD key [element [element ...]]\n  summary: " in s
+    assert "  since: 2.8.9\n" in s
+    t.line("clear")
+    t.line("help set")
+    s = t.wait_for("group: string")
+    assert "\n  SET key value [NX | XX] [GET] [EX seconds | PX milliseconds" in s
+    t.line("clear")
     t.send("hgetal", "Tab")
     t.wait_for(p + "hgetall ")
     t.send("C-u")
-    t.send("ZRANGEBYS", "Tab")
-    t.wait_for(p + "ZRANGEBYSCORE ")
+    t.send("ZSCO", "Tab")
+    t.wait_for(p + "ZSCORE ")
 
 
 @tmux

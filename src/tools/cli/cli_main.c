@@ -290,8 +290,6 @@ static int cliIsSubscribe(const char *cmd) {
 
 /* Pub/Sub and MONITOR keep the connection streaming until interrupted. */
 static int cliStreamReplies(int monitor) {
-    if (!monitor && cliCfg.output == CLI_OUT_STANDARD)
-        printf("Reading messages... (press Ctrl-C to quit)\n");
     for (;;) {
         respValue *v = cliReadReply(cliLink);
         if (!v) return -1;
@@ -317,6 +315,10 @@ int cliIssueCommand(int argc, bstr *argv, long long repeat, double interval) {
         char *cmd = respFormatCommandArgv(argc, (const char **)argv, lens, &len);
         int wrc = cliWriteAll(cliLink, cmd, len);
         zfree(cmd);
+        if (wrc == 0 && cliIsSubscribe(argv[0]) && cliCfg.output == CLI_OUT_STANDARD) {
+            printf("Reading messages... (press Ctrl-C to quit)\n");
+            fflush(stdout);
+        }
         respValue *v = wrc == 0 ? cliReadReply(cliLink) : NULL;
         if (!v) { rc = -1; break; }
         /* Pushes that precede the reply (client tracking) are shown as they come. */
