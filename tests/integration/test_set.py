@@ -3,7 +3,7 @@ conversions (intset -> listpack -> hashtable), random pops/members, the
 multi-set operations and SSCAN coverage."""
 import pytest
 
-from kvutil import Conn, err
+from kvutil import Conn, err, wait_for
 
 SYNTAX = err("ERR syntax error")
 NOTINT = err("ERR value is not an integer or out of range")
@@ -280,3 +280,28 @@ def test_resp3_set_replies(srv):
     c3.send("SPOP", "s")
     assert c3.f.readline() == b"_\r\n"
     c3.close()
+
+
+def test_random_pops_replicate_their_effects(start_server):
+    """SPOP picks at random on the primary: the replica must end up with the
+    same members (propagated as SREM / DEL, not as SPOP)."""
+    primary = start_server()
+    replica = start_server()
+    p = Conn(primary.port)
+    r = Conn(replica.port)
+    r("REPLICAOF", "127.0.0.1", str(primary.port))
+    assert wait_for(lambda: b"master_link_status:up" in r("INFO", "replication"), timeout=10)
+    p("SADD", "small", *range(50))
+    p("SADD", "big", *["m%d" % i for i in range(3000)])
+    p("SADD", "gone", "a", "b")
+    p("SPOP", "small")
+    p("SPOP", "small", 5)
+    p("SPOP", "big", 2500)   # pops most: the "keep survivors" path
+    p("SPOP", "big", 10)
+    p("SPOP", "gone", 10)    # whole set: propagated as a deletion
+    p("SET", "sync", "1")
+    assert wait_for(lambda: r("GET", "sync") == b"1", timeout=5)
+    for key in ("small", "big"):
+        assert sorted(r("SMEMBERS", key)) == sorted(p("SMEMBERS", key)), key
+    assert r("SCARD", "big") == 490
+    assert r("EXISTS", "gone") == 0

@@ -409,3 +409,29 @@ def test_wrongtype(c):
                 ("ZREM", "s", "a"), ("ZINCRBY", "s", 1, "a"), ("ZCOUNT", "s", 0, 1),
                 ("ZPOPMIN", "s"), ("ZRANDMEMBER", "s"), ("ZMSCORE", "s", "a")):
         assert c(*cmd) == WRONGTYPE, cmd
+
+
+def test_pops_replicate(start_server):
+    primary = start_server()
+    replica = start_server()
+    p = Conn(primary.port)
+    r = Conn(replica.port)
+    r("REPLICAOF", "127.0.0.1", str(primary.port))
+    assert wait_for(lambda: b"master_link_status:up" in r("INFO", "replication"), timeout=10)
+    p("ZADD", "z", *sum(([i, "m%d" % i] for i in range(300)), []))
+    p("ZPOPMIN", "z", 3)
+    p("ZMPOP", 1, "z", "MAX", "COUNT", 2)
+    p("BZPOPMIN", "z", 0)
+    p("BZMPOP", 0, 1, "z", "MAX")
+    p("ZADD", "z", "INCR", 0.5, "m100")
+    waiter = Conn(primary.port)
+    waiter.send("BZPOPMAX", "later", 0)
+    time.sleep(0.1)
+    p("ZADD", "later", 1, "x", 2, "y")
+    assert waiter.read() == [b"later", b"y", b"2"]
+    p("SET", "sync", "1")
+    assert wait_for(lambda: r("GET", "sync") == b"1", timeout=5)
+    assert r("ZRANGE", "z", 0, -1, "WITHSCORES") == p("ZRANGE", "z", 0, -1, "WITHSCORES")
+    assert r("ZCARD", "z") == 293
+    assert r("ZRANGE", "later", 0, -1) == [b"x"]
+    waiter.close()
