@@ -26,6 +26,10 @@ static int expire_timelimit_exit = 0;
 static long long expire_last_fast_cycle = 0;
 static double expire_stale_perc = 0;
 
+/* Active expiry is on unless DEBUG SET-ACTIVE-EXPIRE 0 turns it off. It is not
+ * a config directive, so no config default sets it: the module does. */
+__attribute__((constructor)) static void expireSetDefaults(void) { server.active_expire_enabled = 1; }
+
 /* Collecting first and deleting after the scan step keeps the table stable
  * while htScan walks a bucket. */
 static void expireSampleCallback(void *privdata, const htEntry *e) {
