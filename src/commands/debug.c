@@ -236,8 +236,21 @@ static size_t serializedLength(obj *o) {
     rio r;
     rioInitWithBuffer(&r, bstrEmpty());
     ssize_t n = rdbSaveObject(&r, o);
+    size_t written = bstrLen(r.io.buffer.ptr);
     bstrFree(r.io.buffer.ptr);
-    return n < 0 ? 0 : (size_t)n;
+    return n < 0 ? 0 : written;
+}
+
+/* Quicklist layout details appended to DEBUG OBJECT, as Valkey prints them. */
+static void quicklistExtra(obj *val, char *buf, size_t len) {
+    buf[0] = '\0';
+    if (val->type != OBJ_LIST || val->encoding != OBJ_ENCODING_QUICKLIST) return;
+    quicklist *ql = val->ptr;
+    unsigned long usize = 0;
+    for (quicklistNode *n = ql->head; n; n = n->next) usize += n->sz;
+    double avg = ql->len ? (double)ql->count / ql->len : 0;
+    snprintf(buf, len, " ql_nodes:%lu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d ql_uncompressed_size:%lu",
+             ql->len, avg, ql->fill, ql->compress != 0, usize);
 }
 
 static void debugObject(client *c) {
@@ -246,9 +259,11 @@ static void debugObject(client *c) {
         addReplyErrorObject(c, shared.nokeyerr);
         return;
     }
-    addReplyStatusFormat(c, "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%d lru_seconds_idle:%llu",
+    char extra[256];
+    quicklistExtra(val, extra, sizeof(extra));
+    addReplyStatusFormat(c, "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%d lru_seconds_idle:%llu%s",
                          (void *)val, val->refcount, strEncoding(val->encoding), serializedLength(val),
-                         (int)val->lru, estimateObjectIdleTime(val) / 1000);
+                         (int)val->lru, estimateObjectIdleTime(val) / 1000, extra);
 }
 
 static void debugDigestValue(client *c) {

@@ -418,3 +418,53 @@ def test_memory_stats_doctor_help(c):
     assert doctor.startswith(b"Hi Sam")
     help_lines = c("MEMORY", "HELP")
     assert help_lines[0].startswith("MEMORY <subcommand>")
+
+
+def _fill_all_types(c):
+    c("SET", "str", "hello")
+    c("SET", "int", "12345")
+    c("SET", "ttl", "v", "EX", "1000")
+    c("RPUSH", "list", "a", "b", "1", "2")
+    c("SADD", "set", "x", "y", "3")
+    c("SADD", "intset", "1", "2", "3")
+    c("ZADD", "zset", "1", "a", "2.5", "b", "-3", "c")
+    c("HSET", "hash", "f1", "v1", "f2", "2")
+    c("SELECT", "9")
+    c("SET", "other", "db")
+    c("SELECT", "0")
+
+
+def test_debug_reload_keeps_digest(c):
+    _fill_all_types(c)
+    before = c("DEBUG", "DIGEST")
+    values = c("DEBUG", "DIGEST-VALUE", "str", "list", "set", "zset", "hash")
+    assert "0" * 40 not in values
+    assert c("DEBUG", "RELOAD") == "OK"
+    assert c("DEBUG", "DIGEST") == before
+    assert c("DEBUG", "DIGEST-VALUE", "str", "list", "set", "zset", "hash") == values
+    assert c("DBSIZE") == 8
+
+
+def test_digest_encoding_independent_all_types(c):
+    # the same logical content in small (listpack) and big (hashtable/skiplist/quicklist) encodings
+    c("CONFIG", "SET", "hash-max-listpack-entries", "0")
+    c("CONFIG", "SET", "zset-max-listpack-entries", "0")
+    c("CONFIG", "SET", "list-max-listpack-size", "1")
+    c("HSET", "h", "f", "v", "g", "1")
+    c("ZADD", "z", "1", "a", "2", "b")
+    c("RPUSH", "l", "a", "b", "c")
+    big = c("DEBUG", "DIGEST-VALUE", "h", "z", "l")
+    encs = [c("OBJECT", "ENCODING", k) for k in ("h", "z", "l")]
+    c("CONFIG", "SET", "hash-max-listpack-entries", "128")
+    c("CONFIG", "SET", "zset-max-listpack-entries", "128")
+    c("CONFIG", "SET", "list-max-listpack-size", "-2")
+    c("DEL", "h", "z", "l")
+    c("HSET", "h", "g", "1", "f", "v")
+    c("ZADD", "z", "2", "b", "1", "a")
+    c("RPUSH", "l", "a", "b", "c")
+    assert [c("OBJECT", "ENCODING", k) for k in ("h", "z", "l")] != encs
+    assert c("DEBUG", "DIGEST-VALUE", "h", "z", "l") == big
+    # order matters for lists only
+    c("DEL", "l")
+    c("RPUSH", "l", "c", "b", "a")
+    assert c("DEBUG", "DIGEST-VALUE", "l") != [big[2]]
