@@ -31,6 +31,10 @@ static void test_siphash_reference_vectors(void) {
     htSetHashSeed(key2);
     ASSERT(a != htGenHash("hello", 5));
     ASSERT(htGenHash("hello", 5) == htGenHash("hello", 5));
+    /* The specialised fast path equals the generic SipHash-1-2 for every tail length. */
+    for (size_t len = 0; len < 40; len++)
+        ASSERT(htGenHash(msg, len) == htSipHashCD(key2, msg, len, 1, 2, 0));
+    ASSERT(htGenCaseHash("AbC", 3) == htSipHashCD(key2, "abc", 3, 1, 2, 0));
 }
 
 static void test_case_hash(void) {
