@@ -90,8 +90,9 @@ static void memoryUsageCommand(client *c) {
         return;
     }
     size_t usage = objectComputeSize(c->argv[2], o, (size_t)samples, c->db->id);
-    usage += bstrAllocSize(c->argv[2]->ptr); /* the key as stored */
-    usage += sizeof(htEntry);
+    /* The key as the keyspace stores it (argv's copy may be embedded). */
+    htEntry *e = htFind(c->db->keys, c->argv[2]->ptr);
+    if (e) usage += bstrAllocSize(e->key) + sizeof(htEntry);
     addReplyLongLong(c, (long long)usage);
 }
 
