@@ -162,14 +162,20 @@ static int benchParseOptions(int argc, char **argv) {
     return i;
 }
 
-static bstr benchAppendCommand(bstr out, int argc, const char **argv) {
+/* lastlen >= 0 gives the length of a binary last argument (-x). */
+static bstr benchAppendCommandLen(bstr out, int argc, const char **argv, long long lastlen) {
     size_t *lens = zmalloc(sizeof(size_t) * (size_t)argc), len;
     for (int i = 0; i < argc; i++) lens[i] = strlen(argv[i]);
+    if (argc > 0 && lastlen >= 0) lens[argc - 1] = (size_t)lastlen;
     char *cmd = respFormatCommandArgv(argc, argv, lens, &len);
     out = bstrCatLen(out, cmd, len);
     zfree(cmd);
     zfree(lens);
     return out;
+}
+
+static bstr benchAppendCommand(bstr out, int argc, const char **argv) {
+    return benchAppendCommandLen(out, argc, argv, -1);
 }
 
 /* AUTH / SELECT / HELLO / CLIENT TRACKING go in front of a connection's first batch. */
@@ -432,12 +438,13 @@ static void benchDefaultTests(const char *data) {
     }
 }
 
-static char *benchReadStdin(void) {
+static char *benchReadStdin(size_t *len) {
     bstr s = bstrEmpty();
     char buf[4096];
     ssize_t n;
     while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
         if (n > 0) s = bstrCatLen(s, buf, (size_t)n);
+    *len = bstrLen(s);
     char *out = zmalloc(bstrLen(s) + 1);
     memcpy(out, s, bstrLen(s) + 1);
     bstrFree(s);
@@ -471,7 +478,12 @@ int main(int argc, char **argv) {
     int cargc = argc - first;
     const char **cargv = zmalloc(sizeof(char *) * (size_t)(cargc + 1));
     for (int i = 0; i < cargc; i++) cargv[i] = argv[first + i];
-    if (bconf.stdin_last) cargv[cargc++] = benchReadStdin();
+    long long lastlen = -1;
+    if (bconf.stdin_last) {
+        size_t n;
+        cargv[cargc++] = benchReadStdin(&n);
+        lastlen = (long long)n;
+    }
     if (bconf.csv) {
         printf("\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\",\"p50_latency_ms\",\"p95_latency_ms\","
                "\"p99_latency_ms\",\"max_latency_ms\"\n");
@@ -482,7 +494,7 @@ int main(int argc, char **argv) {
             if (i) title = bstrCat(title, " ");
             title = bstrCat(title, cargv[i]);
         }
-        bstr cmd = benchAppendCommand(bstrEmpty(), cargc, cargv);
+        bstr cmd = benchAppendCommandLen(bstrEmpty(), cargc, cargv, lastlen);
         do {
             benchOne(title, cmd, bstrLen(cmd));
         } while (bconf.loop);
