@@ -346,6 +346,8 @@ static void benchClientRead(eventLoop *el, int fd, void *data, int mask) {
         if (rc == 0) break;
         if (rc < 0) benchFatal("Error: Protocol error: %s", respReaderError(c->reader));
         if (is_error) benchServerError(c, w->rbuf, off, n);
+        /* RESP3 pushes (tracking invalidations) answer no request. */
+        if (off >= 0 && off < n && w->rbuf[off] == '>') continue;
         if (c->prefix_pending > 0) {
             c->prefix_pending--;
             continue;
@@ -397,7 +399,8 @@ static int benchTick(eventLoop *el, long long id, void *data) {
 static void benchWorkerInit(benchWorker *w, int id, int nclients) {
     memset(w, 0, sizeof(*w));
     w->id = id;
-    w->el = elCreate(nclients + 128);
+    /* fd numbers are process wide, so every loop must cover all clients. */
+    w->el = elCreate(bconf.clients + 1024);
     if (!w->el) benchFatal("Error: %s", "cannot create the event loop");
     w->hist = histCreate(BENCH_HIST_LOWEST_US, BENCH_HIST_HIGHEST_US, bconf.precision);
     w->rbuf = zmalloc(BENCH_READ_BUF);
