@@ -500,6 +500,8 @@ int main(int argc, char **argv) {
         } while (bconf.loop);
         bstrFree(cmd);
         bstrFree(title);
+        if (bconf.stdin_last) zfree((char *)cargv[cargc - 1]);
+        zfree(cargv);
         return 0;
     }
     char *data = benchMakeData(bconf.datasize);
