@@ -24,7 +24,7 @@ static void echoCommand(client *c) { addReplyBulk(c, c->argv[1]); }
 
 static void selectCommand(client *c) {
     int id;
-    if (getIntFromObjectOrReply(c, c->argv[1], &id, "ERR invalid DB index") != 0) return;
+    if (getIntFromObjectOrReply(c, c->argv[1], &id, NULL) != 0) return;
     if (server.cluster_enabled && id != 0) {
         addReplyError(c, "ERR SELECT is not allowed in cluster mode");
         return;

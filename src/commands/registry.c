@@ -227,11 +227,11 @@ static void addReplyKeySpecs(client *c, serverCommand *cmd) {
     if (cmd->flags & CMD_WRITE) {
         addReplySetLen(c, 2);
         addReplyStatus(c, "RW");
-        addReplyStatus(c, "UPDATE");
+        addReplyStatus(c, "update");
     } else {
         addReplySetLen(c, 2);
         addReplyStatus(c, "RO");
-        addReplyStatus(c, "ACCESS");
+        addReplyStatus(c, "access");
     }
     addReplyBulkCString(c, "begin_search");
     addReplyMapLen(c, 2);
