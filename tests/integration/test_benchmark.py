@@ -494,3 +494,33 @@ def test_connection_refused():
         p = bench(port, "-n", 10, "-q", "-t", "set", timeout=20)
     assert p.returncode == 1
     assert b"Could not connect to server at 127.0.0.1:%d: Connection refused" % port in p.stderr
+
+
+def test_unix_socket(start_server, tmp_path):
+    sock = str(tmp_path / "s.sock")
+    s = start_server(config={"unixsocket": sock})
+    r = s.client()
+    r.config_resetstat()
+    p = bench(0, "-n", 300, "-c", 3, "-q", "-t", "incr", host_args=["-s", sock])
+    assert p.returncode == 0, p.stderr
+    assert commandstats(r)["incr"] == 300
+
+
+def test_seed_makes_keys_reproducible(fake):
+    runs = []
+    for _ in range(2):
+        s = fake()
+        p = bench(s.port, "-n", 30, "-c", 1, "-r", 1000000, "--seed", 42, "-q", "-t", "get")
+        assert p.returncode == 0, p.stderr
+        runs.append([c[1] for c in s.commands if c[0] == b"GET"])
+    assert runs[0] == runs[1] and len(set(runs[0])) > 20
+
+
+def test_loop_mode_repeats(fake):
+    s = fake()
+    proc = subprocess.Popen([BENCH_BIN, "-p", str(s.port), "-n", "50", "-c", "2", "-l", "-q", "-t", "ping_mbulk"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    proc.kill()
+    out = proc.communicate()[0].decode()
+    assert out.count("PING_MBULK: ") >= 2
