@@ -1,6 +1,9 @@
 """List commands: exact replies and errors as Valkey 8 sends them, encoding
 conversions, and blocking pops with several clients."""
-import threading
+import os
+import random
+import socket
+import subprocess
 import time
 
 import pytest
@@ -319,3 +322,78 @@ def test_blpop_propagates_as_lpop(srv):
     b("RPUSH", "k", "1", "2")
     assert a.read() == [b"k", b"1"]
     assert b("LRANGE", "k", 0, -1) == [b"2"]
+
+
+REFERENCE = "/usr/bin/redis-server"
+
+
+@pytest.mark.skipif(not os.path.exists(REFERENCE), reason="no reference server")
+@pytest.mark.parametrize("fill,depth", [("4", "1"), ("-1", "2"), ("-2", "0")])
+def test_random_ops_match_reference(start_server, fill, depth):
+    """Random list operations on small node sizes (many quicklist nodes,
+    compression, conversions both ways) must reply exactly as the reference."""
+    cfg = {"list-max-listpack-size": fill, "list-compress-depth": depth}
+    ours = Conn(start_server(config=cfg).port)
+    port = free_port()
+    ref_proc = subprocess.Popen([REFERENCE, "--port", str(port), "--save", "", "--bind", "127.0.0.1",
+                                 "--list-max-listpack-size", fill, "--list-compress-depth", depth],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: _can_connect(port))
+        ref = Conn(port)
+        rnd = random.Random(int(fill) * 7 + int(depth))
+
+        def val():
+            r = rnd.random()
+            if r < 0.3:
+                return str(rnd.randint(-70000, 70000))
+            if r < 0.9:
+                return "v%d" % rnd.randint(0, 30)
+            return "x" * rnd.randint(60, 3000)
+
+        for _ in range(1500):
+            k = rnd.choice(["a", "b"])
+            op = rnd.randint(0, 11)
+            if op <= 2:
+                cmd = (rnd.choice(["LPUSH", "RPUSH"]), k) + tuple(val() for _ in range(rnd.randint(1, 6)))
+            elif op == 3:
+                cmd = (rnd.choice(["LPOP", "RPOP"]), k, rnd.randint(0, 4))
+            elif op == 4:
+                cmd = ("LINSERT", k, rnd.choice(["BEFORE", "AFTER"]), val(), val())
+            elif op == 5:
+                cmd = ("LSET", k, rnd.randint(-10, 10), val())
+            elif op == 6:
+                cmd = ("LREM", k, rnd.randint(-2, 2), val())
+            elif op == 7:
+                cmd = ("LTRIM", k, rnd.randint(-5, 3), rnd.randint(-3, 40))
+            elif op == 8:
+                cmd = ("LMOVE", k, rnd.choice(["a", "b"]), rnd.choice(["LEFT", "RIGHT"]), rnd.choice(["LEFT", "RIGHT"]))
+            elif op == 9:
+                cmd = ("LPOS", k, val(), "RANK", rnd.choice([1, -1, 2]), "COUNT", rnd.randint(0, 3))
+            elif op == 10:
+                cmd = ("LINDEX", k, rnd.randint(-20, 20))
+            else:
+                cmd = ("LRANGE", k, rnd.randint(-30, 30), rnd.randint(-30, 30))
+            assert ours(*cmd) == ref(*cmd), cmd
+            assert ours("LRANGE", k, 0, -1) == ref("LRANGE", k, 0, -1), cmd
+        ref.close()
+    finally:
+        ref_proc.kill()
+        ref_proc.wait()
+    ours.close()
+
+
+def _can_connect(port):
+    try:
+        socket.create_connection(("127.0.0.1", port)).close()
+        return True
+    except OSError:
+        return False
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
