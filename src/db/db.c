@@ -289,6 +289,7 @@ int expireIfNeeded(serverDb *db, obj *key, int flags) {
 }
 
 void flushAllDataAndResetRDB(int flags) {
-    server.dirty += emptyData(-1, flags, NULL);
+    /* Watchers are touched while the keys still exist to be seen. */
     signalFlushedDb(-1, flags & EMPTYDB_ASYNC);
+    server.dirty += emptyData(-1, flags, NULL);
 }

@@ -625,7 +625,7 @@ void readQueryFromClient(eventLoop *el, int fd, void *privdata, int mask) {
     }
     if (bstrLen(c->querybuf) > c->querybuf_peak) c->querybuf_peak = bstrLen(c->querybuf);
     if (!(c->flags & CLIENT_PRIMARY) && server.client_max_querybuf_len &&
-        bstrLen(c->querybuf) - c->qb_pos > server.client_max_querybuf_len + (c->bulklen > 0 ? (size_t)c->bulklen : 0)) {
+        bstrLen(c->querybuf) - c->qb_pos > server.client_max_querybuf_len) {
         bstr info = catClientInfoString(bstrEmpty(), c);
         serverLog(LL_WARNING, "Closing client that reached max query buffer length: %s", info);
         bstrFree(info);

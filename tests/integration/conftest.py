@@ -82,7 +82,7 @@ class ServerHandle:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
                     s.sendall(b"PING\r\n")
                     data = s.recv(64)
-                    if data.startswith(b"+PONG") or data.startswith(b"-LOADING"):
+                    if data.startswith((b"+PONG", b"-LOADING", b"-NOAUTH", b"-MASTERDOWN")):
                         return
             except OSError:
                 pass
