@@ -28,8 +28,8 @@
  * must obey the sender (primary, AOF) whose data was already accepted once. */
 static int checkStringLength(client *c, long long size, long long append) {
     if (mustObeyClient(c)) return 0;
-    long long total = size + append;
-    if (total > server.proto_max_bulk_len || total < size || total < append) {
+    /* Compare without computing size + append: the sum may overflow (UB). */
+    if (size < 0 || append < 0 || size > server.proto_max_bulk_len || append > server.proto_max_bulk_len - size) {
         addReplyError(c, "ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         return -1;
     }

@@ -142,7 +142,13 @@ static int rdbLpCheckEntry(unsigned char *p, unsigned int head_count, void *ud) 
     int64_t len;
     unsigned char *s = lpGet(p, &len, buf);
     if (i % (unsigned long)c->stride == 0) {
-        if (c->seen && htAdd(c->seen, bstrNewLen(s, (size_t)len), NULL) != 0) return 0;
+        if (c->seen) {
+            bstr member = bstrNewLen(s, (size_t)len);
+            if (htAdd(c->seen, member, NULL) != 0) {
+                bstrFree(member);   /* a duplicate: the set did not take it */
+                return 0;
+            }
+        }
     } else if (c->scores) {
         double d;
         if (!string2d((char *)s, (size_t)len, &d)) return 0;

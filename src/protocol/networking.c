@@ -126,6 +126,7 @@ void freeClient(client *c) {
         return;
     }
     if (c->flags & CLIENT_BLOCKED) unblockClientOnFree(c);
+    if (c->bstate.keys) htRelease(c->bstate.keys);   /* kept across blocks for reuse */
     unwatchAllKeys(c);
     listRelease(c->watched_keys);
     pubsubUnsubscribeAllForClient(c);

@@ -24,6 +24,11 @@ SERVER_BIN = os.environ.get("VALKEY_SERVER_BIN", os.path.join(ROOT, "src", "valk
 CLI_BIN = os.environ.get("VALKEY_CLI_BIN", os.path.join(ROOT, "src", "valkey-cli"))
 BENCH_BIN = os.environ.get("VALKEY_BENCHMARK_BIN", os.path.join(ROOT, "src", "valkey-benchmark"))
 
+# Only read by sanitizer builds (make SANITIZE=address): abort on the first error so
+# the test sees a crash, check for leaks at exit, print UBSan stacks.
+os.environ.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
+os.environ.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
+
 
 def free_port():
     """A loopback port nobody listens on now (bind to 0 and release)."""
@@ -66,8 +71,11 @@ class ServerHandle:
         return cmd
 
     def start(self, wait=True, timeout=10):
-        self.proc = subprocess.Popen(self.command_line(), cwd=self.dir, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+        # stderr goes into the log file, so a crash or sanitizer report (ASan/UBSan
+        # write to stderr) shows up in the log tail a failing test prints.
+        with open(self.logfile, "ab") as err:
+            self.proc = subprocess.Popen(self.command_line(), cwd=self.dir, stdout=subprocess.DEVNULL,
+                                         stderr=err)
         if wait:
             self.wait_ready(timeout)
         return self
@@ -76,8 +84,7 @@ class ServerHandle:
         end = time.time() + timeout
         while time.time() < end:
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
-                raise RuntimeError("server exited with %s: %s\n%s" % (self.proc.returncode, err, self.log()))
+                raise RuntimeError("server exited with %s:\n%s" % (self.proc.returncode, self.log()))
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
                     s.sendall(b"PING\r\n")
@@ -165,6 +172,19 @@ def start_server():
             crashed.append(h)
     if crashed:
         pytest.fail("server crashed (signal %d); log tail:\n%s" % (-crashed[0].proc.returncode, crashed[0].log()[-3000:]))
+    for h in servers:
+        report = sanitizer_report(h.log())
+        if report:
+            pytest.fail("sanitizer report in server log:\n%s" % report[:6000])
+
+
+def sanitizer_report(log):
+    """The first ASan/LSan/UBSan report in a server log, or '' (UBSan goes on after one)."""
+    for marker in ("==ERROR: ", "runtime error: "):
+        i = log.find(marker)
+        if i >= 0:
+            return log[max(0, log.rfind("\n", 0, i) + 1):]
+    return ""
 
 
 @pytest.fixture
