@@ -5,7 +5,7 @@
 #   ... --check                         exit 0 if nothing is missing, 1 otherwise (installs nothing)
 # Runs apt-get as root, or through sudo; otherwise prints the command to run.
 set -e
-BUILD_PKGS="build-essential pkg-config libjemalloc-dev liblzf-dev libedit-dev libssl-dev libsystemd-dev"
+BUILD_PKGS="build-essential pkg-config libjemalloc-dev liblzf-dev libedit-dev libssl-dev libsystemd-dev liblua5.1-0-dev"
 TEST_PKGS="python3 python3-pytest python3-redis redis-server redis-tools tmux procps"
 pkgs="$BUILD_PKGS $TEST_PKGS"
 check=0

@@ -459,6 +459,8 @@ static void rejectCommandFormat(client *c, const char *fmt, ...) {
 }
 
 int replicaIsLinkDown(void);
+int scriptIsTimedout(void);
+int scriptTimedoutIsFunction(void);
 int performEvictions(void);
 
 /* Returns 1 if the client is still valid after the command, 0 if it was freed. */
@@ -535,6 +537,11 @@ int processCommand(client *c) {
     }
     if (server.loading && !server.async_loading && !(flags & CMD_LOADING)) {
         rejectCommand(c, shared.loadingerr);
+        return 1;
+    }
+    /* A script past busy-reply-threshold lets only allow_busy commands in. */
+    if (scriptIsTimedout() && !(flags & CMD_ALLOW_BUSY)) {
+        rejectCommand(c, scriptTimedoutIsFunction() ? shared.slowscripterr : shared.slowevalerr);
         return 1;
     }
     if ((c->flags & CLIENT_MULTI) && strcmp(c->cmd->name, "exec") && strcmp(c->cmd->name, "discard") &&
