@@ -174,6 +174,8 @@ static void evalGenericCommand(client *c, int evalsha, int ro) {
         if (!(s = evalCreateScript(c, body, len, sha))) return;
     }
     if (scriptPrepareChecks(c, s->flags, ro) == -1) return;
+    /* EVAL is skip_monitor for the generic path; Valkey still shows it, ahead of its commands. */
+    if (listLength(server.monitors) && !server.loading) replicationFeedMonitors(c, server.monitors, c->db->id, c->argv, c->argc);
     lua_State *L = eval_lua;
     pushArgsTable(L, c->argv + 3, (int)numkeys);
     scriptLuaSetGlobal(L, "KEYS");
@@ -254,8 +256,6 @@ static void scriptHelpCommand(client *c) {
         "    Kill the currently executing Lua script.",
         "LOAD <script>",
         "    Load a script into the scripts cache without executing it.",
-        "HELP",
-        "    Prints this help.",
         NULL};
     addReplyHelp(c, help);
 }
