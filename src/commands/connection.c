@@ -51,15 +51,16 @@ static void resetCommand(client *c) {
     if (c->name) { decrRefCount(c->name); c->name = NULL; }
     pubsubUnsubscribeAllForClient(c);
     c->flags &= ~(CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_EVICT | CLIENT_NO_TOUCH | CLIENT_ASKING);
-    c->authenticated = server.requirepass == NULL;
+    bstrFree(c->user);
+    c->user = NULL;
+    c->authenticated = aclNewClientIsAuthenticated();
     addReplyStatus(c, "RESET");
 }
 
-/* Only "default" exists until ACLs land; its password is requirepass. */
-static int checkPassword(const char *user, obj *pass) {
-    if (strcmp(user, "default")) return 0;
-    if (!server.requirepass) return 1;
-    return !strcmp(server.requirepass, pass->ptr) && bstrLen(pass->ptr) == strlen(server.requirepass);
+/* Users and passwords are the ACL's (security/acl.c); on success the client
+ * runs as that user from now on. */
+static int checkPassword(client *c, obj *user, obj *pass) {
+    return aclAuthenticate(c, user, pass);
 }
 
 static void authCommand(client *c) {
@@ -67,14 +68,15 @@ static void authCommand(client *c) {
         addReplyErrorObject(c, shared.syntaxerr);
         return;
     }
-    const char *user = c->argc == 3 ? c->argv[1]->ptr : "default";
     obj *pass = c->argv[c->argc - 1];
-    if (c->argc == 2 && !server.requirepass) {
+    if (c->argc == 2 && aclDefaultUserNoPass()) {
         addReplyError(c, "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
         return;
     }
-    if (checkPassword(user, pass)) {
-        c->authenticated = 1;
+    obj *user = c->argc == 3 ? c->argv[1] : createStringObject("default", 7);
+    int ok = checkPassword(c, user, pass);
+    if (c->argc == 2) decrRefCount(user);
+    if (ok) {
         addReply(c, shared.ok);
     } else {
         addReplyError(c, "WRONGPASS invalid username-password pair or user is disabled.");
@@ -154,13 +156,12 @@ static void helloCommand(client *c) {
         }
     }
     if (username) {
-        if (!checkPassword(username->ptr, password)) {
+        if (!checkPassword(c, username, password)) {
             addReplyError(c, "WRONGPASS invalid username-password pair or user is disabled.");
             return;
         }
-        c->authenticated = 1;
     }
-    if (!c->authenticated) {
+    if (aclAuthRequired(c)) {
         addReplyError(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         return;
     }

@@ -70,6 +70,15 @@ static int aclCategoryIndex(const char *name) {
     for (int i = 0; aclCategoryNames[i]; i++) if (!strcmp(aclCategoryNames[i], name)) return i;
     return -1;
 }
+/* Exported for security/acl.c (ACL CAT, +@category rules). */
+int commandAclCategoryIndex(const char *name) {
+    for (int i = 0; aclCategoryNames[i]; i++) if (!strcasecmp(aclCategoryNames[i], name)) return i;
+    return -1;
+}
+const char *commandAclCategoryName(int idx) {
+    if (idx < 0 || idx >= (int)(sizeof(aclCategoryNames) / sizeof(aclCategoryNames[0])) - 1) return NULL;
+    return aclCategoryNames[idx];
+}
 
 static uint64_t parseFlags(const char *s) {
     uint64_t flags = 0;

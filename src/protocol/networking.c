@@ -63,7 +63,7 @@ client *createClient(int fd) {
     c->buf = zmalloc(c->buf_usable_size);
     c->ctime = server.unixtime;
     c->lastinteraction = server.mstime;
-    c->authenticated = server.requirepass == NULL;
+    c->authenticated = aclNewClientIsAuthenticated();
     c->watched_keys = listCreate();
     c->repldbfd = -1;
     c->bstate.btype = BLOCKED_NONE;

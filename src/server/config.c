@@ -210,6 +210,13 @@ bad:
     return 0;
 }
 
+/* requirepass is the default user's only password (security/acl.c). */
+static int applyRequirepass(const char **err) {
+    (void)err;
+    aclUpdateDefaultUserPassword(server.requirepass);
+    return 1;
+}
+
 static int applyHz(const char **err) {
     (void)err;
     /* hz is a hint: out-of-range values are clamped, not refused. */
@@ -629,7 +636,7 @@ static const configDef configTable[] = {
     CSTR("replica-announce-ip", "slave-announce-ip", CF_EMPTY_NULL, replica_announce_ip, NULL, NULL, NULL),
     CSTR("primaryuser", "masteruser", CF_SENSITIVE | CF_EMPTY_NULL, primary_user, NULL, NULL, NULL),
     CSTR("primaryauth", "masterauth", CF_SENSITIVE | CF_EMPTY_NULL, primary_auth, NULL, NULL, NULL),
-    CSTR("requirepass", NULL, CF_SENSITIVE | CF_EMPTY_NULL, requirepass, NULL, NULL, NULL),
+    CSTR("requirepass", NULL, CF_SENSITIVE | CF_EMPTY_NULL, requirepass, NULL, NULL, applyRequirepass),
     CSTR("cluster-announce-ip", NULL, CF_EMPTY_NULL, cluster_announce_ip, NULL, NULL, NULL),
     CSTR("cluster-announce-client-ipv4", NULL, CF_EMPTY_NULL, cluster_announce_client_ipv4, NULL, NULL, NULL),
     CSTR("cluster-announce-client-ipv6", NULL, CF_EMPTY_NULL, cluster_announce_client_ipv6, NULL, NULL, NULL),

@@ -129,6 +129,7 @@ int main(int argc, char **argv) {
     if (server.daemonize) daemonize();
     initServerState();
     initCommandTable();
+    aclInit();
     createPidFile();
     serverLog(LL_NOTICE, "oO0OoO0OoO0Oo Valkey is starting oO0OoO0OoO0Oo");
     serverLog(LL_NOTICE, "Valkey version=%s, bits=%d, commit=00000000, modified=0, pid=%d, just started", VALKEY_VERSION,

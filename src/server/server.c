@@ -499,7 +499,7 @@ int processCommand(client *c) {
             is_denyoom |= c->mstate.commands[j].cmd->flags & CMD_DENYOOM;
         }
     }
-    if (!c->authenticated && !(flags & CMD_NO_AUTH) && !mustObeyClient(c)) {
+    if (aclAuthRequired(c) && !(flags & CMD_NO_AUTH) && !mustObeyClient(c)) {
         rejectCommand(c, shared.noautherr);
         return 1;
     }
@@ -511,6 +511,7 @@ int processCommand(client *c) {
         int out_of_memory = performEvictions() == -1;
         if (out_of_memory && is_denyoom) {
             rejectCommand(c, shared.oomerr);
+    if (!aclCheckClientCommand(c)) return 1;   /* NOPERM already sent */
             return 1;
         }
     }

@@ -323,6 +323,20 @@ int getKeysFromCommand(serverCommand *cmd, obj **argv, int argc, int *keyidx, in
 /* ---------- server state ---------- */
 #define LL_DEBUG 0
 #define LL_VERBOSE 1
+/* ACL categories (commands/registry.c): bit i of serverCommand.acl_categories
+ * is category i; the name has no '@'. Index lookup is case-insensitive, -1 if
+ * unknown; the name of an index past the last one is NULL. */
+int commandAclCategoryIndex(const char *name);
+const char *commandAclCategoryName(int idx);
+
+/* ---------- ACL (security/acl.c) ---------- */
+void aclInit(void);                 /* after initCommandTable: default user, user lines / aclfile (exits on errors) */
+int aclAuthenticate(client *c, obj *username, obj *password);  /* 1: c now runs as that user; 0: logged failure */
+int aclAuthRequired(client *c);      /* c must AUTH before running commands */
+int aclNewClientIsAuthenticated(void);  /* default user is on and nopass */
+int aclDefaultUserNoPass(void);
+int aclCheckClientCommand(client *c);   /* 1 allowed; 0 rejected (NOPERM reply sent, transaction flagged) */
+void aclUpdateDefaultUserPassword(const char *pass);  /* requirepass: NULL = nopass */
 #define LL_NOTICE 2
 #define LL_WARNING 3
 #define LL_NOTHING 4
