@@ -40,6 +40,7 @@ typedef long long ustime_t;
 #define OBJ_ENCODING_EMBSTR 8
 #define OBJ_ENCODING_QUICKLIST 9
 #define OBJ_ENCODING_LISTPACK 11
+#define OBJ_ENCODING_STREAM 10
 
 #define OBJ_SHARED_REFCOUNT INT_MAX
 #define OBJ_SHARED_INTEGERS 10000
@@ -97,6 +98,7 @@ void freeListObject(obj *o);
 void freeSetObject(obj *o);
 void freeZsetObject(obj *o);
 void freeHashObject(obj *o);
+void freeStreamObject(obj *o);
 
 #define sdsEncodedObject(o) ((o)->encoding == OBJ_ENCODING_RAW || (o)->encoding == OBJ_ENCODING_EMBSTR)
 
