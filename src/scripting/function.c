@@ -1,5 +1,562 @@
-/* function: FUNCTION LOAD/FCALL libraries (in progress). */
+/* function: FUNCTION LOAD/LIST/DELETE/FLUSH/STATS/KILL and FCALL/FCALL_RO.
+ * Every library is compiled into one shared Lua state; a function is a
+ * registry reference owned by its library, so deleting a library drops
+ * exactly its functions. Names are unique across libraries. */
 #include "scripting/script.h"
 #include <lua5.1/lauxlib.h>
+#include <ctype.h>
+#include <string.h>
 
-int luaRegisterFunction(lua_State *L) { return luaL_error(L, "server.register_function is not available"); }
+typedef struct fnLibrary {
+    bstr name, code;
+    list *functions;   /* fnFunction* */
+} fnLibrary;
+
+typedef struct fnFunction {
+    bstr name, desc;
+    int flags;
+    int ref;           /* luaL_ref in the registry */
+    fnLibrary *lib;
+} fnFunction;
+
+static lua_State *fn_lua;
+static hashtable *fn_libraries;   /* bstr name -> fnLibrary* */
+static hashtable *fn_functions;   /* bstr name -> fnFunction* (owned by their library) */
+static fnLibrary *fn_loading;     /* library being registered by FUNCTION LOAD */
+
+static htType fnLibType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
+static htType fnFuncType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
+
+static void fnInit(void) {
+    if (fn_lua) return;
+    fn_lua = scriptLuaCreate(1);
+    fn_libraries = htCreate(&fnLibType);
+    fn_functions = htCreate(&fnFuncType);
+}
+
+static void *fnLookup(hashtable *ht, const char *name, size_t len) {
+    bstr k = bstrNewLen(name, len);
+    void *v = htFetchValue(ht, k);
+    bstrFree(k);
+    return v;
+}
+
+static int fnValidName(const char *s, size_t len) {
+    if (!len) return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_') return 0;
+    return 1;
+}
+
+static void fnLibraryFree(fnLibrary *lib, int unref) {
+    listIter li;
+    listNode *ln;
+    listRewind(lib->functions, &li);
+    while ((ln = listNext(&li))) {
+        fnFunction *f = ln->value;
+        if (unref && fn_lua) luaL_unref(fn_lua, LUA_REGISTRYINDEX, f->ref);
+        bstrFree(f->name);
+        bstrFree(f->desc);
+        zfree(f);
+    }
+    listRelease(lib->functions);
+    bstrFree(lib->name);
+    bstrFree(lib->code);
+    zfree(lib);
+}
+
+static void fnUnlinkLibrary(fnLibrary *lib) {
+    listIter li;
+    listNode *ln;
+    listRewind(lib->functions, &li);
+    while ((ln = listNext(&li))) htDelete(fn_functions, ((fnFunction *)ln->value)->name);
+    htDelete(fn_libraries, lib->name);
+}
+
+static void fnLinkLibrary(fnLibrary *lib) {
+    htAdd(fn_libraries, bstrDup(lib->name), lib);
+    listIter li;
+    listNode *ln;
+    listRewind(lib->functions, &li);
+    while ((ln = listNext(&li))) {
+        fnFunction *f = ln->value;
+        htAdd(fn_functions, bstrDup(f->name), f);
+    }
+}
+
+/* ---------- server.register_function ---------- */
+static int fnRegisterError(lua_State *L, const char *msg) {
+    scriptPushError(L, msg);
+    return lua_error(L);
+}
+
+static int fnParseFlagsTable(lua_State *L, int idx, int *flags) {
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        size_t len;
+        const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        bstr bad = NULL;
+        if (!s || scriptParseFlagList(s, len, flags, &bad) == -1 || memchr(s, ',', len)) {
+            bstrFree(bad);
+            lua_pop(L, 2);
+            return -1;
+        }
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+int luaRegisterFunction(lua_State *L) {
+    if (!fn_loading) return fnRegisterError(L, "server.register_function can only be called on FUNCTION LOAD command");
+    int argc = lua_gettop(L);
+    const char *name = NULL, *desc = NULL;
+    size_t name_len = 0, desc_len = 0;
+    int flags = 0, cb_idx = 0;
+    if (argc == 1) {
+        if (!lua_istable(L, 1))
+            return fnRegisterError(L, "calling server.register_function with a single argument is only applicable to Lua table (representing named arguments).");
+        lua_getfield(L, 1, "function_name");
+        lua_getfield(L, 1, "callback");
+        lua_getfield(L, 1, "flags");
+        lua_getfield(L, 1, "description");
+        if (lua_type(L, 2) != LUA_TSTRING) return fnRegisterError(L, "function_name argument given to server.register_function must be a string");
+        name = lua_tolstring(L, 2, &name_len);
+        if (!lua_isfunction(L, 3)) return fnRegisterError(L, "callback argument given to server.register_function must be a function");
+        cb_idx = 3;
+        if (!lua_isnil(L, 4)) {
+            if (!lua_istable(L, 4) || fnParseFlagsTable(L, 4, &flags) == -1) return fnRegisterError(L, "unknown flag given");
+        }
+        if (!lua_isnil(L, 5)) {
+            if (lua_type(L, 5) != LUA_TSTRING) return fnRegisterError(L, "description argument given to server.register_function must be a string");
+            desc = lua_tolstring(L, 5, &desc_len);
+        }
+    } else if (argc == 2) {
+        if (lua_type(L, 1) != LUA_TSTRING) return fnRegisterError(L, "first argument to server.register_function must be a string");
+        if (!lua_isfunction(L, 2)) return fnRegisterError(L, "second argument to server.register_function must be a function");
+        name = lua_tolstring(L, 1, &name_len);
+        cb_idx = 2;
+    } else {
+        return fnRegisterError(L, "wrong number of arguments to server.register_function");
+    }
+    if (!fnValidName(name, name_len))
+        return fnRegisterError(L, "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+    listIter li;
+    listNode *ln;
+    listRewind(fn_loading->functions, &li);
+    while ((ln = listNext(&li))) {
+        fnFunction *f = ln->value;
+        if (bstrLen(f->name) == name_len && !memcmp(f->name, name, name_len))
+            return fnRegisterError(L, "Function already exists in the library");
+    }
+    fnFunction *f = zcalloc(sizeof(*f));
+    f->name = bstrNewLen(name, name_len);
+    f->desc = desc ? bstrNewLen(desc, desc_len) : NULL;
+    f->flags = flags;
+    f->lib = fn_loading;
+    lua_pushvalue(L, cb_idx);
+    f->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    listAddNodeTail(fn_loading->functions, f);
+    return 0;
+}
+
+/* ---------- FUNCTION LOAD ---------- */
+
+/* "#!lua name=lib": replies and returns -1 on malformed metadata. */
+static int fnParseMetadata(client *c, const char *code, size_t len, bstr *name) {
+    if (len < 2 || code[0] != '#' || code[1] != '!') {
+        addReplyError(c, "ERR Missing library metadata");
+        return -1;
+    }
+    const char *nl = memchr(code, '\n', len);
+    size_t linelen = nl ? (size_t)(nl - code) : len;
+    int argc = 0;
+    bstr *parts = bstrSplitLen(code + 2, (ssize_t)linelen - 2, " ", 1, &argc);
+    int rc = 0;
+    *name = NULL;
+    int first = 1;
+    for (int i = 0; i < argc && rc == 0; i++) {
+        if (!bstrLen(parts[i])) continue;
+        if (first) {
+            first = 0;
+            if (strcmp(parts[i], "lua")) {
+                addReplyErrorFormat(c, "ERR Engine '%s' not found", parts[i]);
+                rc = -1;
+            }
+        } else if (!strncmp(parts[i], "name=", 5)) {
+            bstrFree(*name);
+            *name = bstrNew(parts[i] + 5);
+        } else {
+            addReplyErrorFormat(c, "ERR Invalid metadata value given: %s", parts[i]);
+            rc = -1;
+        }
+    }
+    for (int i = 0; i < argc; i++) bstrFree(parts[i]);
+    zfree(parts);
+    if (rc == 0 && !*name) {
+        addReplyError(c, "ERR Library name was not given");
+        rc = -1;
+    } else if (rc == 0 && !fnValidName(*name, bstrLen(*name))) {
+        addReplyError(c, "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+        rc = -1;
+    }
+    if (rc) {
+        bstrFree(*name);
+        *name = NULL;
+    }
+    return rc;
+}
+
+/* Compiles and runs the library body; on success lib->functions is filled. */
+static int fnRunLibraryBody(fnLibrary *lib, bstr *err) {
+    lua_State *L = fn_lua;
+    bstr code = bstrDup(lib->code);
+    code[0] = code[1] = '-';
+    scriptPushErrorHandler(L);
+    if (luaL_loadbuffer(L, code, bstrLen(code), "@user_function") != 0) {
+        *err = bstrCatPrintf(bstrEmpty(), "Error compiling function: %s", lua_tostring(L, -1));
+        lua_pop(L, 2);
+        bstrFree(code);
+        return -1;
+    }
+    bstrFree(code);
+    fn_loading = lib;
+    int status = lua_pcall(L, 0, 0, -2);
+    fn_loading = NULL;
+    if (status != 0) {
+        lua_getfield(L, -1, "err");
+        const char *m = lua_tostring(L, -1);
+        *err = bstrCatPrintf(bstrEmpty(), "Error registering functions: %s", m ? m : "unknown error");
+        lua_pop(L, 3);
+        return -1;
+    }
+    lua_pop(L, 1);
+    if (listLength(lib->functions) == 0) {
+        *err = bstrNew("No functions registered");
+        return -1;
+    }
+    return 0;
+}
+
+/* Creates (or replaces) a library. Returns 0, or -1 with *err set. */
+int functionsCreateLibrary(const char *code, size_t len, int replace, bstr *err, bstr *libname, client *c) {
+    fnInit();
+    bstr name;
+    if (fnParseMetadata(c, code, len, &name) == -1) return -1;
+    fnLibrary *old = fnLookup(fn_libraries, name, bstrLen(name));
+    if (old && !replace) {
+        *err = bstrCatPrintf(bstrEmpty(), "Library '%s' already exists", name);
+        bstrFree(name);
+        return -1;
+    }
+    fnLibrary *lib = zcalloc(sizeof(*lib));
+    lib->name = name;
+    lib->code = bstrNewLen(code, len);
+    lib->functions = listCreate();
+    if (fnRunLibraryBody(lib, err) == -1) {
+        fnLibraryFree(lib, 1);
+        return -1;
+    }
+    listIter li;
+    listNode *ln;
+    listRewind(lib->functions, &li);
+    while ((ln = listNext(&li))) {
+        fnFunction *f = ln->value;
+        fnFunction *other = htFetchValue(fn_functions, f->name);
+        if (other && other->lib != old) {
+            *err = bstrCatPrintf(bstrEmpty(), "Function %s already exists", f->name);
+            fnLibraryFree(lib, 1);
+            return -1;
+        }
+    }
+    if (old) {
+        fnUnlinkLibrary(old);
+        fnLibraryFree(old, 1);
+    }
+    fnLinkLibrary(lib);
+    *libname = bstrDup(lib->name);
+    return 0;
+}
+
+static void functionLoadCommand(client *c) {
+    int replace = 0, j = 2;
+    for (; j < c->argc - 1; j++) {
+        if (!strcasecmp(c->argv[j]->ptr, "replace")) replace = 1;
+        else {
+            addReplyErrorFormat(c, "ERR Unknown option given: %s", (char *)c->argv[j]->ptr);
+            return;
+        }
+    }
+    if (j != c->argc - 1) {
+        addReplyError(c, "ERR Function code was not given");
+        return;
+    }
+    char buf[32];
+    size_t len;
+    const char *code = objStrPtr(c->argv[j], buf, sizeof(buf), &len);
+    bstr err = NULL, name = NULL;
+    size_t before = c->bufpos + listLength(c->reply);
+    if (functionsCreateLibrary(code, len, replace, &err, &name, c) == -1) {
+        if (err) addReplyErrorFormat(c, "ERR %s", err);
+        else if (c->bufpos + listLength(c->reply) == before) addReplyError(c, "ERR Failed to load library");
+        bstrFree(err);
+        return;
+    }
+    server.dirty++;
+    addReplyBulkCBuffer(c, name, bstrLen(name));
+    bstrFree(name);
+}
+
+/* ---------- FCALL ---------- */
+static void fcallGeneric(client *c, int ro) {
+    fnInit();
+    long long numkeys;
+    if (getLongLongFromObjectOrReply(c, c->argv[2], &numkeys, "ERR Bad number of keys provided") != 0) return;
+    if (numkeys > c->argc - 3) {
+        addReplyError(c, "ERR Number of keys can't be greater than number of args");
+        return;
+    } else if (numkeys < 0) {
+        addReplyError(c, "ERR Number of keys can't be negative");
+        return;
+    }
+    fnFunction *f = sdsEncodedObject(c->argv[1]) ? htFetchValue(fn_functions, c->argv[1]->ptr) : NULL;
+    if (!f) {
+        addReplyError(c, "ERR Function not found");
+        return;
+    }
+    if (scriptPrepareChecks(c, f->flags, ro) == -1) return;
+    lua_State *L = fn_lua;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
+    for (int part = 0; part < 2; part++) {
+        int from = part == 0 ? 3 : 3 + (int)numkeys;
+        int n = part == 0 ? (int)numkeys : c->argc - from;
+        lua_createtable(L, n, 0);
+        for (int j = 0; j < n; j++) {
+            char buf[32];
+            size_t len;
+            const char *p = objStrPtr(c->argv[from + j], buf, sizeof(buf), &len);
+            lua_pushlstring(L, p, len);
+            lua_rawseti(L, -2, j + 1);
+        }
+    }
+    scriptRunCtx r = {0};
+    r.caller = c;
+    r.flags = f->flags;
+    r.ro = ro;
+    r.is_function = 1;
+    r.name = f->name;
+    preventCommandPropagation(c);
+    scriptRun(&r, L, 2);
+}
+
+void fcallCommand(client *c) { fcallGeneric(c, 0); }
+void fcallRoCommand(client *c) { fcallGeneric(c, 1); }
+
+/* ---------- FUNCTION LIST / DELETE / FLUSH / STATS / KILL ---------- */
+static void addReplyFunctionFlags(client *c, int flags) {
+    int n = 0;
+    for (int k = 0; scriptFlagNames[k].name; k++) if (flags & scriptFlagNames[k].flag) n++;
+    addReplySetLen(c, n);
+    for (int k = 0; scriptFlagNames[k].name; k++)
+        if (flags & scriptFlagNames[k].flag) addReplyStatus(c, scriptFlagNames[k].name);
+}
+
+static void addReplyLibrary(client *c, fnLibrary *lib, int withcode) {
+    addReplyMapLen(c, withcode ? 4 : 3);
+    addReplyBulkCString(c, "library_name");
+    addReplyBulkCBuffer(c, lib->name, bstrLen(lib->name));
+    addReplyBulkCString(c, "engine");
+    addReplyBulkCString(c, "LUA");
+    addReplyBulkCString(c, "functions");
+    addReplyArrayLen(c, (long)listLength(lib->functions));
+    listIter li;
+    listNode *ln;
+    listRewind(lib->functions, &li);
+    while ((ln = listNext(&li))) {
+        fnFunction *f = ln->value;
+        addReplyMapLen(c, 3);
+        addReplyBulkCString(c, "name");
+        addReplyBulkCBuffer(c, f->name, bstrLen(f->name));
+        addReplyBulkCString(c, "description");
+        if (f->desc) addReplyBulkCBuffer(c, f->desc, bstrLen(f->desc));
+        else addReplyNull(c);
+        addReplyBulkCString(c, "flags");
+        addReplyFunctionFlags(c, f->flags);
+    }
+    if (withcode) {
+        addReplyBulkCString(c, "library_code");
+        addReplyBulkCBuffer(c, lib->code, bstrLen(lib->code));
+    }
+}
+
+static void functionListCommand(client *c) {
+    fnInit();
+    int withcode = 0;
+    const char *pattern = NULL;
+    for (int j = 2; j < c->argc; j++) {
+        if (!strcasecmp(c->argv[j]->ptr, "withcode")) {
+            withcode = 1;
+        } else if (!strcasecmp(c->argv[j]->ptr, "libraryname")) {
+            if (j + 1 >= c->argc) {
+                addReplyError(c, "ERR library name argument was not given");
+                return;
+            }
+            if (pattern) {
+                addReplyError(c, "ERR library name can be given only once");
+                return;
+            }
+            pattern = c->argv[++j]->ptr;
+        } else {
+            addReplyErrorFormat(c, "ERR Unknown argument %s", (char *)c->argv[j]->ptr);
+            return;
+        }
+    }
+    void *slot = addReplyDeferredLen(c);
+    long n = 0;
+    htIterator it;
+    htInitIterator(&it, fn_libraries);
+    htEntry *e;
+    while ((e = htNext(&it))) {
+        fnLibrary *lib = e->v.val;
+        if (pattern && !stringmatchlen(pattern, (int)strlen(pattern), lib->name, (int)bstrLen(lib->name), 1)) continue;
+        addReplyLibrary(c, lib, withcode);
+        n++;
+    }
+    htResetIterator(&it);
+    setDeferredArrayLen(c, slot, n);
+}
+
+static void functionDeleteCommand(client *c) {
+    fnInit();
+    fnLibrary *lib = sdsEncodedObject(c->argv[2]) ? htFetchValue(fn_libraries, c->argv[2]->ptr) : NULL;
+    if (!lib) {
+        addReplyError(c, "ERR Library not found");
+        return;
+    }
+    fnUnlinkLibrary(lib);
+    fnLibraryFree(lib, 1);
+    server.dirty++;
+    addReply(c, shared.ok);
+}
+
+void functionsFlushAll(void) {
+    if (!fn_lua) return;
+    htIterator it;
+    htInitSafeIterator(&it, fn_libraries);
+    htEntry *e;
+    list *libs = listCreate();
+    while ((e = htNext(&it))) listAddNodeTail(libs, e->v.val);
+    htResetIterator(&it);
+    listIter li;
+    listNode *ln;
+    listRewind(libs, &li);
+    while ((ln = listNext(&li))) {
+        fnUnlinkLibrary(ln->value);
+        fnLibraryFree(ln->value, 0);
+    }
+    listRelease(libs);
+    lua_close(fn_lua);
+    htRelease(fn_libraries);
+    htRelease(fn_functions);
+    fn_lua = NULL;
+    fnInit();
+}
+
+static void functionFlushCommand(client *c) {
+    if (c->argc == 3 && strcasecmp(c->argv[2]->ptr, "sync") && strcasecmp(c->argv[2]->ptr, "async")) {
+        addReplyError(c, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+        return;
+    }
+    functionsFlushAll();
+    server.dirty++;
+    addReply(c, shared.ok);
+}
+
+static void functionStatsCommand(client *c) {
+    fnInit();
+    scriptRunCtx *r = scriptCurrentRun();
+    addReplyMapLen(c, 2);
+    addReplyBulkCString(c, "running_script");
+    if (r && r->is_function) {
+        addReplyMapLen(c, 3);
+        addReplyBulkCString(c, "name");
+        addReplyBulkCString(c, r->name);
+        addReplyBulkCString(c, "command");
+        addReplyArrayLen(c, r->caller->argc);
+        for (int j = 0; j < r->caller->argc; j++) addReplyBulk(c, r->caller->argv[j]);
+        addReplyBulkCString(c, "duration_ms");
+        addReplyLongLong(c, mstime_now() - r->start);
+    } else {
+        addReplyNull(c);
+    }
+    addReplyBulkCString(c, "engines");
+    addReplyMapLen(c, 1);
+    addReplyBulkCString(c, "LUA");
+    addReplyMapLen(c, 2);
+    addReplyBulkCString(c, "libraries_count");
+    addReplyLongLong(c, (long long)htSize(fn_libraries));
+    addReplyBulkCString(c, "functions_count");
+    addReplyLongLong(c, (long long)htSize(fn_functions));
+}
+
+static void functionKillCommand(client *c) { scriptKillCommandReply(c, 0); }
+
+static void functionHelpCommand(client *c) {
+    const char *help[] = {
+        "LOAD [REPLACE] <FUNCTION CODE>",
+        "    Create a new library with the given library name and code.",
+        "DELETE <LIBRARY NAME>",
+        "    Delete the given library.",
+        "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+        "    Return general information on all the libraries:",
+        "    * Library name",
+        "    * The engine used to run the Library",
+        "    * Library description",
+        "    * Functions list",
+        "    * Library code (if WITHCODE is given)",
+        "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+        "STATS",
+        "    Return information about the current function running:",
+        "    * Function name",
+        "    * Command used to run the function",
+        "    * Duration in MS that the function is running",
+        "    If no function is running, return nil",
+        "    In addition, returns a list of available engines.",
+        "KILL",
+        "    Kill the current running function.",
+        "FLUSH [ASYNC|SYNC]",
+        "    Delete all the libraries.",
+        "    When called without the optional mode argument, the behavior is determined by the",
+        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+        "    * ASYNC: Asynchronously flush the libraries.",
+        "    * SYNC: Synchronously flush the libraries.",
+        "DUMP",
+        "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+        "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+        "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+        "    control how to handle existing libraries (default APPEND):",
+        "    * FLUSH: delete all existing libraries.",
+        "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+        "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+        "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+        "      in case of functions name collision with another library).",
+        NULL};
+    addReplyHelp(c, help);
+}
+
+int fcallGetKeys(serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys) {
+    long long n;
+    if (argc < 3 || getLongLongFromObject(argv[2], &n) != 0 || n < 0 || n > argc - 3) return 0;
+    int count = 0;
+    for (long long j = 0; j < n && count < maxkeys; j++) keyidx[count++] = 3 + (int)j;
+    return count;
+}
+
+const serverCommandDef functionSubcommands[] = {
+    {"delete", functionDeleteCommand, 3, "noscript write", 0, 0, 0, "scripting", "Deletes a library and its functions.", "7.0.0", "O(1)", NULL, NULL, "library-name"},
+    {"flush", functionFlushCommand, -2, "noscript write", 0, 0, 0, "scripting", "Deletes all libraries and functions.", "7.0.0", "O(N) where N is the number of functions deleted", NULL, NULL, "[ASYNC|SYNC]"},
+    {"help", functionHelpCommand, 2, "loading stale", 0, 0, 0, "scripting", "Returns helpful text about the different subcommands.", "7.0.0", "O(1)", NULL, NULL, ""},
+    {"kill", functionKillCommand, 2, "noscript allow_busy", 0, 0, 0, "scripting", "Terminates a function during execution.", "7.0.0", "O(1)", NULL, NULL, ""},
+    {"list", functionListCommand, -2, "noscript", 0, 0, 0, "scripting", "Returns information about all libraries.", "7.0.0", "O(N) where N is the number of functions", NULL, NULL, "[LIBRARYNAME library-name-pattern] [WITHCODE]"},
+    {"load", functionLoadCommand, -3, "noscript write denyoom", 0, 0, 0, "scripting", "Creates a library.", "7.0.0", "O(1) (considering compilation time is redundant)", NULL, NULL, "[REPLACE] function-code"},
+    {"stats", functionStatsCommand, 2, "noscript allow_busy", 0, 0, 0, "scripting", "Returns information about a function during execution.", "7.0.0", "O(1)", NULL, NULL, ""},
+    {0}};

@@ -414,7 +414,8 @@ static int pushCommandReply(lua_State *L, bstr reply, int resp) {
 static int scriptCallGeneric(lua_State *L, int raise) {
     scriptRunCtx *r = current_run;
     int argc = lua_gettop(L);
-    if (!r) return luaL_error(L, "server.call is only available while a script runs");
+    /* Outside a run (FUNCTION LOAD) server.call does not exist, as in Valkey. */
+    if (!r) return luaL_error(L, "Script attempted to access nonexistent global variable 'call'");
     if (argc == 0) return scriptRaise(L, "Please specify at least one argument for this call");
     obj **argv = argvFromLua(L, argc);
     if (!argv) return scriptRaise(L, "Command arguments must be strings or integers");

@@ -53,4 +53,10 @@ void scriptKillCommandReply(client *c, int is_eval);
 int scriptParseFlagList(const char *s, size_t len, int *flags, bstr *bad);
 /* Checks done before running a script that carries flags; replies and returns -1 on refusal. */
 int scriptPrepareChecks(client *c, int flags, int ro);
+/* FUNCTION / FCALL (function.c); their rows live in eval.c's scriptingCommandTable. */
+void fcallCommand(client *c);
+void fcallRoCommand(client *c);
+int fcallGetKeys(struct serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys);
+extern const serverCommandDef functionSubcommands[];
+void functionsFlushAll(void);
 #endif

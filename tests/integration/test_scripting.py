@@ -267,3 +267,57 @@ def test_effects_replicated_as_multi_exec(start_server):
     assert wait_for(lambda: rc("GET", "a") == b"2")
     assert rc("LLEN", "L") == 1
     assert rc("LRANGE", "L", 0, -1) == pc("LRANGE", "L", 0, -1)
+
+
+LIB_Z = ("#!lua name=z\n"
+         "redis.register_function{function_name='g', callback=function(keys, args) "
+         "return redis.call('set', keys[1], args[1]) end, flags={'no-writes'}, description='desc'}\n"
+         "redis.register_function('h', function(keys, args) return {keys[1], args[1]} end)")
+
+
+def test_function_load_errors(c):
+    assert c("FUNCTION", "LOAD", "return 1") == err("ERR Missing library metadata")
+    assert c("FUNCTION", "LOAD", "#!lua\nreturn 1") == err("ERR Library name was not given")
+    assert c("FUNCTION", "LOAD", "#!lua name=my-lib\nreturn 1") == err(
+        "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
+    assert c("FUNCTION", "LOAD", "#!foo name=x\nreturn 1") == err("ERR Engine 'foo' not found")
+    assert c("FUNCTION", "LOAD", "#!lua name=x foo=bar\nreturn 1") == err("ERR Invalid metadata value given: foo=bar")
+    assert c("FUNCTION", "LOAD", "#!lua name=x\nreturn 1") == err("ERR No functions registered")
+    body = "#!lua name=x\nredis.register_function('f', function(keys, args) return redis.call('ping') end)"
+    assert c("FUNCTION", "LOAD", body) == b"x"
+    assert c("FUNCTION", "LOAD", body) == err("ERR Library 'x' already exists")
+    assert c("FUNCTION", "LOAD", body.replace("name=x", "name=y")) == err("ERR Function f already exists")
+    assert c("FUNCTION", "LOAD", "#!lua name=z\nredis.register_function{function_name='g', callback=function() end, flags={'bad'}}") == \
+        err("ERR Error registering functions: ERR unknown flag given")
+    assert c("FUNCTION", "LOAD", "#!lua name=z\nredis.call('ping')") == err(
+        "ERR Error registering functions: ERR user_function:2: Script attempted to access nonexistent global variable 'call'")
+    assert c("FCALL", "f", 0) == "PONG"
+
+
+def test_fcall_and_function_management(c):
+    assert c("FUNCTION", "LOAD", LIB_Z) == b"z"
+    assert c("FCALL", "g", 1, "k", "v") == err("ERR Write commands are not allowed from read-only scripts. script: g, on @user_function:2.")
+    assert c("FCALL", "h", 1, "k", "v") == [b"k", b"v"]
+    assert c("FCALL_RO", "h", 1, "k", "v") == err("ERR Can not execute a script with write flag using *_ro command.")
+    assert c("FCALL", "nosuch", 0) == err("ERR Function not found")
+    assert c("FCALL", "h", "x") == err("ERR Bad number of keys provided")
+    assert c("FCALL", "h", 2, "k") == err("ERR Number of keys can't be greater than number of args")
+    assert c("FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "z") == [[
+        b"library_name", b"z", b"engine", b"LUA", b"functions",
+        [[b"name", b"g", b"description", b"desc", b"flags", ["no-writes"]],
+         [b"name", b"h", b"description", None, b"flags", []]],
+        b"library_code", LIB_Z.encode()]]
+    assert c("FUNCTION", "LIST", "LIBRARYNAME") == err("ERR library name argument was not given")
+    assert c("FUNCTION", "LIST", "foo") == err("ERR Unknown argument foo")
+    assert c("FUNCTION", "STATS") == [b"running_script", None, b"engines", [b"LUA", [b"libraries_count", 1, b"functions_count", 2]]]
+    assert c("FUNCTION", "KILL") == err("NOTBUSY No scripts in execution right now.")
+    assert c("FUNCTION", "FLUSH", "foo") == err("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
+    assert c("FUNCTION", "DELETE", "nosuch") == err("ERR Library not found")
+    new = LIB_Z.replace("return {keys[1], args[1]}", "return 42")
+    assert c("FUNCTION", "LOAD", "REPLACE", new) == b"z"
+    assert c("FCALL", "h", 0) == 42
+    assert c("FUNCTION", "DELETE", "z") == "OK"
+    assert c("FCALL", "h", 0) == err("ERR Function not found")
+    c("FUNCTION", "LOAD", LIB_Z)
+    assert c("FUNCTION", "FLUSH") == "OK"
+    assert c("FUNCTION", "LIST") == []
