@@ -13,6 +13,9 @@
 #include <string.h>
 
 static ssize_t rdbSaveZset(rio *r, obj *o);
+/* Streams live in persist/rdb_stream.c. */
+ssize_t rdbSaveStream(rio *r, obj *o);
+obj *rdbLoadStream(rio *r, int rdbtype, int deep, int *error);
 static ssize_t rdbSaveHash(rio *r, obj *o);
 static obj *rdbLoadZsetPlain(rio *r, int rdbtype, int *error);
 static obj *rdbLoadZsetCompact(rio *r, int rdbtype, int deep, int *error);
@@ -41,6 +44,7 @@ int rdbSaveObjectType(rio *r, obj *o) {
         if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveType(r, RDB_TYPE_HASH_LISTPACK);
         if (o->encoding == OBJ_ENCODING_HT) return rdbSaveType(r, RDB_TYPE_HASH);
         break;
+    case OBJ_STREAM: return rdbSaveType(r, RDB_TYPE_STREAM_LISTPACKS_3);
     }
     serverLog(LL_WARNING, "RDB: cannot save object of type %d encoding %d", o->type, o->encoding);
     return -1;
@@ -107,6 +111,7 @@ ssize_t rdbSaveObject(rio *r, obj *o) {
     case OBJ_SET: return rdbSaveSet(r, o);
     case OBJ_ZSET: return rdbSaveZset(r, o);
     case OBJ_HASH: return rdbSaveHash(r, o);
+    case OBJ_STREAM: return rdbSaveStream(r, o);
     }
     return -1;
 }
@@ -366,9 +371,7 @@ obj *rdbLoadObject(int rdbtype, rio *r, int deep, int *error) {
         return NULL;
     case RDB_TYPE_STREAM_LISTPACKS:
     case RDB_TYPE_STREAM_LISTPACKS_2:
-    case RDB_TYPE_STREAM_LISTPACKS_3:
-        rdbSetLoadError("The RDB file contains a stream (type %d): streams are not supported yet", rdbtype);
-        return NULL;
+    case RDB_TYPE_STREAM_LISTPACKS_3: return rdbLoadStream(r, rdbtype, deep, error);
     }
     rdbSetLoadError("Unknown RDB encoding type %d", rdbtype);
     return NULL;
