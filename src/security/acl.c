@@ -740,12 +740,14 @@ static bstr *mergeSelectorArgs(bstr *argv, int argc, int *outc, const char **bad
 
 /* Applies rules to a copy of the user (created if missing) and installs the
  * copy only when every rule is valid. On failure *err is a new error text. */
-static int aclSetUserRules(const char *name, size_t nlen, bstr *rules, int nrules, bstr *err, aclUser **changed) {
+static int aclSetUserRules(const char *name, size_t nlen, bstr *rules, int nrules, bstr *err, aclUser **changed,
+                           int from_file) {
     int n;
     const char *bad = NULL;
     bstr *merged = mergeSelectorArgs(rules, nrules, &n, &bad);
     if (!merged) {
-        *err = bstrCatPrintf(bstrEmpty(), "ERR Unmatched parenthesis in acl selector starting at '%s'.", bad);
+        *err = bstrCatPrintf(bstrEmpty(), "%sUnmatched parenthesis in acl selector starting at '%s'.",
+                             from_file ? "" : "ERR ", bad);
         return -1;
     }
     aclUser *existing = aclGetUser(name, nlen);
@@ -754,7 +756,9 @@ static int aclSetUserRules(const char *name, size_t nlen, bstr *rules, int nrule
     for (int i = 0; i < n; i++) {
         aclSetResult r = userSet(u, merged[i], bstrLen(merged[i]));
         if (r != SET_OK) {
-            *err = bstrCatPrintf(bstrEmpty(), "ERR Error in ACL SETUSER modifier '%s': %s", merged[i], aclSetResultText(r));
+            *err = bstrCatPrintf(bstrEmpty(), from_file ? "Error in applying operation '%s': %s"
+                                                        : "ERR Error in ACL SETUSER modifier '%s': %s",
+                                 merged[i], aclSetResultText(r));
             ok = 0;
             break;
         }
@@ -1201,6 +1205,7 @@ static hashtable *parseUserLines(list *lines, const char *origin, bstr *errors, 
     listIter li;
     listNode *ln;
     int linenum = 0;
+    list *seen = listCreate();   /* names already declared, valid or not */
     listRewind(lines, &li);
     while ((ln = listNext(&li))) {
         linenum++;
@@ -1208,30 +1213,31 @@ static hashtable *parseUserLines(list *lines, const char *origin, bstr *errors, 
         int argc;
         bstr *argv = bstrSplitArgs(line, &argc);
         if (!argv) {
-            *errors = bstrCatPrintf(*errors, "%s:%d: unbalanced quotes in acl line. ", origin, linenum);
+            *errors = bstrCatPrintf(*errors, "%s:%d: Syntax error. ", origin, linenum);
             continue;
         }
         if (argc == 0) { bstrFreeSplit(argv, argc); continue; }
         int base = with_keyword ? 1 : 0;
         if (with_keyword && (strcmp(argv[0], "user") || argc < 2)) {
-            *errors = bstrCatPrintf(*errors, "%s:%d should start with user keyword. ", origin, linenum);
+            *errors = bstrCatPrintf(*errors, "%s:%d should start with user keyword followed by the username. ",
+                                    origin, linenum);
             bstrFreeSplit(argv, argc);
             continue;
         }
         bstr name = argv[base];
         if (hasSpaces(name, bstrLen(name))) {
             *errors = bstrCatPrintf(*errors, "%s:%d: username '%s' contains invalid characters. ", origin, linenum, name);
-        } else if (aclGetUser(name, bstrLen(name))) {
-            *errors = bstrCatPrintf(*errors, "%s:%d: Duplicate user '%s' found. ", origin, linenum, name);
+        } else if (bstrListFind(seen, name, bstrLen(name))) {
+            *errors = bstrCatPrintf(*errors, "WARNING: Duplicate user '%s' found on line %d. ", name, linenum);
         } else {
+            listAddNodeTail(seen, bstrDup(name));
             bstr reset = bstrNew("reset");
             bstr *rules = zmalloc(sizeof(bstr) * (size_t)(argc - base));
             rules[0] = reset;
             for (int j = base + 1; j < argc; j++) rules[j - base] = argv[j];
             bstr err = NULL;
-            if (aclSetUserRules(name, bstrLen(name), rules, argc - base, &err, NULL) != 0) {
-                /* Drop the "ERR " prefix: the line number leads instead. */
-                *errors = bstrCatPrintf(*errors, "%s:%d: %s. ", origin, linenum, err + 4);
+            if (aclSetUserRules(name, bstrLen(name), rules, argc - base, &err, NULL, 1) != 0) {
+                *errors = bstrCatPrintf(*errors, "%s:%d: %s. ", origin, linenum, err);
                 bstrFree(err);
             }
             bstrFree(reset);
@@ -1239,6 +1245,7 @@ static hashtable *parseUserLines(list *lines, const char *origin, bstr *errors, 
         }
         bstrFreeSplit(argv, argc);
     }
+    bstrListFree(seen);
     hashtable *parsed = aclUsers;
     aclUsers = saved;
     aclDefault = saved_default;
@@ -1258,14 +1265,11 @@ static hashtable *parseUserLines(list *lines, const char *origin, bstr *errors, 
  * referenced everywhere), other users are replaced; clients of users that no
  * longer exist, or subscribers that lost channels, are disconnected. */
 static void installUsers(hashtable *parsed, client *current) {
-    aclUser *newdef = htFetchValue(parsed, "default");
-    if (!newdef) {
-        newdef = createDefaultUser();
-    } else {
-        bstr k = bstrNew("default");
-        htDelete(parsed, k);
-        bstrFree(k);
-    }
+    bstr defname = bstrNew("default");
+    aclUser *newdef = htFetchValue(parsed, defname);
+    if (!newdef) newdef = createDefaultUser();
+    else htDelete(parsed, defname);
+    bstrFree(defname);
     userReplaceWith(aclDefault, newdef);
     listIter li;
     listNode *ln;
@@ -1320,7 +1324,8 @@ static int aclLoadFromFile(const char *path, client *current, bstr *err) {
     hashtable *parsed = parseUserLines(lines, path, &errors, 1);
     bstrListFree(lines);
     if (!parsed) {
-        bstrTrim(errors, " ");
+        errors = bstrCat(errors, "WARNING: ACL errors detected, no change to the previously active ACL rules was "
+                                 "performed");
         *err = errors;
         return -1;
     }
@@ -1423,11 +1428,11 @@ void aclInit(void) {
         rules[0] = bstrNew("reset");
         for (int j = 1; j < argc; j++) rules[j] = argv[j];
         bstr err = NULL;
-        int r = aclSetUserRules(argv[0], bstrLen(argv[0]), rules, argc, &err, NULL);
+        int r = aclSetUserRules(argv[0], bstrLen(argv[0]), rules, argc, &err, NULL, 1);
         bstrFree(rules[0]);
         zfree(rules);
         if (r != 0) {
-            serverLog(LL_WARNING, "Error in user declaration '%s': %s", argv[0], err + 4);
+            serverLog(LL_WARNING, "Error in user declaration '%s': %s", argv[0], err);
             exit(1);
         }
         bstrFreeSplit(argv, argc);
@@ -1446,7 +1451,7 @@ static void aclSetuserCommand(client *c) {
     aclUser *u = NULL;
     bstr *rules = zmalloc(sizeof(bstr) * (size_t)(c->argc > 3 ? c->argc - 3 : 1));
     for (int j = 3; j < c->argc; j++) rules[j - 3] = c->argv[j]->ptr;
-    int r = aclSetUserRules(name, bstrLen(name), rules, c->argc - 3, &err, &u);
+    int r = aclSetUserRules(name, bstrLen(name), rules, c->argc - 3, &err, &u, 0);
     zfree(rules);
     if (r != 0) {
         addReplyErrorSdsSafe(c, err);
