@@ -27,6 +27,7 @@ const scriptFlagName scriptFlagNames[] = {
     {0, NULL}};
 
 static scriptRunCtx *current_run;
+static void scriptHook(lua_State *L, lua_Debug *ar);
 static client *script_client;
 
 scriptRunCtx *scriptCurrentRun(void) { return current_run; }
@@ -417,6 +418,7 @@ static int scriptCallGeneric(lua_State *L, int raise) {
     /* Outside a run (FUNCTION LOAD) server.call does not exist, as in Valkey. */
     if (!r) return luaL_error(L, "Script attempted to access nonexistent global variable 'call'");
     if (argc == 0) return scriptRaise(L, "Please specify at least one argument for this call");
+    scriptHook(L, NULL);   /* a script made of commands may run few Lua instructions */
     obj **argv = argvFromLua(L, argc);
     if (!argv) return scriptRaise(L, "Command arguments must be strings or integers");
     client *c = r->sclient;
@@ -539,6 +541,7 @@ static int luaDebug(lua_State *L) { return 0; }
 static int luaAclCheckCmd(lua_State *L) {
     int argc = lua_gettop(L);
     if (argc == 0) return scriptRaise(L, "Please specify at least one argument for this call");
+    scriptHook(L, NULL);   /* a script made of commands may run few Lua instructions */
     obj **argv = argvFromLua(L, argc);
     if (!argv) return scriptRaise(L, "Command arguments must be strings or integers");
     serverCommand *cmd = lookupCommand(argv, argc);
