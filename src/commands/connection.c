@@ -2,6 +2,7 @@
  * HELLO, AUTH and the CLIENT family. */
 #include "server/server.h"
 #include <string.h>
+#include <limits.h>
 
 static void pingCommand(client *c) {
     if (c->argc > 2) {
@@ -413,7 +414,8 @@ static void clientCommand(client *c) {
             }
         }
         client *target = lookupClientByID((uint64_t)id);
-        if (target && (target->flags & CLIENT_BLOCKED) && target->bstate.btype != BLOCKED_WAIT) {
+        if (target && (target->flags & CLIENT_BLOCKED) && target->bstate.btype != BLOCKED_WAIT &&
+            target->bstate.btype != BLOCKED_POSTPONE) {
             if (as_error) unblockClientOnError(target, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
             else unblockClientOnTimeout(target);
             addReply(c, shared.cone);
@@ -428,10 +430,24 @@ static void clientCommand(client *c) {
         addReply(c, shared.ok);
     } else if ((c->argc == 3 || c->argc == 4) && !strcasecmp(sub, "pause")) {
         long long ms;
+        int type = PAUSE_ALL;
         if (getLongLongFromObjectOrReply(c, c->argv[2], &ms, "ERR timeout is not an integer or out of range") != 0) return;
-        /* Accepted for compatibility; pausing is not implemented yet. */
+        if (ms < 0) {
+            addReplyError(c, "ERR timeout is negative");
+            return;
+        }
+        if (c->argc == 4) {
+            if (!strcasecmp(c->argv[3]->ptr, "write")) type = PAUSE_WRITE;
+            else if (strcasecmp(c->argv[3]->ptr, "all")) {
+                addReplyError(c, "ERR CLIENT PAUSE mode must be WRITE or ALL");
+                return;
+            }
+        }
+        mstime_t now = mstime();
+        pauseClients(ms > LLONG_MAX - now ? LLONG_MAX : now + ms, type);
         addReply(c, shared.ok);
     } else if (c->argc == 2 && !strcasecmp(sub, "unpause")) {
+        unpauseClients();
         addReply(c, shared.ok);
     } else if (c->argc == 2 && !strcasecmp(sub, "getredir")) {
         addReplyLongLong(c, -1);

@@ -14,6 +14,7 @@ typedef struct readyKey {
 } readyKey;
 
 static list *blocked_list;   /* every blocked client, for timeout checks */
+static list *postponed_list; /* clients waiting for a CLIENT PAUSE to end */
 
 static int blockedTypeFor(int objtype) {
     switch (objtype) {
@@ -91,6 +92,10 @@ static void removeFromKeyQueues(client *c) {
 
 static void leaveBlockedState(client *c) {
     if (c->bstate.btype == BLOCKED_NONE) return;
+    if (c->bstate.btype == BLOCKED_POSTPONE && postponed_list) {
+        listNode *ln = listSearchKey(postponed_list, c);
+        if (ln) listDelNode(postponed_list, ln);
+    }
     removeFromKeyQueues(c);
     if (blocked_list) {
         listNode *ln = listSearchKey(blocked_list, c);
@@ -121,6 +126,25 @@ void unblockClient(client *c, int queue_for_reprocessing) {
 }
 
 void unblockClientOnFree(client *c) { leaveBlockedState(c); }
+
+/* The command stays in argv, unexecuted, until the pause ends. */
+void blockPostponeClient(client *c) {
+    c->bstate.timeout = 0;
+    blockClient(c, BLOCKED_POSTPONE);
+    if (!postponed_list) postponed_list = listCreate();
+    listAddNodeTail(postponed_list, c);
+}
+
+/* Queued, not run here: the caller may be a command (CLIENT UNPAUSE), and
+ * commands of other clients must not run nested inside it. */
+void unblockPostponedClients(void) {
+    while (postponed_list && listLength(postponed_list)) {
+        client *c = listNodeValue(listFirst(postponed_list));
+        leaveBlockedState(c);
+        c->flags |= CLIENT_PENDING_COMMAND;
+        queueUnblocked(c);
+    }
+}
 
 long long replicationCountAcksByOffset(long long offset);
 
@@ -246,6 +270,13 @@ void processUnblockedClients(void) {
         listDelNode(server.unblocked_clients, ln);
         c->flags &= ~CLIENT_UNBLOCKED;
         c->unblocked_node = NULL;
+        if (c->flags & CLIENT_PENDING_COMMAND) {
+            c->flags &= ~CLIENT_PENDING_COMMAND;
+            server.current_client = c;
+            if (processCommand(c) && !(c->flags & CLIENT_BLOCKED)) commandProcessed(c);
+            if (server.current_client == NULL) continue;   /* freed by its command */
+            server.current_client = NULL;
+        }
         if (!(c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_ASAP)) && c->fd != -1 && c->qb_pos < bstrLen(c->querybuf)) {
             server.current_client = c;
             processInputBuffer(c);
@@ -263,7 +294,7 @@ void disconnectAllBlockedClients(void) {
     listRewind(blocked_list, &li);
     while ((ln = listNext(&li))) {
         client *c = ln->value;
-        if (c->bstate.btype == BLOCKED_WAIT) continue;
+        if (c->bstate.btype == BLOCKED_WAIT || c->bstate.btype == BLOCKED_POSTPONE) continue;
         unblockClientOnError(c, "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
         c->flags |= CLIENT_CLOSE_AFTER_REPLY;
     }

@@ -284,6 +284,7 @@ int expireIfNeeded(serverDb *db, obj *key, int flags) {
         return 1;
     }
     if (flags & LOOKUP_NOEXPIRE) return 1;
+    if (pauseDatasetFrozen()) return 1;   /* CLIENT PAUSE: logically gone, deleted later */
     deleteExpiredKeyAndPropagate(db, key);
     return 1;
 }

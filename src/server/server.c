@@ -409,6 +409,8 @@ void call(client *c, int flags) {
         real_cmd->microseconds += duration;
         c->commands_processed++;
         if (!(c->cmd->flags & CMD_SKIP_SLOWLOG) && !(c->flags & CLIENT_BLOCKED)) slowlogPush(c, c->argv, c->argc, duration);
+        if (!(c->cmd->flags & CMD_SKIP_SLOWLOG))
+            latencyAddSampleIfNeeded((c->cmd->flags & CMD_FAST) ? "fast-command" : "command", duration / 1000);
     }
     if (dirty && (flags & CMD_CALL_PROPAGATE) && !(c->flags & CLIENT_PREVENT_PROP) && !(c->flags & CLIENT_PRIMARY) &&
         c->cmd && !(c->flags & CLIENT_BLOCKED)) {
@@ -492,9 +494,11 @@ int processCommand(client *c) {
     int is_write = flags & CMD_WRITE;
     int is_denyoom = flags & CMD_DENYOOM;
     int is_exec = c->cmd->proc && !strcmp(c->cmd->name, "exec");
+    int may_replicate = flags & (CMD_WRITE | CMD_MAY_REPLICATE);
     if (is_exec && (c->flags & CLIENT_MULTI)) {
         /* EXEC's own flags come from the queued commands. */
         for (int j = 0; j < c->mstate.count; j++) {
+            may_replicate |= c->mstate.commands[j].cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE);
             is_write |= c->mstate.commands[j].cmd->flags & CMD_WRITE;
             is_denyoom |= c->mstate.commands[j].cmd->flags & CMD_DENYOOM;
         }
@@ -507,7 +511,7 @@ int processCommand(client *c) {
         rejectCommandFormat(c, "ERR Command not allowed inside a transaction");
         return 1;
     }
-    if (server.maxmemory && !mustObeyClient(c) && !server.loading) {
+    if (server.maxmemory && !mustObeyClient(c) && !server.loading && !pauseDatasetFrozen()) {
         int out_of_memory = performEvictions() == -1;
         if (out_of_memory && is_denyoom) {
             rejectCommand(c, shared.oomerr);
@@ -543,6 +547,11 @@ int processCommand(client *c) {
     /* A script past busy-reply-threshold lets only allow_busy commands in. */
     if (scriptIsTimedout() && !(flags & CMD_ALLOW_BUSY)) {
         rejectCommand(c, scriptTimedoutIsFunction() ? shared.slowscripterr : shared.slowevalerr);
+        return 1;
+    }
+    /* Checked before MULTI queueing, as Valkey does: a queued write waits too. */
+    if (pauseShouldPostpone(c, may_replicate != 0)) {
+        blockPostponeClient(c);
         return 1;
     }
     if ((c->flags & CLIENT_MULTI) && strcmp(c->cmd->name, "exec") && strcmp(c->cmd->name, "discard") &&
@@ -586,8 +595,12 @@ void replicationFeedMonitors(client *c, list *monitors, int dictid, obj **argv, 
 #define run_with_period(ms) if (((ms) <= 1000 / server.hz) || !(server.cronloops % ((ms) / (1000 / server.hz))))
 
 static void databasesCron(void) {
-    if (server.active_expire_enabled) {
-        if (!server.primary_host) activeExpireCycle(ACTIVE_EXPIRE_CYCLE_SLOW);
+    if (server.active_expire_enabled && !pauseDatasetFrozen()) {
+        if (!server.primary_host) {
+            ustime_t start = ustime();
+            activeExpireCycle(ACTIVE_EXPIRE_CYCLE_SLOW);
+            latencyAddSampleIfNeeded("expire-cycle", (ustime() - start) / 1000);
+        }
     }
     if (!hasActiveChildProcess()) {
         for (int j = 0; j < server.dbnum; j++) {
@@ -634,8 +647,9 @@ static void beforeSleep(eventLoop *el) {
     }
     updateCachedTime();
     handleBlockedClientsTimeout();
+    pauseCheckEnd();
     processUnblockedClients();
-    if (server.active_expire_enabled && !server.primary_host) activeExpireCycle(ACTIVE_EXPIRE_CYCLE_FAST);
+    if (server.active_expire_enabled && !server.primary_host && !pauseDatasetFrozen()) activeExpireCycle(ACTIVE_EXPIRE_CYCLE_FAST);
     handleClientsBlockedOnKeys();
     postExecutionUnitOperations();
     blockedBeforeSleep();

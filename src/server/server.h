@@ -145,6 +145,7 @@ typedef struct serverDb {
 #define CLIENT_TRACKING (1ULL << 27)
 #define CLIENT_REPROCESSING (1ULL << 28)      /* re-running a command after unblock */
 #define CLIENT_LUA_DEBUG (1ULL << 29)
+#define CLIENT_PENDING_COMMAND (1ULL << 30)   /* argv holds a postponed command to run */
 
 #define BLOCKED_NONE 0
 #define BLOCKED_LIST 1
@@ -919,6 +920,29 @@ void updateStatsOnUnblock(client *c, long blocked_us, long reply_us, int had_err
 void unblockClientOnTimeout(client *c);
 void unblockClientOnError(client *c, const char *err_str);
 void totalNumberOfStatefulKeys(unsigned long *blocking_keys, unsigned long *blocking_keys_on_nokey, unsigned long *watched_keys);
+void blockPostponeClient(client *c);
+void unblockPostponedClients(void);
+
+/* ---------- latency monitor (server/latency.c) ----------
+ * Events ("command", "fast-command", "expire-cycle", ...) record a sample only
+ * when latency-monitor-threshold is set and the duration reaches it. */
+void latencyAddSample(const char *event, mstime_t latency_ms);
+void latencyAddSampleIfNeeded(const char *event, mstime_t latency_ms);
+
+/* ---------- client pause (server/pause.c) ----------
+ * CLIENT PAUSE: while a pause is on, a client's command that the pause covers
+ * (all commands, or only writes and may-replicate ones) is postponed as a
+ * BLOCKED_POSTPONE client and re-run when the pause ends. Expiry and eviction
+ * stand still during any pause, so the dataset cannot change under it. */
+#define PAUSE_NONE 0
+#define PAUSE_WRITE 1
+#define PAUSE_ALL 2
+void pauseClients(mstime_t end, int type);
+void unpauseClients(void);
+int pauseActiveType(void);            /* PAUSE_NONE once the end time passed */
+int pauseDatasetFrozen(void);         /* expiry/eviction must not touch keys */
+int pauseShouldPostpone(client *c, int may_replicate);
+void pauseCheckEnd(void);             /* before sleep: resume clients once over */
 
 /* MULTI (commands/multi.c) */
 void initClientMultiState(client *c);
