@@ -161,23 +161,23 @@ static void computeDatasetDigest(unsigned char *final) {
     memset(final, 0, SHA1_DIGEST_LEN);
     for (int j = 0; j < server.dbnum; j++) {
         serverDb *db = server.db + j;
-        if (htSize(db->keys) == 0) continue;
+        if (kvtSize(db->keys) == 0) continue;
         uint32_t aux = htonl((uint32_t)j);
         mixDigest(final, &aux, sizeof(aux));
-        htIterator it;
-        htInitSafeIterator(&it, db->keys);
-        htEntry *e;
-        while ((e = htNext(&it)) != NULL) {
+        kvtIterator it;
+        kvtInitSafeIterator(&it, db->keys);
+        void *e;
+        while ((e = kvtNext(&it)) != NULL) {
             unsigned char digest[SHA1_DIGEST_LEN];
-            bstr key = e->key;
+            bstr key = dbEntryKey(e);
             obj *keyobj = createStringObject(key, bstrLen(key));
             memset(digest, 0, sizeof(digest));
             mixDigest(digest, key, bstrLen(key));
-            xorObjectDigest(db, keyobj, digest, e->v.val);
+            xorObjectDigest(db, keyobj, digest, dbEntryVal(e));
             xorDigest(final, digest, SHA1_DIGEST_LEN);
             decrRefCount(keyobj);
         }
-        htResetIterator(&it);
+        kvtResetIterator(&it);
     }
 }
 
@@ -191,15 +191,15 @@ static void addReplyDigest(client *c, const unsigned char *digest) {
 
 /* Debug commands see logically expired keys too: no lazy expiry here. */
 static obj *debugFindValue(serverDb *db, obj *key) {
-    htEntry *e = htFind(db->keys, key->ptr);
-    return e ? e->v.val : NULL;
+    void *e = kvtFind(db->keys, key->ptr);
+    return e ? dbEntryVal(e) : NULL;
 }
 
 static void debugPopulate(client *c) {
     long count, valsize = 0;
     if (getPositiveLongFromObjectOrReply(c, c->argv[2], &count, NULL) != 0) return;
     /* Pre-size as a hint only: a refusal (e.g. mid-rehash) is harmless. */
-    htTryExpand(c->db->keys, htSize(c->db->keys) + (unsigned long)count);
+    kvtTryExpand(c->db->keys, kvtSize(c->db->keys) + (size_t)count);
     const char *prefix = c->argc > 3 ? c->argv[3]->ptr : "key";
     if (c->argc == 5 && getPositiveLongFromObjectOrReply(c, c->argv[4], &valsize, NULL) != 0) return;
     char *padded = valsize ? zcalloc((size_t)valsize) : NULL;
@@ -377,6 +377,7 @@ void debugCommand(client *c) {
         addReply(c, shared.ok);
     } else if (!strcasecmp(sub, "dict-resizing") && argc == 3) {
         htSetResizeEnabled(atoi(c->argv[2]->ptr));
+        kvtSetResizeEnabled(atoi(c->argv[2]->ptr));
         addReply(c, shared.ok);
     } else if (!strcasecmp(sub, "log") && argc == 3) {
         serverLog(LL_WARNING, "DEBUG LOG: %s", (char *)c->argv[2]->ptr);

@@ -40,17 +40,17 @@ void keysCommand(client *c) {
     long long now = commandTimeSnapshot();
     long n = 0;
     void *slot = addReplyDeferredLen(c);
-    htIterator it;
-    htInitSafeIterator(&it, c->db->keys);
-    htEntry *e;
-    while ((e = htNext(&it)) != NULL) {
-        bstr key = e->key;
+    kvtIterator it;
+    kvtInitSafeIterator(&it, c->db->keys);
+    void *e;
+    while ((e = kvtNext(&it)) != NULL) {
+        bstr key = dbEntryKey(e);
         if (!allkeys && !stringmatchlen(pattern, plen, key, (int)bstrLen(key), 0)) continue;
         if (rawKeyIsExpired(c->db, key, now)) continue;
         addReplyBulkCBuffer(c, key, bstrLen(key));
         n++;
     }
-    htResetIterator(&it);
+    kvtResetIterator(&it);
     setDeferredArrayLen(c, slot, n);
 }
 
@@ -119,8 +119,20 @@ static void scanCallback(void *privdata, const htEntry *e) {
     }
 }
 
-static hashtable *scanTargetTable(client *c, obj *o) {
-    if (o == NULL) return c->db->keys;
+/* The keyspace stores entries, not htEntry: same filters, key and value from the entry. */
+static void keyspaceScanCallback(void *privdata, void *entry) {
+    scanState *st = privdata;
+    bstr key = dbEntryKey(entry);
+    if (st->use_pattern && !stringmatchlen(st->pat, st->patlen, key, (int)bstrLen(key), 0)) return;
+    if (st->filter_type != -1) {
+        obj *val = dbEntryVal(entry);
+        if (st->filter_type == -2 || (int)val->type != st->filter_type) return;
+    }
+    scanPush(st, bstrDup(key));
+    st->count_elements++;
+}
+
+static hashtable *scanTargetTable(obj *o) {
     if (o->type == OBJ_ZSET) return *(hashtable **)o->ptr;
     return o->ptr;
 }
@@ -160,12 +172,18 @@ void scanGenericCommand(client *c, obj *o, unsigned long cursor) {
     long count = 10;
     if (parseScanOptions(c, o, &st, &count) != 0) return;
 
-    hashtable *ht = scanTargetTable(c, o);
     /* Sparse tables may need many empty buckets per element: bound the work. */
     long maxiter = count * 10;
-    do {
-        cursor = htScan(ht, cursor, scanCallback, &st);
-    } while (cursor && maxiter-- && st.count_elements < count);
+    if (o == NULL) {
+        do {
+            cursor = kvtScan(c->db->keys, cursor, keyspaceScanCallback, &st);
+        } while (cursor && maxiter-- && st.count_elements < count);
+    } else {
+        hashtable *ht = scanTargetTable(o);
+        do {
+            cursor = htScan(ht, cursor, scanCallback, &st);
+        } while (cursor && maxiter-- && st.count_elements < count);
+    }
 
     int step = (o == NULL || o->type == OBJ_SET) ? 1 : 2;
     if (o == NULL) {
@@ -408,7 +426,8 @@ static void signalReadyBlockingKeys(serverDb *db) {
 
 /* Swap the data, keep the identity: clients keep pointing at "db N". */
 static void swapDbData(serverDb *a, serverDb *b) {
-    hashtable *k = a->keys, *x = a->expires;
+    kvtable *k = a->keys;
+    hashtable *x = a->expires;
     long long avg = a->avg_ttl;
     unsigned long cur = a->expires_cursor;
     a->keys = b->keys;

@@ -91,8 +91,8 @@ static void memoryUsageCommand(client *c) {
     }
     size_t usage = objectComputeSize(c->argv[2], o, (size_t)samples, c->db->id);
     /* The key as the keyspace stores it (argv's copy may be embedded). */
-    htEntry *e = htFind(c->db->keys, c->argv[2]->ptr);
-    if (e) usage += bstrAllocSize(e->key) + sizeof(htEntry);
+    void *e = kvtFind(c->db->keys, c->argv[2]->ptr);
+    if (e) usage += dbEntryKeyOverhead(e) + sizeof(void *);
     addReplyLongLong(c, (long long)usage);
 }
 
@@ -133,9 +133,9 @@ static void memoryStatsCommand(client *c) {
     int dbs_with_keys = 0;
     for (int j = 0; j < server.dbnum; j++) {
         serverDb *db = server.db + j;
-        keys += htSize(db->keys);
-        overhead += htMemUsage(db->keys) + htMemUsage(db->expires);
-        if (htSize(db->keys)) dbs_with_keys++;
+        keys += kvtSize(db->keys);
+        overhead += kvtMemUsage(db->keys) + htMemUsage(db->expires);
+        if (kvtSize(db->keys)) dbs_with_keys++;
     }
     size_t dataset = used > overhead ? used - overhead : 0;
     void *slot = addReplyDeferredLen(c);
@@ -154,12 +154,12 @@ static void memoryStatsCommand(client *c) {
     FIELD_L("functions.caches", 0);
     for (int j = 0; j < server.dbnum; j++) {
         serverDb *db = server.db + j;
-        if (htSize(db->keys) == 0) continue;
+        if (kvtSize(db->keys) == 0) continue;
         char name[32];
         snprintf(name, sizeof(name), "db.%d", j);
         addReplyBulkCString(c, name);
         addReplyMapLen(c, 2);
-        addStatsLong(c, "overhead.hashtable.main", (long long)htMemUsage(db->keys));
+        addStatsLong(c, "overhead.hashtable.main", (long long)kvtMemUsage(db->keys));
         addStatsLong(c, "overhead.hashtable.expires", (long long)htMemUsage(db->expires));
         fields++;
     }

@@ -437,6 +437,7 @@ void incrbyfloatCommand(client *c) {
         return;
     }
     obj *n = createStringObjectFromLongDouble(value, 1);
+    incrRefCount(n); /* replied below; the keyspace may keep a copy instead of n */
     if (o) dbOverwrite(c->db, c->argv[1], n);
     else dbAdd(c->db, c->argv[1], n);
     signalModifiedKey(c, c->db, c->argv[1]);
@@ -446,6 +447,7 @@ void incrbyfloatCommand(client *c) {
     /* Replicas must not redo float math (precision may differ): ship the result. */
     rewriteClientCommandArgument(c, 0, shared.set);
     rewriteClientCommandArgument(c, 2, n);
+    decrRefCount(n);
     rewriteClientCommandArgument(c, 3, shared.keepttl);
 }
 

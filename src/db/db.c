@@ -6,9 +6,129 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void dbValDestructor(void *val) { decrRefCount(val); }
+/* Keyspace entries are tagged pointers, so a key costs one allocation when it can:
+ *  - tag 0: a string object (EMBSTR, or INT that is not a shared integer)
+ *    whose key is embedded right after the header, before an embedded value:
+ *    [obj][bstr8 key + NUL][bstr8 value + NUL]. Keys up to 255 bytes.
+ *  - tag 1: a dbHolder (value pointer + embedded key) for every other value,
+ *    which callers may keep mutating through the pointer they passed in.
+ * The expires table is keyed by the bstr inside the entry, so replacing an
+ * entry re-points its expires key. */
+#define DB_ENTRY_HOLDER 1UL
 
-htType dbKeysType = {htBstrHash, htBstrEqual, htBstrFree, dbValDestructor};
+typedef struct dbHolder {
+    obj *val;
+    uint8_t keyoff;   /* bytes from data to the key (its bstr header size) */
+    char data[];
+} dbHolder;
+
+static inline int entryIsHolder(const void *e) { return ((uintptr_t)e & DB_ENTRY_HOLDER) != 0; }
+static inline dbHolder *entryHolder(const void *e) { return (dbHolder *)((uintptr_t)e & ~DB_ENTRY_HOLDER); }
+
+bstr dbEntryKey(const void *e) {
+    if (entryIsHolder(e)) {
+        dbHolder *h = entryHolder(e);
+        return h->data + h->keyoff;
+    }
+    return (char *)((obj *)e + 1) + sizeof(struct bstrh8);
+}
+
+obj *dbEntryVal(const void *e) { return entryIsHolder(e) ? entryHolder(e)->val : (obj *)e; }
+
+/* Writes a bstr header + bytes + NUL at dst; returns the header size. */
+static size_t writeBstrAt(char *dst, const char *p, size_t len) {
+    size_t hdr;
+    if (len < 256) {
+        struct bstrh8 *h = (struct bstrh8 *)dst;
+        h->len = h->alloc = (uint8_t)len;
+        h->flags = BSTR_T8;
+        hdr = sizeof(*h);
+    } else if (len < 65536) {
+        struct bstrh16 *h = (struct bstrh16 *)dst;
+        h->len = h->alloc = (uint16_t)len;
+        h->flags = BSTR_T16;
+        hdr = sizeof(*h);
+    } else if (len <= UINT32_MAX) {
+        struct bstrh32 *h = (struct bstrh32 *)dst;
+        h->len = h->alloc = (uint32_t)len;
+        h->flags = BSTR_T32;
+        hdr = sizeof(*h);
+    } else {
+        struct bstrh64 *h = (struct bstrh64 *)dst;
+        h->len = h->alloc = len;
+        h->flags = BSTR_T64;
+        hdr = sizeof(*h);
+    }
+    memcpy(dst + hdr, p, len);
+    dst[hdr + len] = '\0';
+    return hdr;
+}
+
+static size_t bstrHdrSizeFor(size_t len) {
+    if (len < 256) return sizeof(struct bstrh8);
+    if (len < 65536) return sizeof(struct bstrh16);
+    if (len <= UINT32_MAX) return sizeof(struct bstrh32);
+    return sizeof(struct bstrh64);
+}
+
+static int canEmbed(const obj *val, size_t klen) {
+    if (klen >= 256 || val->type != OBJ_STRING) return 0;
+    if (val->encoding == OBJ_ENCODING_EMBSTR) return 1;
+    return val->encoding == OBJ_ENCODING_INT && val->refcount != OBJ_SHARED_REFCOUNT;
+}
+
+/* An embedded entry holding a copy of val (the caller's reference is untouched). */
+static obj *makeEmbeddedEntry(const char *key, size_t klen, const obj *val) {
+    size_t khdr = sizeof(struct bstrh8);
+    size_t vlen = val->encoding == OBJ_ENCODING_EMBSTR ? bstrLen(val->ptr) : 0;
+    size_t size = sizeof(obj) + khdr + klen + 1;
+    if (val->encoding == OBJ_ENCODING_EMBSTR) size += sizeof(struct bstrh8) + vlen + 1;
+    obj *o = zmalloc(size);
+    o->type = val->type;
+    o->encoding = val->encoding;
+    o->lru = val->lru;
+    o->refcount = 1;
+    char *p = (char *)(o + 1);
+    p += writeBstrAt(p, key, klen) + klen + 1;
+    if (val->encoding == OBJ_ENCODING_EMBSTR) o->ptr = p + writeBstrAt(p, val->ptr, vlen);
+    else o->ptr = val->ptr;
+    return o;
+}
+
+/* Builds the entry for key -> val, consuming the caller's reference to val. */
+static void *makeEntry(const char *key, size_t klen, obj *val) {
+    if (canEmbed(val, klen)) {
+        obj *o = makeEmbeddedEntry(key, klen, val);
+        decrRefCount(val);
+        return o;
+    }
+    size_t hdr = bstrHdrSizeFor(klen);
+    dbHolder *h = zmalloc(sizeof(*h) + hdr + klen + 1);
+    h->val = val;
+    h->keyoff = (uint8_t)writeBstrAt(h->data, key, klen);
+    return (void *)((uintptr_t)h | DB_ENTRY_HOLDER);
+}
+
+/* Frees the entry's own memory, returning the value with one reference that
+ * the caller now owns (for an embedded entry, the entry itself). */
+static obj *releaseEntry(void *e) {
+    if (!entryIsHolder(e)) return e;
+    dbHolder *h = entryHolder(e);
+    obj *val = h->val;
+    zfree(h);
+    return val;
+}
+
+size_t dbEntryKeyOverhead(const void *e) {
+    if (entryIsHolder(e)) return zmalloc_size(entryHolder(e));
+    const obj *o = e;
+    return o->encoding == OBJ_ENCODING_EMBSTR ? 0 : zmalloc_size((void *)o) - sizeof(obj);
+}
+
+static const void *dbEntryKeyVoid(const void *e) { return dbEntryKey(e); }
+static void dbEntryDestructor(void *e) { decrRefCount(releaseEntry(e)); }
+
+kvtType dbKeysType = {dbEntryKeyVoid, htBstrHash, htBstrEqual, dbEntryDestructor};
 htType dbExpiresType = {htBstrHash, htBstrEqual, NULL, NULL};
 
 static inline bstr keyBstr(obj *key) {
@@ -23,10 +143,10 @@ static void addReplyOrNull(client *c, obj *reply) {
 }
 
 obj *lookupKey(serverDb *db, obj *key, int flags) {
-    htEntry *de = htFind(db->keys, keyBstr(key));
+    void *de = kvtFind(db->keys, keyBstr(key));
     obj *val = NULL;
     if (de) {
-        val = de->v.val;
+        val = dbEntryVal(de);
         int expire_flags = 0;
         if ((flags & LOOKUP_WRITE) && !(server.primary_host && server.current_client &&
                                         (server.current_client->flags & CLIENT_PRIMARY)))
@@ -89,15 +209,18 @@ static void updateLFU(obj *val) {
 }
 
 void dbAdd(serverDb *db, obj *key, obj *val) {
-    bstr copy = bstrDup(keyBstr(key));
-    int r = htAdd(db->keys, copy, val);
+    bstr k = keyBstr(key);
+    int type = val->type;
+    int r = kvtAdd(db->keys, makeEntry(k, bstrLen(k), val));
     serverAssert(r == 0);
-    signalKeyAsReady(db, key, val->type);
+    signalKeyAsReady(db, key, type);
     notifyKeyspaceEvent(NOTIFY_NEW, "new", key, db->id);
 }
 
 int dbAddRDBLoad(serverDb *db, bstr key, obj *val) {
-    if (htAdd(db->keys, key, val) != 0) return 0;
+    if (kvtFind(db->keys, key)) return 0;
+    kvtAdd(db->keys, makeEntry(key, bstrLen(key), val));
+    bstrFree(key);
     return 1;
 }
 
@@ -106,20 +229,31 @@ static void freeValueMaybeAsync(serverDb *db, obj *key, obj *old, int async) {
     else decrRefCount(old);
 }
 
+/* The expires table is keyed by the bstr inside the entry: follow a replacement. */
+static void repointExpire(serverDb *db, bstr key, bstr newkey) {
+    if (htSize(db->expires) == 0) return;
+    htEntry *de = htFind(db->expires, key);
+    if (de) de->key = newkey;
+}
+
 void dbOverwrite(serverDb *db, obj *key, obj *val) {
-    htEntry *de = htFind(db->keys, keyBstr(key));
-    serverAssert(de != NULL);
-    obj *old = de->v.val;
+    bstr k = keyBstr(key);
+    void **ref = kvtFindRef(db->keys, k);
+    serverAssert(ref != NULL);
+    void *olde = *ref;
+    obj *old = dbEntryVal(olde);
     if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) val->lru = old->lru;
-    de->v.val = val;
-    freeValueMaybeAsync(db, key, old, server.lazyfree_lazy_server_del);
+    void *newe = makeEntry(k, bstrLen(k), val);
+    *ref = newe;
+    repointExpire(db, k, dbEntryKey(newe));
+    freeValueMaybeAsync(db, key, releaseEntry(olde), server.lazyfree_lazy_server_del);
 }
 
 void setKey(client *c, serverDb *db, obj *key, obj *val, int flags) {
     int exists;
     if (flags & SETKEY_ALREADY_EXIST) exists = 1;
     else if (flags & SETKEY_DOESNT_EXIST) exists = 0;
-    else exists = htFind(db->keys, keyBstr(key)) != NULL;
+    else exists = kvtFind(db->keys, keyBstr(key)) != NULL;
     incrRefCount(val);
     if (!exists) {
         dbAdd(db, key, val);
@@ -130,16 +264,17 @@ void setKey(client *c, serverDb *db, obj *key, obj *val, int flags) {
     if (!(flags & SETKEY_NO_SIGNAL)) signalModifiedKey(c, db, key);
 }
 
-int dbExists(serverDb *db, obj *key) { return htFind(db->keys, keyBstr(key)) != NULL; }
+int dbExists(serverDb *db, obj *key) { return kvtFind(db->keys, keyBstr(key)) != NULL; }
 
 obj *dbRandomKey(serverDb *db) {
     int maxtries = 100;
-    int allvolatile = htSize(db->keys) == htSize(db->expires);
+    int allvolatile = kvtSize(db->keys) == htSize(db->expires);
     while (1) {
-        htEntry *de = htGetFairRandomEntry(db->keys);
+        void *de = kvtFairRandom(db->keys);
         if (!de) return NULL;
-        obj *keyobj = createStringObject(de->key, bstrLen(de->key));
-        if (htFind(db->expires, de->key)) {
+        bstr k = dbEntryKey(de);
+        obj *keyobj = createStringObject(k, bstrLen(k));
+        if (htFind(db->expires, k)) {
             if (allvolatile && server.primary_host && --maxtries == 0) return keyobj;
             if (expireIfNeeded(db, keyobj, 0)) {
                 decrRefCount(keyobj);
@@ -151,16 +286,13 @@ obj *dbRandomKey(serverDb *db) {
 }
 
 int dbGenericDelete(serverDb *db, obj *key, int async, int flags) {
-    htEntry *de = htUnlink(db->keys, keyBstr(key));
+    void *de = kvtPop(db->keys, keyBstr(key));
     if (!de) return 0;
-    obj *val = de->v.val;
+    obj *val = dbEntryVal(de);
     /* Unblock clients waiting on a deleted key when they asked for it. */
     signalDeletedKeyAsReady(db, key, val->type);
-    htDelete(db->expires, de->key);
-    /* The entry's destructor drops one reference; keep ours for the (maybe async) free. */
-    incrRefCount(val);
-    htFreeUnlinkedEntry(db->keys, de);
-    freeValueMaybeAsync(db, key, val, async);
+    if (htSize(db->expires)) htDelete(db->expires, dbEntryKey(de));
+    freeValueMaybeAsync(db, key, releaseEntry(de), async);
     return 1;
 }
 
@@ -178,27 +310,28 @@ obj *dbUnshareStringValue(serverDb *db, obj *key, obj *o) {
     return o;
 }
 
-size_t dbSize(serverDb *db) { return htSize(db->keys); }
+size_t dbSize(serverDb *db) { return kvtSize(db->keys); }
 
 long long dbTotalServerKeyCount(void) {
     long long total = 0;
-    for (int j = 0; j < server.dbnum; j++) total += (long long)htSize(server.db[j].keys);
+    for (int j = 0; j < server.dbnum; j++) total += (long long)kvtSize(server.db[j].keys);
     return total;
 }
 
 long long emptyData(int dbnum, int flags, void(callback)(hashtable *)) {
+    (void)callback; /* no caller asks for progress callbacks yet */
     int async = flags & EMPTYDB_ASYNC;
     long long removed = 0;
     int start = dbnum == -1 ? 0 : dbnum, end = dbnum == -1 ? server.dbnum - 1 : dbnum;
     if (dbnum < -1 || dbnum >= server.dbnum) return -1;
     for (int j = start; j <= end; j++) {
         serverDb *db = &server.db[j];
-        removed += (long long)htSize(db->keys);
+        removed += (long long)kvtSize(db->keys);
         if (async) {
             emptyDbAsync(db);
         } else {
             htEmpty(db->expires, NULL);
-            htEmpty(db->keys, callback);
+            kvtEmpty(db->keys, NULL, NULL);
         }
         db->avg_ttl = 0;
         db->expires_cursor = 0;
@@ -229,10 +362,10 @@ void signalFlushedDb(int dbid, int async) {
 
 /* ---------- expiry ---------- */
 void setExpire(client *c, serverDb *db, obj *key, long long when) {
-    htEntry *kde = htFind(db->keys, keyBstr(key));
+    void *kde = kvtFind(db->keys, keyBstr(key));
     serverAssert(kde != NULL);
     htEntry *existing = NULL;
-    htEntry *de = htAddRaw(db->expires, kde->key, &existing);
+    htEntry *de = htAddRaw(db->expires, dbEntryKey(kde), &existing);
     if (!de) de = existing;
     de->v.s64 = when;
 }

@@ -9,7 +9,8 @@
 
 typedef struct lazyJob {
     obj *o;                 /* a value, or NULL when freeing tables */
-    hashtable *keys, *expires;
+    kvtable *keys;
+    hashtable *expires;
     struct lazyJob *next;
 } lazyJob;
 
@@ -30,7 +31,7 @@ static void *lazyfreeThread(void *arg) {
         pthread_mutex_unlock(&lf_mutex);
         if (job->o) decrRefCount(job->o);
         if (job->expires) htRelease(job->expires);
-        if (job->keys) htRelease(job->keys);
+        if (job->keys) kvtRelease(job->keys);
         zfree(job);
         atomic_fetch_sub(&lf_pending, 1);
         atomic_fetch_add(&lf_freed, 1);
@@ -52,7 +53,7 @@ static void submit(lazyJob *job) {
         pthread_mutex_unlock(&lf_mutex);
         if (job->o) decrRefCount(job->o);
         if (job->expires) htRelease(job->expires);
-        if (job->keys) htRelease(job->keys);
+        if (job->keys) kvtRelease(job->keys);
         zfree(job);
         return;
     }
@@ -79,13 +80,11 @@ void freeObjAsync(obj *key, obj *o, int dbid) {
     }
 }
 
-extern htType dbKeysType, dbExpiresType;
-
 void emptyDbAsync(serverDb *db) {
     lazyJob *job = zcalloc(sizeof(*job));
     job->keys = db->keys;
     job->expires = db->expires;
-    db->keys = htCreate(&dbKeysType);
+    db->keys = kvtCreate(&dbKeysType);
     db->expires = htCreate(&dbExpiresType);
     submit(job);
 }

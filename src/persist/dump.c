@@ -149,6 +149,8 @@ void restoreCommand(client *c) {
         addReply(c, shared.ok);
         return;
     }
+    /* Before dbAdd: the keyspace may store a copy of val (key embedded). */
+    rdbObjectSetLRUOrLFU(val, freq, idle);
     dbAdd(c->db, key, val);
     if (ttl) {
         setExpire(c, c->db, key, ttl);
@@ -160,7 +162,6 @@ void restoreCommand(client *c) {
             rewriteClientCommandArgument(c, c->argc, shared.absttl);
         }
     }
-    rdbObjectSetLRUOrLFU(val, freq, idle);
     signalModifiedKey(c, c->db, key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, "restore", key, c->db->id);
     addReply(c, shared.ok);

@@ -104,29 +104,29 @@ ssize_t rdbSaveKeyValuePair(rio *r, bstr key, obj *val, long long expiretime, in
 
 static int rdbSaveDb(rio *r, int dbid) {
     serverDb *db = server.db + dbid;
-    size_t keys = htSize(db->keys);
+    size_t keys = kvtSize(db->keys);
     if (keys == 0) return 0;
     if (rdbSaveType(r, RDB_OPCODE_SELECTDB) == -1 || rdbSaveLen(r, (uint64_t)dbid) == -1) return -1;
     if (rdbSaveType(r, RDB_OPCODE_RESIZEDB) == -1 || rdbSaveLen(r, keys) == -1 ||
         rdbSaveLen(r, htSize(db->expires)) == -1)
         return -1;
-    htIterator it;
-    htEntry *e;
-    htInitIterator(&it, db->keys);
+    kvtIterator it;
+    void *e;
+    kvtInitIterator(&it, db->keys);
     int rc = 0;
-    while ((e = htNext(&it)) != NULL) {
-        bstr key = e->key;
+    while ((e = kvtNext(&it)) != NULL) {
+        bstr key = dbEntryKey(e);
         long long expire = -1;
         if (htSize(db->expires)) {
             htEntry *ee = htFind(db->expires, key);
             if (ee) expire = ee->v.s64;
         }
-        if (rdbSaveKeyValuePair(r, key, e->v.val, expire, dbid) == -1) {
+        if (rdbSaveKeyValuePair(r, key, dbEntryVal(e), expire, dbid) == -1) {
             rc = -1;
             break;
         }
     }
-    htResetIterator(&it);
+    kvtResetIterator(&it);
     return rc;
 }
 
@@ -279,8 +279,7 @@ static int rdbLoadInsertKey(serverDb *db, bstr key, obj *val, long long expireti
     if (!dbAddRDBLoad(db, key, val)) {
         if (rdbflags & RDBFLAGS_ALLOW_DUP) {
             dbSyncDelete(db, keyobj);
-            bstr k2 = bstrNewLen(keyobj->ptr, stringObjectLen(keyobj));
-            dbAddRDBLoad(db, k2, val);
+            dbAddRDBLoad(db, key, val);   /* the failed add consumed nothing */
         } else {
             rdbSetLoadError("Duplicate key '%.*s' found in RDB file", (int)bstrLen(key), key);
             serverLog(LL_WARNING, "RDB has duplicated key '%.*s' in DB %d", (int)bstrLen(key), key, db->id);
@@ -353,8 +352,8 @@ static int rdbLoadBody(rio *r, int rdbver, int rdbflags, rdbReplInfo *ri) {
             if ((expsize = rdbLoadLen(r, NULL)) == RDB_LENERR) goto short_read;
             RDB_OBS(on_resize, dbsize, expsize, r->processed_bytes);
             /* A hint only: capped so a corrupt header cannot reserve gigabytes. */
-            if (!(rdbflags & RDBFLAGS_CHECK_ONLY) && dbsize && htSize(db->keys) == 0)
-                htExpand(db->keys, dbsize > RDB_RESIZE_HINT_MAX ? RDB_RESIZE_HINT_MAX : dbsize);
+            if (!(rdbflags & RDBFLAGS_CHECK_ONLY) && dbsize && kvtSize(db->keys) == 0)
+                kvtExpand(db->keys, dbsize > RDB_RESIZE_HINT_MAX ? RDB_RESIZE_HINT_MAX : dbsize);
             continue;
         } else if (type == RDB_OPCODE_AUX) {
             size_t klen, vlen;
@@ -550,6 +549,7 @@ pid_t rdbForkChild(int rdb_child_type) {
     server.rdb_child_type = rdb_child_type;
     server.rdb_save_time_start = time(NULL);
     htSetResizeEnabled(0);
+    kvtSetResizeEnabled(0);
     return pid;
 }
 
@@ -584,6 +584,7 @@ static void rdbResetChildState(void) {
     rdb_last_bgsave_duration = server.rdb_save_time_last;
     server.rdb_save_time_start = -1;
     htSetResizeEnabled(1);
+    kvtSetResizeEnabled(1);
 }
 
 static void rdbBackgroundSaveDone(pid_t pid, int exitcode, int bysignal) {
@@ -633,6 +634,7 @@ void checkChildrenDone(void) {
         server.child_pid = -1;
         server.child_type = CHILD_TYPE_NONE;
         htSetResizeEnabled(1);
+        kvtSetResizeEnabled(1);
     }
 }
 

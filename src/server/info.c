@@ -115,7 +115,7 @@ static bstr infoMemory(bstr info) {
         clients_normal += c->reply_bytes + bstrAllocSize(c->querybuf) + zmalloc_size(c->buf) + sizeof(client);
     }
     size_t overhead = clients_normal;
-    for (int j = 0; j < server.dbnum; j++) overhead += htMemUsage(server.db[j].keys) + htMemUsage(server.db[j].expires);
+    for (int j = 0; j < server.dbnum; j++) overhead += kvtMemUsage(server.db[j].keys) + htMemUsage(server.db[j].expires);
     size_t dataset = used > overhead ? used - overhead : 0;
     static const char *policies[] = {"noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru",
                                      "volatile-lfu", "volatile-random", "volatile-ttl"};
@@ -318,7 +318,7 @@ static bstr infoErrorStats(bstr info) {
 static bstr infoKeyspace(bstr info) {
     info = bstrCat(info, "# Keyspace\r\n");
     for (int j = 0; j < server.dbnum; j++) {
-        size_t keys = htSize(server.db[j].keys), vkeys = htSize(server.db[j].expires);
+        size_t keys = kvtSize(server.db[j].keys), vkeys = htSize(server.db[j].expires);
         if (keys || vkeys)
             info = bstrCatPrintf(info, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld,subexpiry=0\r\n", j, keys, vkeys, server.db[j].avg_ttl);
     }

@@ -604,12 +604,12 @@ static void databasesCron(void) {
     }
     if (!hasActiveChildProcess()) {
         for (int j = 0; j < server.dbnum; j++) {
-            htResizeIfNeeded(server.db[j].keys);
+            kvtResizeIfNeeded(server.db[j].keys);
             htResizeIfNeeded(server.db[j].expires);
         }
         if (server.activerehashing) {
             for (int j = 0; j < server.dbnum; j++) {
-                if (htIsRehashing(server.db[j].keys)) { htRehashMicroseconds(server.db[j].keys, 1000); break; }
+                if (kvtIsRehashing(server.db[j].keys)) { kvtRehashMicroseconds(server.db[j].keys, 1000); break; }
                 if (htIsRehashing(server.db[j].expires)) { htRehashMicroseconds(server.db[j].expires, 1000); break; }
             }
         }
@@ -655,6 +655,7 @@ static void beforeSleep(eventLoop *el) {
     blockedBeforeSleep();
     handleClientsWithPendingWrites();
     htSetResizeEnabled(!hasActiveChildProcess());
+    kvtSetResizeEnabled(!hasActiveChildProcess());
 }
 
 static void afterSleep(eventLoop *el) {
@@ -738,7 +739,6 @@ static void objKeyFree(void *o) { decrRefCount(o); }
 static void listValFree(void *l) { listRelease(l); }
 htType objKeyListType = {objKeyHash, objKeyEqual, objKeyFree, listValFree};
 htType objKeySetType = {objKeyHash, objKeyEqual, objKeyFree, NULL};
-extern htType dbKeysType, dbExpiresType;
 static uint64_t clientIdHash(const void *key) { uint64_t id = (uint64_t)(uintptr_t)key; return htGenHash(&id, sizeof(id)); }
 static htType clientIdType = {clientIdHash, NULL, NULL, NULL};
 
@@ -765,7 +765,7 @@ void initServerState(void) {
     server.child_pid = -1;
     server.db = zcalloc(sizeof(serverDb) * (size_t)server.dbnum);
     for (int j = 0; j < server.dbnum; j++) {
-        server.db[j].keys = htCreate(&dbKeysType);
+        server.db[j].keys = kvtCreate(&dbKeysType);
         server.db[j].expires = htCreate(&dbExpiresType);
         server.db[j].blocking_keys = htCreate(&objKeyListType);
         server.db[j].ready_keys = htCreate(&objKeySetType);

@@ -15,6 +15,7 @@
 #include "core/eventloop.h"
 #include "ds/bstr.h"
 #include "ds/hashtable.h"
+#include "ds/kvtable.h"
 #include "ds/list.h"
 
 #define VALKEY_VERSION "8.0.1"
@@ -104,8 +105,8 @@ void freeStreamObject(obj *o);
 
 /* ---------- databases ---------- */
 typedef struct serverDb {
-    hashtable *keys;      /* bstr key -> obj* */
-    hashtable *expires;   /* bstr key (shared with keys) -> v.s64 unix ms */
+    kvtable *keys;        /* keyspace entries (dbEntryKey/dbEntryVal), see db.c */
+    hashtable *expires;   /* bstr key (the one inside the entry) -> v.s64 unix ms */
     hashtable *blocking_keys;   /* obj key -> list of clients blocked on it */
     hashtable *ready_keys;      /* keys signalled during this command, dedupe */
     hashtable *watched_keys;    /* obj key -> list of clients WATCHing it */
@@ -821,8 +822,18 @@ obj *lookupKeyReadOrReply(client *c, obj *key, obj *reply);
 obj *lookupKeyWriteOrReply(client *c, obj *key, obj *reply);
 obj *lookupKeyReadWithFlags(serverDb *db, obj *key, int flags);
 obj *lookupKeyWriteWithFlags(serverDb *db, obj *key, int flags);
+/* A keyspace entry stores the key inside the value's allocation when it can:
+ * after dbAdd/dbOverwrite/setKey, the stored object may be a copy of val, so
+ * re-fetch with lookupKey* instead of keeping val to mutate it. */
+bstr dbEntryKey(const void *entry);
+obj *dbEntryVal(const void *entry);
+/* Bytes the entry adds beyond what objectComputeSize counts for its value. */
+size_t dbEntryKeyOverhead(const void *entry);
+extern kvtType dbKeysType;
+extern htType dbExpiresType;
 void dbAdd(serverDb *db, obj *key, obj *val);   /* key must not exist; val ref is taken */
-int dbAddRDBLoad(serverDb *db, bstr key, obj *val);   /* takes key ownership; 0 if exists */
+/* Consumes key and val when added (1); consumes nothing and returns 0 if the key exists. */
+int dbAddRDBLoad(serverDb *db, bstr key, obj *val);
 void dbOverwrite(serverDb *db, obj *key, obj *val);
 void setKey(client *c, serverDb *db, obj *key, obj *val, int flags);
 int dbExists(serverDb *db, obj *key);

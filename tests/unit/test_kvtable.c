@@ -1,0 +1,153 @@
+/* Unit tests for ds/kvtable: random operations against an array model,
+ * chained buckets, safe-iterator deletion, SCAN coverage across grow/shrink. */
+#include <sys/types.h>
+#include "ds/kvtable.h"
+#include "ds/hashtable.h"
+#include "ds/bstr.h"
+#include "core/zmalloc.h"
+#include "testhelp.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Elements are bstr keys themselves. */
+static const void *selfKey(const void *e) { return e; }
+static void freeElem(void *e) { bstrFree(e); }
+static kvtType type = {selfKey, htBstrHash, htBstrEqual, freeElem};
+
+/* A constant hash forces every element into one long chain. */
+static uint64_t badHash(const void *k) { (void)k; return 0x1234; }
+static kvtType badType = {selfKey, badHash, htBstrEqual, freeElem};
+
+static bstr keyFor(int i) { return bstrCatPrintf(bstrEmpty(), "key:%d", i); }
+
+static void test_random_ops_against_model(void) {
+    enum { N = 5000 };
+    static char present[N];
+    memset(present, 0, sizeof(present));
+    kvtable *t = kvtCreate(&type);
+    size_t count = 0;
+    srandom(42);
+    for (int step = 0; step < 200000; step++) {
+        int k = (int)(random() % N), op = (int)(random() % 3);
+        bstr key = keyFor(k);
+        if (op == 0) {
+            int r = kvtAdd(t, key);
+            ASSERT(r == (present[k] ? -1 : 0));
+            if (r == 0) { present[k] = 1; count++; } else bstrFree(key);
+        } else if (op == 1) {
+            int r = kvtDelete(t, key);
+            ASSERT(r == (present[k] ? 0 : -1));
+            if (r == 0) { present[k] = 0; count--; }
+            bstrFree(key);
+        } else {
+            void *e = kvtFind(t, key);
+            ASSERT((e != NULL) == present[k]);
+            if (e) ASSERT(htBstrEqual(e, key));
+            bstrFree(key);
+        }
+        ASSERT(kvtSize(t) == count);
+        if (step % 1000 == 0) kvtResizeIfNeeded(t);
+    }
+    kvtRelease(t);
+}
+
+static void test_long_chain(void) {
+    kvtable *t = kvtCreate(&badType);
+    for (int i = 0; i < 100; i++) ASSERT(kvtAdd(t, keyFor(i)) == 0);
+    for (int i = 0; i < 100; i++) {
+        bstr k = keyFor(i);
+        ASSERT(kvtFind(t, k) != NULL);
+        bstrFree(k);
+    }
+    for (int i = 0; i < 100; i += 2) {
+        bstr k = keyFor(i);
+        ASSERT(kvtDelete(t, k) == 0);
+        bstrFree(k);
+    }
+    ASSERT(kvtSize(t) == 50);
+    for (int i = 1; i < 100; i += 2) {
+        bstr k = keyFor(i);
+        ASSERT(kvtFind(t, k) != NULL);
+        bstrFree(k);
+    }
+    kvtRelease(t);
+}
+
+static void test_safe_iterator_delete(void) {
+    kvtable *t = kvtCreate(&type);
+    for (int i = 0; i < 3000; i++) kvtAdd(t, keyFor(i));
+    kvtIterator it;
+    kvtInitSafeIterator(&it, t);
+    void *e;
+    int seen = 0;
+    while ((e = kvtNext(&it)) != NULL) {
+        seen++;
+        bstr k = bstrDup(e);
+        ASSERT(kvtDelete(t, k) == 0);
+        bstrFree(k);
+    }
+    kvtResetIterator(&it);
+    ASSERT(seen == 3000);
+    ASSERT(kvtSize(t) == 0);
+    kvtRelease(t);
+}
+
+static char scanSeen[20000];
+static void markSeen(void *pd, void *e) { (void)pd; scanSeen[atoi((char *)e + 4)] = 1; }
+
+/* Keys present for the whole scan are returned even while the table grows
+ * and shrinks between calls. */
+static void test_scan_across_resize(void) {
+    for (int mode = 0; mode < 2; mode++) {
+        kvtable *t = kvtCreate(&type);
+        memset(scanSeen, 0, sizeof(scanSeen));
+        for (int i = 0; i < 1000; i++) kvtAdd(t, keyFor(i));
+        unsigned long cursor = 0;
+        int round = 0, next = 1000;
+        do {
+            cursor = kvtScan(t, cursor, markSeen, NULL);
+            round++;
+            if (mode == 0 && next < 20000) {         /* grow while scanning */
+                for (int j = 0; j < 50 && next < 20000; j++) kvtAdd(t, keyFor(next++));
+            } else if (mode == 1 && round == 3) {    /* shrink while scanning */
+                for (int j = 0; j < 1000; j++) kvtAdd(t, keyFor(1000 + j));
+                for (int j = 0; j < 1000; j++) {
+                    bstr k = keyFor(1000 + j);
+                    kvtDelete(t, k);
+                    bstrFree(k);
+                }
+            }
+            kvtRehashSteps(t, 3);
+            if (round % 7 == 0) kvtResizeIfNeeded(t);
+        } while (cursor != 0);
+        for (int i = 0; i < 1000; i++) ASSERT(scanSeen[i]);
+        kvtRelease(t);
+    }
+}
+
+static void test_random_and_expand(void) {
+    kvtable *t = kvtCreate(&type);
+    ASSERT(kvtFairRandom(t) == NULL);
+    ASSERT(kvtExpand(t, 100000) == 0);
+    for (int i = 0; i < 100; i++) kvtAdd(t, keyFor(i));
+    for (int i = 0; i < 100; i++) ASSERT(kvtFairRandom(t) != NULL);
+    size_t before = kvtBuckets(t);
+    kvtResizeIfNeeded(t);
+    while (kvtRehashSteps(t, 100)) {}
+    ASSERT(kvtBuckets(t) < before);
+    ASSERT(kvtSize(t) == 100);
+    kvtEmpty(t, NULL, NULL);
+    ASSERT(kvtSize(t) == 0);
+    kvtRelease(t);
+}
+
+int main(void) {
+    uint8_t seed[16] = {7};
+    htSetHashSeed(seed);
+    RUN_TEST(test_random_ops_against_model);
+    RUN_TEST(test_long_chain);
+    RUN_TEST(test_safe_iterator_delete);
+    RUN_TEST(test_scan_across_resize);
+    RUN_TEST(test_random_and_expand);
+    return TEST_REPORT();
+}
