@@ -437,3 +437,19 @@ def test_aclfile_and_user_lines_conflict(start_server, tmp_path):
     path.write_text("user default on nopass ~* &* +@all\n")
     with pytest.raises(RuntimeError):
         start_server(config={"aclfile": str(path), "user": ["alice", "on"]})
+
+
+# ------------------------------------------------------------------ replication
+def test_replica_authenticates_with_primaryuser(start_server):
+    p = start_server(config={"user": ["repl", "on", ">rp", "+psync", "+replconf", "+ping"],
+                             "repl-diskless-sync-delay": "0"})
+    admin = Conn(p.port)
+    assert admin("ACL", "SETUSER", "default", "off") == "OK"
+    assert admin("SET", "k", "v") == "OK"
+    r = start_server(config={"replicaof": ["127.0.0.1", str(p.port)], "masteruser": "repl", "masterauth": "rp"})
+    rc = Conn(r.port)
+    assert wait_for(lambda: rc("GET", "k") == b"v", timeout=10)
+    assert admin("SET", "k2", "v2") == "OK"
+    assert wait_for(lambda: rc("GET", "k2") == b"v2", timeout=10)
+    assert admin("ACL", "LOG") == []      # the replica's commands were all allowed
+    assert b"user=repl" in admin("CLIENT", "LIST", "TYPE", "replica")
