@@ -487,7 +487,7 @@ static int processMultibulkBuffer(client *c) {
         if (newline - (c->querybuf + c->qb_pos) > (ssize_t)(bstrLen(c->querybuf) - c->qb_pos - 2)) return 0;
         char *p = c->querybuf + c->qb_pos + 1;
         int ok = string2ll(p, (size_t)(newline - p), &ll);
-        if (!ok || ll > INT_MAX || (!c->authenticated && ll > 10) ) {
+        if (!ok || ll > INT_MAX || (ll > 10 && aclAuthRequired(c))) {
             addReplyError(c, "ERR Protocol error: invalid multibulk length");
             setProtocolError(c, "invalid mbulk count");
             return -1;
@@ -519,7 +519,7 @@ static int processMultibulkBuffer(client *c) {
             char *p = c->querybuf + c->qb_pos + 1;
             int ok = string2ll(p, (size_t)(newline - p), &ll);
             if (!ok || ll < 0 || (!(c->flags & CLIENT_PRIMARY) && ll > server.proto_max_bulk_len) ||
-                (!c->authenticated && ll > 16384)) {
+                (ll > 16384 && aclAuthRequired(c))) {
                 addReplyError(c, "ERR Protocol error: invalid bulk length");
                 setProtocolError(c, "invalid bulk length");
                 return -1;

@@ -30,6 +30,9 @@
 
 #define HASH_HEX_LEN 64
 #define LOG_GROUPING_MS 60000
+#define LOG_CTX_TOPLEVEL 0
+#define LOG_CTX_MULTI 1
+#define LOG_CTX_LUA 2
 
 /* Flags in the order ACL LIST and ACL GETUSER print them. */
 static const struct { const char *name; unsigned flag; } userFlagNames[] = {
@@ -88,7 +91,7 @@ typedef struct aclUser {
 
 typedef struct aclLogEntry {
     long long count;
-    int reason, in_multi;
+    int reason, context;   /* context: LOG_CTX_* */
     bstr object, username, cinfo;
     mstime_t ctime, created;
     long long id;
@@ -921,16 +924,16 @@ static void aclLogClear(void) {
     listEmpty(aclLog);
 }
 
-static void aclAddLogEntry(client *c, int reason, const char *object, size_t olen, const char *username, size_t ulen) {
+static void aclAddLogEntry(client *c, int reason, int context, const char *object, size_t olen, const char *username,
+                           size_t ulen) {
     mstime_t now = mstime();
-    int in_multi = (c->flags & CLIENT_MULTI) != 0;
     bstr cinfo = catClientInfoString(bstrEmpty(), c);
     listIter li;
     listNode *ln;
     listRewind(aclLog, &li);
     while ((ln = listNext(&li))) {
         aclLogEntry *e = ln->value;
-        if (e->reason != reason || e->in_multi != in_multi || now - e->ctime > LOG_GROUPING_MS) continue;
+        if (e->reason != reason || e->context != context || now - e->ctime > LOG_GROUPING_MS) continue;
         if (bstrLen(e->object) != olen || memcmp(e->object, object, olen)) continue;
         if (bstrLen(e->username) != ulen || memcmp(e->username, username, ulen)) continue;
         e->count++;
@@ -946,7 +949,7 @@ static void aclAddLogEntry(client *c, int reason, const char *object, size_t ole
     aclLogEntry *e = zcalloc(sizeof(*e));
     e->count = 1;
     e->reason = reason;
-    e->in_multi = in_multi;
+    e->context = context;
     e->object = bstrNewLen(object, olen);
     e->username = bstrNewLen(username, ulen);
     e->cinfo = cinfo;
@@ -993,7 +996,7 @@ static void aclLogCommand(client *c) {
         addReplyBulkCString(c, "reason");
         addReplyBulkCString(c, reasonName(e->reason));
         addReplyBulkCString(c, "context");
-        addReplyBulkCString(c, e->in_multi ? "multi" : "toplevel");
+        addReplyBulkCString(c, e->context == LOG_CTX_LUA ? "lua" : e->context == LOG_CTX_MULTI ? "multi" : "toplevel");
         addReplyBulkCString(c, "object");
         addReplyBulkCBuffer(c, e->object, bstrLen(e->object));
         addReplyBulkCString(c, "username");
@@ -1155,7 +1158,7 @@ int aclAuthenticate(client *c, obj *username, obj *password) {
         c->authenticated = 1;
         return 1;
     }
-    aclAddLogEntry(c, ACL_DENIED_AUTH, "AUTH", 4, name, nl);
+    aclAddLogEntry(c, ACL_DENIED_AUTH, (c->flags & CLIENT_MULTI) ? LOG_CTX_MULTI : LOG_CTX_TOPLEVEL, "AUTH", 4, name, nl);
     return 0;
 }
 
@@ -1165,31 +1168,36 @@ static int clientIsExempt(client *c) {
     return mustObeyClient(c) || (c->flags & CLIENT_FAKE);
 }
 
-int aclCheckClientCommand(client *c) {
+int aclCheckCommandPerm(client *c, serverCommand *cmd, obj **argv, int argc, int from_script, bstr *msg) {
     aclEnsureInit();
     if (clientIsExempt(c)) return 1;
     aclUser *u = clientUser(c);
     int pos = 0;
-    int r = u ? userCheckCommand(u, c->cmd, c->argv, c->argc, &pos) : ACL_DENIED_CMD;
+    int r = u ? userCheckCommand(u, cmd, argv, argc, &pos) : ACL_DENIED_CMD;
     if (r == ACL_OK) return 1;
     const char *uname = u ? u->name : (c->user ? c->user : "default");
+    int ctx = from_script ? LOG_CTX_LUA : (c->flags & CLIENT_MULTI) ? LOG_CTX_MULTI : LOG_CTX_TOPLEVEL;
     if (r == ACL_DENIED_CMD) {
-        aclAddLogEntry(c, r, c->cmd->fullname, strlen(c->cmd->fullname), uname, strlen(uname));
+        aclAddLogEntry(c, r, ctx, cmd->fullname, strlen(cmd->fullname), uname, strlen(uname));
+        *msg = bstrCatPrintf(bstrEmpty(), "User %s has no permissions to run the '%s' command", uname, cmd->fullname);
     } else {
         char buf[32];
         const char *a;
         size_t al;
-        argBytes(c->argv[pos], buf, sizeof(buf), &a, &al);
-        aclAddLogEntry(c, r, a, al, uname, strlen(uname));
+        argBytes(argv[pos], buf, sizeof(buf), &a, &al);
+        aclAddLogEntry(c, r, ctx, a, al, uname, strlen(uname));
+        *msg = bstrNew(r == ACL_DENIED_KEY ? "No permissions to access a key" : "No permissions to access a channel");
     }
+    return 0;
+}
+
+int aclCheckClientCommand(client *c) {
+    bstr msg = NULL;
+    if (aclCheckCommandPerm(c, c->cmd, c->argv, c->argc, 0, &msg)) return 1;
     flagTransaction(c);
     c->cmd->rejected_calls++;
-    if (r == ACL_DENIED_CMD)
-        addReplyErrorFormat(c, "NOPERM User %s has no permissions to run the '%s' command", uname, c->cmd->fullname);
-    else if (r == ACL_DENIED_KEY)
-        addReplyError(c, "NOPERM No permissions to access a key");
-    else
-        addReplyError(c, "NOPERM No permissions to access a channel");
+    addReplyErrorSdsSafe(c, bstrCatPrintf(bstrEmpty(), "NOPERM %s", msg));
+    bstrFree(msg);
     return 0;
 }
 

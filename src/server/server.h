@@ -336,6 +336,10 @@ const char *commandAclCategoryName(int idx);
 /* ---------- ACL (security/acl.c) ---------- */
 void aclInit(void);                 /* after initCommandTable: default user, user lines / aclfile (exits on errors) */
 int aclAuthenticate(client *c, obj *username, obj *password);  /* 1: c now runs as that user; 0: logged failure */
+/* For callers that run commands on a user's behalf (scripts): 1 allowed; 0
+ * denied, logged to ACL LOG, *msg = a new bstr such as "User u has no
+ * permissions to run the 'set' command" (no error code prefix). */
+int aclCheckCommandPerm(client *c, serverCommand *cmd, obj **argv, int argc, int from_script, bstr *msg);
 int aclAuthRequired(client *c);      /* c must AUTH before running commands */
 int aclNewClientIsAuthenticated(void);  /* default user is on and nopass */
 int aclDefaultUserNoPass(void);
