@@ -518,22 +518,10 @@ def test_stat(srv):
     assert len(lines) >= 4
 
 
-@pytest.fixture
-def lua_srv(request, tmp_path):
-    """Scripting is not part of our server yet: --eval is checked against the
-    reference server (Debian's redis-server), which the CLI must work with too."""
-    ref = os.environ.get("CLI_TEST_SERVER", "/usr/bin/redis-server")
-    if not os.path.exists(ref):
-        pytest.skip("no reference server with Lua")
-    s = _OwnServer(ref, tmp_path)
-    request.addfinalizer(s.stop)
-    return s
-
-
-def test_eval_file(lua_srv, tmp_path):
+def test_eval_file(srv, tmp_path):
     script = tmp_path / "s.lua"
     script.write_text("return {KEYS[1], ARGV[1], #KEYS, #ARGV}")
-    p = run(["--no-raw", "--eval", str(script), "k1", "k2", ",", "a1"], port=lua_srv.port)
+    p = run(["--no-raw", "--eval", str(script), "k1", "k2", ",", "a1"], port=srv.port)
     assert p.stdout == b'1) "k1"\n2) "a1"\n3) (integer) 2\n4) (integer) 1\n'
 
 
