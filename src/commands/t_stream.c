@@ -1284,8 +1284,9 @@ static void xreadGeneric(client *c, int xreadgroup) {
         groups[i] = NULL;
         if (groupname) {
             if (!o || !(groups[i] = streamLookupCG(o->ptr, groupname))) {
-                if ((c->flags & CLIENT_REPROCESSING) && !o) {
-                    addReplyError(c, "UNBLOCKED the stream key no longer exists");
+                if (c->flags & CLIENT_REPROCESSING) {
+                    addReplyError(c, o ? "NOGROUP the consumer group this client was blocked on no longer exists"
+                                       : "UNBLOCKED the stream key no longer exists");
                     goto cleanup;
                 }
                 char t1[32], t2[32];
