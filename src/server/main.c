@@ -8,9 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 void initServerState(void);
 int startServerListeners(void);
@@ -93,6 +100,53 @@ static void announceStart(void) {
     else serverLog(LL_NOTICE, "Running mode=%s, port=%d.", server.sentinel_mode ? "sentinel" : "standalone", server.port);
 }
 
+/* systemd readiness: through sd_notify with libsystemd (USE_SYSTEMD=yes), else
+ * by sending the same datagram to $NOTIFY_SOCKET ourselves (it is that simple). */
+static int notifySystemd(const char *msg) {
+#ifdef HAVE_LIBSYSTEMD
+    return sd_notify(0, msg) > 0 ? 0 : -1;
+#else
+    const char *path = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    size_t len = path ? strlen(path) : 0;
+    if (len < 2 || (path[0] != '/' && path[0] != '@') || len >= sizeof(sa.sun_path)) return -1;
+    memcpy(sa.sun_path, path, len);
+    if (path[0] == '@') sa.sun_path[0] = '\0';   /* abstract namespace */
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd == -1) return -1;
+    ssize_t n = sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+                       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+    close(fd);
+    return n == (ssize_t)strlen(msg) ? 0 : -1;
+#endif
+}
+
+/* Tells the supervisor (supervised systemd|upstart|auto) we are ready. */
+static void supervisionReady(void) {
+    int mode = server.supervised_mode;
+    if (mode == SUPERVISED_AUTODETECT)
+        mode = getenv("NOTIFY_SOCKET") ? SUPERVISED_SYSTEMD : getenv("UPSTART_JOB") ? SUPERVISED_UPSTART : SUPERVISED_NONE;
+    if (mode == SUPERVISED_SYSTEMD) {
+        if (!getenv("NOTIFY_SOCKET")) {
+            serverLog(LL_WARNING, "systemd supervision requested or auto-detected, but NOTIFY_SOCKET environment variable not found!");
+            return;
+        }
+        server.supervised = 1;
+        serverLog(LL_NOTICE, "Supervised by systemd. Please make sure you set appropriate values for TimeoutStartSec and TimeoutStopSec in your service unit.");
+        if (notifySystemd("STATUS=Ready to accept connections\nREADY=1\n") != 0)
+            serverLog(LL_WARNING, "Failed to notify systemd through NOTIFY_SOCKET");
+    } else if (mode == SUPERVISED_UPSTART) {
+        if (!getenv("UPSTART_JOB")) {
+            serverLog(LL_WARNING, "upstart supervision requested, but UPSTART_JOB not found!");
+            return;
+        }
+        server.supervised = 1;
+        serverLog(LL_NOTICE, "supervised by upstart, will stop to signal readiness.");
+        raise(SIGSTOP);   /* upstart's "expect stop" protocol */
+        unsetenv("UPSTART_JOB");
+    }
+}
+
 /* Collects "--name v1 v2" groups into "name v1 v2\n" lines for the config parser. */
 static char *collectOptions(int argc, char **argv, int start, int *from_stdin) {
     bstr options = bstrEmpty();
@@ -167,6 +221,7 @@ int main(int argc, char **argv) {
     if (rdbLoadAtStartup() != 0) exit(1);
     if (server.ipfd_count > 0) serverLog(LL_NOTICE, "Ready to accept connections tcp");
     if (server.sofd > 0) serverLog(LL_NOTICE, "Ready to accept connections unix");
+    supervisionReady();
     replicationStartFromConfig();
     elMain(server.el);
     return 0;

@@ -371,3 +371,35 @@ def test_syslog_enabled_sends_lines(start_server):
     finally:
         sock.close()
         os.unlink("/dev/log")
+
+
+def test_supervised_systemd_notifies_ready(start_server):
+    d = tempfile.mkdtemp(prefix="valkey-notify-")
+    path = os.path.join(d, "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(10)
+    old = os.environ.get("NOTIFY_SOCKET")
+    os.environ["NOTIFY_SOCKET"] = path
+    try:
+        srv = start_server(config={"supervised": "systemd"})
+        msg = sock.recv(4096)
+    finally:
+        if old is None:
+            del os.environ["NOTIFY_SOCKET"]
+        else:
+            os.environ["NOTIFY_SOCKET"] = old
+        sock.close()
+    assert b"READY=1\n" in msg
+    assert "Supervised by systemd" in srv.log()
+
+
+def test_supervised_systemd_without_socket_warns(start_server):
+    env_had = os.environ.pop("NOTIFY_SOCKET", None)
+    try:
+        srv = start_server(config={"supervised": "systemd"})
+    finally:
+        if env_had is not None:
+            os.environ["NOTIFY_SOCKET"] = env_had
+    assert "NOTIFY_SOCKET environment variable not found" in srv.log()
+    assert srv.client().ping()
