@@ -453,3 +453,27 @@ def test_replica_authenticates_with_primaryuser(start_server):
     assert wait_for(lambda: rc("GET", "k2") == b"v2", timeout=10)
     assert admin("ACL", "LOG") == []      # the replica's commands were all allowed
     assert b"user=repl" in admin("CLIENT", "LIST", "TYPE", "replica")
+
+
+# ------------------------------------------------------------------ per-key read/write roles
+# Each row: command, and whether a %W~w* user / a %R~w* user may run it (compared
+# with redis-server 7.0's ACL DRYRUN, which derives this from key specs).
+KEY_ROLE_CASES = [
+    ("append w1 x", True, False), ("set w1 x", True, False), ("del w1", True, False), ("lpush w1 a", True, False),
+    ("incr w1", False, False), ("getdel w1", False, False), ("lpop w1", False, False), ("setbit w1 0 1", False, False),
+    ("sinterstore w1 w2", False, False), ("zrangestore w1 w2 0 1", False, False), ("pfmerge w1 w2", False, False),
+    ("rename w1 w2", False, False), ("copy w1 w2", False, False), ("sort w1", False, True),
+    ("get w1", False, True), ("mget w1 w2", False, True), ("exists w1", False, True), ("pfcount w1", False, True),
+]
+
+
+@pytest.mark.parametrize("cmd,writer_ok,reader_ok", KEY_ROLE_CASES)
+def test_key_permission_roles(c, cmd, writer_ok, reader_ok):
+    c("ACL", "SETUSER", "wo", "on", "nopass", "%W~w*", "+@all")
+    c("ACL", "SETUSER", "ro", "on", "nopass", "%R~w*", "+@all")
+    for user, ok in (("wo", writer_ok), ("ro", reader_ok)):
+        reply = c("ACL", "DRYRUN", user, *cmd.split())
+        if ok:
+            assert reply == "OK", (user, cmd, reply)
+        else:
+            assert isinstance(reply, bytes) and reply.startswith(b"No permissions to access the 'w"), (user, cmd, reply)
