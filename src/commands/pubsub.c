@@ -252,26 +252,23 @@ int keyspaceEventsStringToFlags(const char *classes) {
 }
 
 bstr keyspaceEventsFlagsToString(int flags) {
-    bstr res = bstrEmpty();
+    static const struct { int flag; char c; } order[] = {
+        {NOTIFY_GENERIC, 'g'}, {NOTIFY_STRING, '$'}, {NOTIFY_LIST, 'l'}, {NOTIFY_SET, 's'},
+        {NOTIFY_HASH, 'h'}, {NOTIFY_ZSET, 'z'}, {NOTIFY_EXPIRED, 'x'}, {NOTIFY_EVICTED, 'e'},
+        {NOTIFY_STREAM, 't'}, {NOTIFY_MODULE, 'd'}};
+    bstr s = bstrEmpty();
     if ((flags & NOTIFY_ALL) == NOTIFY_ALL) {
-        res = bstrCat(res, "A");
+        s = bstrCat(s, "A");
     } else {
-        if (flags & NOTIFY_GENERIC) res = bstrCat(res, "g");
-        if (flags & NOTIFY_STRING) res = bstrCat(res, "$");
-        if (flags & NOTIFY_LIST) res = bstrCat(res, "l");
-        if (flags & NOTIFY_SET) res = bstrCat(res, "s");
-        if (flags & NOTIFY_HASH) res = bstrCat(res, "h");
-        if (flags & NOTIFY_ZSET) res = bstrCat(res, "z");
-        if (flags & NOTIFY_EXPIRED) res = bstrCat(res, "x");
-        if (flags & NOTIFY_EVICTED) res = bstrCat(res, "e");
-        if (flags & NOTIFY_STREAM) res = bstrCat(res, "t");
-        if (flags & NOTIFY_MODULE) res = bstrCat(res, "d");
-        if (flags & NOTIFY_NEW) res = bstrCat(res, "n");
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+            if (flags & order[i].flag) s = bstrCatLen(s, &order[i].c, 1);
     }
-    if (flags & NOTIFY_KEYSPACE) res = bstrCat(res, "K");
-    if (flags & NOTIFY_KEYEVENT) res = bstrCat(res, "E");
-    if (flags & NOTIFY_KEY_MISS) res = bstrCat(res, "m");
-    return res;
+    /* Classes outside "A" are always listed on their own. */
+    if (flags & NOTIFY_KEYSPACE) s = bstrCat(s, "K");
+    if (flags & NOTIFY_KEYEVENT) s = bstrCat(s, "E");
+    if (flags & NOTIFY_KEY_MISS) s = bstrCat(s, "m");
+    if (flags & NOTIFY_NEW) s = bstrCat(s, "n");
+    return s;
 }
 
 void notifyKeyspaceEvent(int type, const char *event, obj *key, int dbid) {

@@ -22,8 +22,6 @@
 #pragma weak changeListenPort
 #pragma weak changeBindAddr
 #pragma weak resetServerStats
-#pragma weak keyspaceEventsStringToFlags
-#pragma weak keyspaceEventsFlagsToString
 
 /* ---------- directive description ---------- */
 
@@ -410,58 +408,12 @@ static bstr getOomValues(void) {
                          server.oom_score_adj_values[2]);
 }
 
-/* Keyspace event classes: used when db/notify.c does not provide the
- * conversion yet, and kept identical to it. */
-static int notifyClassesToFlags(const char *s) {
-    int flags = 0;
-    for (; *s; s++) {
-        switch (*s) {
-        case 'A': flags |= NOTIFY_ALL; break;
-        case 'g': flags |= NOTIFY_GENERIC; break;
-        case '$': flags |= NOTIFY_STRING; break;
-        case 'l': flags |= NOTIFY_LIST; break;
-        case 's': flags |= NOTIFY_SET; break;
-        case 'h': flags |= NOTIFY_HASH; break;
-        case 'z': flags |= NOTIFY_ZSET; break;
-        case 'x': flags |= NOTIFY_EXPIRED; break;
-        case 'e': flags |= NOTIFY_EVICTED; break;
-        case 'K': flags |= NOTIFY_KEYSPACE; break;
-        case 'E': flags |= NOTIFY_KEYEVENT; break;
-        case 't': flags |= NOTIFY_STREAM; break;
-        case 'm': flags |= NOTIFY_KEY_MISS; break;
-        case 'd': flags |= NOTIFY_MODULE; break;
-        case 'n': flags |= NOTIFY_NEW; break;
-        default: return -1;
-        }
-    }
-    return flags;
-}
-
-static bstr notifyFlagsToClasses(int flags) {
-    static const struct { int flag; char c; } order[] = {
-        {NOTIFY_GENERIC, 'g'}, {NOTIFY_STRING, '$'}, {NOTIFY_LIST, 'l'}, {NOTIFY_SET, 's'},
-        {NOTIFY_HASH, 'h'}, {NOTIFY_ZSET, 'z'}, {NOTIFY_EXPIRED, 'x'}, {NOTIFY_EVICTED, 'e'},
-        {NOTIFY_STREAM, 't'}, {NOTIFY_MODULE, 'd'}};
-    bstr s = bstrEmpty();
-    if ((flags & NOTIFY_ALL) == NOTIFY_ALL) {
-        s = bstrCat(s, "A");
-    } else {
-        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-            if (flags & order[i].flag) s = bstrCatLen(s, &order[i].c, 1);
-    }
-    if (flags & NOTIFY_KEYSPACE) s = bstrCat(s, "K");
-    if (flags & NOTIFY_KEYEVENT) s = bstrCat(s, "E");
-    if (flags & NOTIFY_KEY_MISS) s = bstrCat(s, "m");
-    if (flags & NOTIFY_NEW) s = bstrCat(s, "n");
-    return s;
-}
-
 static int setNotify(bstr *argv, int argc, const char **err) {
     if (argc != 1) {
         *err = "wrong number of arguments";
         return 0;
     }
-    int flags = keyspaceEventsStringToFlags ? keyspaceEventsStringToFlags(argv[0]) : notifyClassesToFlags(argv[0]);
+    int flags = keyspaceEventsStringToFlags(argv[0]);
     if (flags == -1) {
         *err = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
         return 0;
@@ -471,8 +423,7 @@ static int setNotify(bstr *argv, int argc, const char **err) {
 }
 
 static bstr getNotify(void) {
-    if (keyspaceEventsFlagsToString) return keyspaceEventsFlagsToString(server.notify_keyspace_events);
-    return notifyFlagsToClasses(server.notify_keyspace_events);
+    return keyspaceEventsFlagsToString(server.notify_keyspace_events);
 }
 
 static int setBind(bstr *argv, int argc, const char **err) {
