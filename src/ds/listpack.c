@@ -234,7 +234,7 @@ unsigned char *lpNext(unsigned char *lp, unsigned char *p) {
 
 unsigned char *lpPrev(unsigned char *lp, unsigned char *p) {
     if (p == lp + LP_HDR_SIZE) return NULL;
-    uint64_t l;
+    uint64_t l = 0;
     unsigned n = lpReadBacklen(p - 1, lp + LP_HDR_SIZE, &l);
     return p - n - l;
 }
