@@ -154,3 +154,14 @@ def test_restore_from_reference(c, ref):
     assert c("PFCOUNT", "h") == r("PFCOUNT", "h")
     assert c("PFADD", "h", "new") == r("PFADD", "h", "new")
     assert c("GET", "h") == r("GET", "h")
+
+
+def test_survives_reload(c):
+    c("PFADD", "sp", *[b"a%d" % i for i in range(50)])
+    c("PFADD", "de", *[b"b%d" % i for i in range(5000)])
+    before = (c("GET", "sp"), c("GET", "de"))
+    assert c("DEBUG", "RELOAD") == "OK"
+    assert (c("GET", "sp"), c("GET", "de")) == before
+    assert c("PFDEBUG", "ENCODING", "de") == "dense"
+    assert c("PFADD", "sp", "new-one") == 1
+    assert c("PFCOUNT", "sp", "de") > 5000
