@@ -1000,8 +1000,17 @@ static const char *reasonName(int r) {
     }
 }
 
+/* Subcommands with optional arguments check their upper bound themselves. */
+static int tooManyArgs(client *c, int max) {
+    if (c->argc <= max) return 0;
+    addReplyErrorFormat(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try ACL HELP.",
+                        (char *)c->argv[1]->ptr);
+    return 1;
+}
+
 static void aclLogCommand(client *c) {
     long count = 10;
+    if (tooManyArgs(c, 3)) return;
     if (c->argc == 3) {
         if (!strcasecmp(c->argv[2]->ptr, "reset")) {
             aclLogClear();
@@ -1394,6 +1403,18 @@ static bstr userListLine(aclUser *u) {
     return line;
 }
 
+int aclUserConfigLines(bstr **lines) {
+    aclEnsureInit();
+    *lines = NULL;
+    if (server.acl_filename && server.acl_filename[0]) return 0;
+    size_t n;
+    bstr *names = sortedUserNames(&n);
+    *lines = zmalloc(sizeof(bstr) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) (*lines)[i] = userListLine(htFetchValue(aclUsers, names[i]));
+    zfree(names);
+    return (int)n;
+}
+
 static int aclSaveToFile(const char *path) {
     bstr tmp = bstrCatPrintf(bstrEmpty(), "%s.tmp-%d", path, (int)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -1592,6 +1613,7 @@ static void addIfInCategory(serverCommand *cmd, void *priv) {
 }
 
 static void aclCatCommand(client *c) {
+    if (tooManyArgs(c, 3)) return;
     if (c->argc == 2) {
         int n = 0;
         while (commandAclCategoryName(n)) n++;
@@ -1612,6 +1634,7 @@ static void aclCatCommand(client *c) {
 
 static void aclGenpassCommand(client *c) {
     long bits = 256;
+    if (tooManyArgs(c, 3)) return;
     if (c->argc == 3 && getLongFromObjectOrReply(c, c->argv[2], &bits, NULL) != 0) return;
     if (bits <= 0 || bits > 4096) {
         addReplyError(c, "ERR ACL GENPASS argument must be the number of bits for the output password, a positive "

@@ -1540,6 +1540,16 @@ fail: {
 }
 }
 
+/* Users live in the ACL (security/acl.c): their lines are rewritten from its
+ * current state, or dropped when an aclfile holds the users. */
+static void rwUsers(rwState *st) {
+    bstr *lines = NULL;
+    int n = aclUserConfigLines(&lines);
+    for (int i = 0; i < n; i++) rwLine(st, "user", lines[i], 1);
+    zfree(lines);
+    rwMarkDone(st, "user");
+}
+
 int configRewriteFile(const char *path) {
     rwState *st = rwReadFile(path);
     if (!st) return -1;
@@ -1549,6 +1559,7 @@ int configRewriteFile(const char *path) {
         else
             rwGeneric(st, d);
     }
+    rwUsers(st);
     rwRemoveOrphans(st);
     bstr content = rwContent(st);
     int ret = writeFileAtomically(path, content);

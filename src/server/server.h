@@ -341,6 +341,9 @@ int aclAuthenticate(client *c, obj *username, obj *password);  /* 1: c now runs 
  * permissions to run the 'set' command" (no error code prefix). */
 int aclCheckCommandPerm(client *c, serverCommand *cmd, obj **argv, int argc, int from_script, bstr *msg);
 int aclAuthRequired(client *c);      /* c must AUTH before running commands */
+/* CONFIG REWRITE: "user <name> <rules>" lines for every user, sorted by name
+ * (*lines is a new array of new bstrs); 0 lines when an aclfile is in use. */
+int aclUserConfigLines(bstr **lines);
 int aclNewClientIsAuthenticated(void);  /* default user is on and nopass */
 int aclDefaultUserNoPass(void);
 int aclCheckClientCommand(client *c);   /* 1 allowed; 0 rejected (NOPERM reply sent, transaction flagged) */

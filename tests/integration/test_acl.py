@@ -477,3 +477,22 @@ def test_key_permission_roles(c, cmd, writer_ok, reader_ok):
             assert reply == "OK", (user, cmd, reply)
         else:
             assert isinstance(reply, bytes) and reply.startswith(b"No permissions to access the 'w"), (user, cmd, reply)
+
+
+def test_config_rewrite_writes_users(start_server, tmp_path):
+    conf = tmp_path / "valkey.conf"
+    conf.write_text("user old on nopass +@all\nmaxmemory-samples 5\n")
+    s = start_server(args=[str(conf)])
+    c = Conn(s.port)
+    assert c("ACL", "DELUSER", "old") == 1
+    assert c("ACL", "SETUSER", "alice", "on", ">pw", "~a*", "+get") == "OK"
+    assert c("CONFIG", "REWRITE") == "OK"
+    text = conf.read_text()
+    assert "user old" not in text
+    users = [l for l in text.splitlines() if l.startswith("user ")]
+    assert users == ["user alice on sanitize-payload #%s ~a* resetchannels -@all +get" % BOB_HASH,
+                     "user default on nopass sanitize-payload ~* &* +@all"]
+    s.stop()
+    s.start()
+    c = Conn(s.port)
+    assert acl_list(c) == users
