@@ -728,8 +728,11 @@ static void srandmemberCommand(client *c) {
 
 /* ------------------------------------------------ multi-set operations */
 
+/* Missing keys (NULL) count as empty sets. */
+static unsigned long sizeOrZero(const obj *o) { return o ? setTypeSize(o) : 0; }
+
 static int cmpBySizeAsc(const void *a, const void *b) {
-    unsigned long x = setTypeSize(*(obj *const *)a), y = setTypeSize(*(obj *const *)b);
+    unsigned long x = sizeOrZero(*(obj *const *)a), y = sizeOrZero(*(obj *const *)b);
     return x < y ? -1 : x > y;
 }
 

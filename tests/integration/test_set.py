@@ -221,6 +221,7 @@ def test_sunion_sdiff(c):
     assert c("SDIFF", "nokey", "a") == []
     assert members(c("SDIFF", "a", "nokey")) == [b"1", b"2", b"3"]
     assert c("SDIFF", "a", "a") == []
+    assert members(c("SDIFF", "a", "nokey", "b", "nokey2")) == [b"1", b"2"]
     assert c("SUNIONSTORE", "u", "a", "b") == 5
     assert c("OBJECT", "ENCODING", "u") == b"listpack"
     assert c("SDIFFSTORE", "d", "a", "b") == 2
