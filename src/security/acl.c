@@ -102,6 +102,7 @@ static aclUser *aclDefault;
 static int aclCmdWords;              /* 64-bit words per command bitmap */
 static list *aclLog;                 /* aclLogEntry*, newest first */
 static long long aclLogNextId;
+static long long aclDenied[ACL_DENIED_CHANNEL + 1];   /* by reason, for INFO */
 
 static htType aclUsersType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
 
@@ -955,6 +956,7 @@ static void aclLogClear(void) {
 
 static void aclAddLogEntry(client *c, int reason, int context, const char *object, size_t olen, const char *username,
                            size_t ulen) {
+    aclDenied[reason]++;
     mstime_t now = mstime();
     bstr cinfo = catClientInfoString(bstrEmpty(), c);
     listIter li;
@@ -1401,6 +1403,10 @@ static bstr userListLine(aclUser *u) {
     bstr line = bstrCatPrintf(bstrEmpty(), "user %s %s", u->name, d);
     bstrFree(d);
     return line;
+}
+
+long long aclDeniedCount(int reason) {
+    return reason >= 0 && reason <= ACL_DENIED_CHANNEL ? aclDenied[reason] : 0;
 }
 
 int aclUserConfigLines(bstr **lines) {

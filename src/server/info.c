@@ -245,10 +245,10 @@ static bstr infoStats(bstr info) {
         "eventloop_duration_cmd_sum:0\r\n"
         "instantaneous_eventloop_cycles_per_sec:0\r\n"
         "instantaneous_eventloop_duration_usec:0\r\n"
-        "acl_access_denied_auth:0\r\n"
-        "acl_access_denied_cmd:0\r\n"
-        "acl_access_denied_key:0\r\n"
-        "acl_access_denied_channel:0\r\n",
+        "acl_access_denied_auth:%lld\r\n"
+        "acl_access_denied_cmd:%lld\r\n"
+        "acl_access_denied_key:%lld\r\n"
+        "acl_access_denied_channel:%lld\r\n",
         server.stat_numconnections, server.stat_numcommands, server.stat_net_input_bytes,
         server.stat_net_output_bytes, server.stat_net_repl_input_bytes, server.stat_net_repl_output_bytes,
         server.stat_rejected_conn, server.stat_sync_full, server.stat_sync_partial_ok, server.stat_sync_partial_err,
@@ -257,7 +257,8 @@ static bstr infoStats(bstr info) {
         htSize(server.pubsub_patterns), server.stat_fork_time, server.stat_total_forks,
         server.stat_unexpected_error_replies, server.stat_total_error_replies, server.stat_numcommands,
         server.stat_numcommands, server.stat_client_qbuf_limit_disconnections,
-        server.stat_client_outbuf_limit_disconnections);
+        server.stat_client_outbuf_limit_disconnections, aclDeniedCount(3), aclDeniedCount(1), aclDeniedCount(2),
+        aclDeniedCount(4));
 }
 
 static bstr infoCpu(bstr info) {

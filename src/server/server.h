@@ -344,6 +344,8 @@ int aclAuthRequired(client *c);      /* c must AUTH before running commands */
 /* CONFIG REWRITE: "user <name> <rules>" lines for every user, sorted by name
  * (*lines is a new array of new bstrs); 0 lines when an aclfile is in use. */
 int aclUserConfigLines(bstr **lines);
+/* INFO stats: denials so far by reason (1 command, 2 key, 3 auth, 4 channel). */
+long long aclDeniedCount(int reason);
 int aclNewClientIsAuthenticated(void);  /* default user is on and nopass */
 int aclDefaultUserNoPass(void);
 int aclCheckClientCommand(client *c);   /* 1 allowed; 0 rejected (NOPERM reply sent, transaction flagged) */

@@ -313,6 +313,9 @@ def test_acl_log(server, c):
     for i in range(5):
         b("GET", "o%d" % i)
     assert [e[7] for e in c("ACL", "LOG")] == [b"o4", b"o3"]
+    c("AUTH", "bob", "wrong")
+    stats = dict(l.split(":", 1) for l in c("INFO", "stats").decode().split("\r\n") if ":" in l)
+    assert [stats["acl_access_denied_" + k] for k in ("auth", "cmd", "key", "channel")] == ["1", "2", "6", "1"]
     b.close()
 
 
