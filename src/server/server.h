@@ -221,7 +221,7 @@ typedef struct client {
     list *watched_keys;
     hashtable *pubsub_channels;
     hashtable *pubsub_patterns;
-    int woff;
+    long long woff;              /* replication offset after this client's last propagated write (WAIT) */
     bstr peerid, sockname;
     int duration_cmd_start;
     long long duration;
