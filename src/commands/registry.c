@@ -183,9 +183,50 @@ serverCommand *lookupCommandByCString(const char *s) {
     return cmd;
 }
 
+/* Command names arrive on every request: a small direct-mapped cache of
+ * lowercased names skips the keyed case-folding hash + compare of the table.
+ * Entries are checked by full name, and dropped when the table changes size. */
+#define CMD_CACHE_SLOTS 256
+#define CMD_CACHE_NAME_MAX 23
+typedef struct cmdCacheEntry {
+    uint8_t len;
+    char name[CMD_CACHE_NAME_MAX];
+    serverCommand *cmd;
+} cmdCacheEntry;
+static cmdCacheEntry cmd_cache[CMD_CACHE_SLOTS];
+static hashtable *cmd_cache_table;
+static size_t cmd_cache_table_size;
+
+static serverCommand *lookupBaseCommand(const bstr name) {
+    size_t len = bstrLen(name);
+    if (len == 0 || len > CMD_CACHE_NAME_MAX) return htFetchValue(server.commands, name);
+    if (cmd_cache_table != server.commands || cmd_cache_table_size != htSize(server.commands)) {
+        memset(cmd_cache, 0, sizeof(cmd_cache));
+        cmd_cache_table = server.commands;
+        cmd_cache_table_size = htSize(server.commands);
+    }
+    char low[CMD_CACHE_NAME_MAX];
+    uint32_t h = (uint32_t)len * 0x9e3779b1u;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch + 32);
+        low[i] = (char)ch;
+        h = (h ^ ch) * 0x01000193u;
+    }
+    cmdCacheEntry *e = &cmd_cache[(h ^ (h >> 16)) & (CMD_CACHE_SLOTS - 1)];
+    if (e->cmd && e->len == len && memcmp(e->name, low, len) == 0) return e->cmd;
+    serverCommand *cmd = htFetchValue(server.commands, name);
+    if (cmd) {
+        e->len = (uint8_t)len;
+        memcpy(e->name, low, len);
+        e->cmd = cmd;
+    }
+    return cmd;
+}
+
 serverCommand *lookupCommand(obj **argv, int argc) {
     if (argc < 1 || !sdsEncodedObject(argv[0])) return NULL;
-    serverCommand *base = htFetchValue(server.commands, argv[0]->ptr);
+    serverCommand *base = lookupBaseCommand(argv[0]->ptr);
     if (!base) return NULL;
     if (!base->subcommands || argc == 1) return base;
     if (!sdsEncodedObject(argv[1])) return NULL;

@@ -26,9 +26,21 @@ static inline void account_alloc(void *p) {
     atomic_fetch_add_explicit(&used_memory, malloc_usable_size(p), memory_order_relaxed);
 }
 
+/* jemalloc computes a request's size class arithmetically (nallocx), which is
+ * what malloc_usable_size would report, without its page-map lookup. */
+static inline void account_alloc_request(void *p, size_t size) {
+#ifdef USE_JEMALLOC
+    (void)p;
+    atomic_fetch_add_explicit(&used_memory, nallocx(size, 0), memory_order_relaxed);
+#else
+    account_alloc(p);
+#endif
+}
+
 void *ztrymalloc(size_t size) {
-    void *p = malloc(size ? size : 1);
-    if (p) account_alloc(p);
+    if (!size) size = 1;
+    void *p = malloc(size);
+    if (p) account_alloc_request(p, size);
     return p;
 }
 
@@ -58,8 +70,13 @@ void *zrealloc(void *ptr, size_t size) {
 
 void zfree(void *ptr) {
     if (!ptr) return;
-    atomic_fetch_sub_explicit(&used_memory, malloc_usable_size(ptr), memory_order_relaxed);
+    size_t size = malloc_usable_size(ptr);
+    atomic_fetch_sub_explicit(&used_memory, size, memory_order_relaxed);
+#ifdef USE_JEMALLOC
+    sdallocx(ptr, size, 0);   /* the size we just looked up spares free() its own lookup */
+#else
     free(ptr);
+#endif
 }
 
 char *zstrdup(const char *s) {

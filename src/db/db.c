@@ -77,22 +77,43 @@ static int canEmbed(const obj *val, size_t klen) {
     return val->encoding == OBJ_ENCODING_INT && val->refcount != OBJ_SHARED_REFCOUNT;
 }
 
-/* An embedded entry holding a copy of val (the caller's reference is untouched). */
-static obj *makeEmbeddedEntry(const char *key, size_t klen, const obj *val) {
-    size_t khdr = sizeof(struct bstrh8);
-    size_t vlen = val->encoding == OBJ_ENCODING_EMBSTR ? bstrLen(val->ptr) : 0;
-    size_t size = sizeof(obj) + khdr + klen + 1;
-    if (val->encoding == OBJ_ENCODING_EMBSTR) size += sizeof(struct bstrh8) + vlen + 1;
-    obj *o = zmalloc(size);
+static size_t embeddedSize(size_t klen, const obj *val) {
+    size_t size = sizeof(obj) + sizeof(struct bstrh8) + klen + 1;
+    if (val->encoding == OBJ_ENCODING_EMBSTR) size += sizeof(struct bstrh8) + bstrLen(val->ptr) + 1;
+    return size;
+}
+
+/* Copies val's header and value bytes behind the already written key. */
+static void fillEmbeddedValue(obj *o, size_t klen, const obj *val) {
     o->type = val->type;
     o->encoding = val->encoding;
     o->lru = val->lru;
-    o->refcount = 1;
-    char *p = (char *)(o + 1);
-    p += writeBstrAt(p, key, klen) + klen + 1;
-    if (val->encoding == OBJ_ENCODING_EMBSTR) o->ptr = p + writeBstrAt(p, val->ptr, vlen);
+    char *p = (char *)(o + 1) + sizeof(struct bstrh8) + klen + 1;
+    if (val->encoding == OBJ_ENCODING_EMBSTR) o->ptr = p + writeBstrAt(p, val->ptr, bstrLen(val->ptr));
     else o->ptr = val->ptr;
+}
+
+/* An embedded entry holding a copy of val (the caller's reference is untouched). */
+static obj *makeEmbeddedEntry(const char *key, size_t klen, const obj *val) {
+    obj *o = zmalloc(embeddedSize(klen, val));
+    o->refcount = 1;
+    writeBstrAt((char *)(o + 1), key, klen);
+    fillEmbeddedValue(o, klen, val);
     return o;
+}
+
+/* Overwriting a string with a string of a similar size (SET on a hot key):
+ * rewrite the embedded entry where it is, keeping its key and allocation.
+ * Only when nobody else holds the old object. Consumes val on success. */
+static int overwriteEmbeddedInPlace(void *olde, size_t klen, obj *val) {
+    if (entryIsHolder(olde) || !canEmbed(val, klen)) return 0;
+    obj *old = olde;
+    if (old->refcount != 1) return 0;
+    size_t need = embeddedSize(klen, val), have = zmalloc_size(old);
+    if (need > have || need <= have / 2) return 0;
+    fillEmbeddedValue(old, klen, val);
+    decrRefCount(val);
+    return 1;
 }
 
 /* Builds the entry for key -> val, consuming the caller's reference to val. */
@@ -236,30 +257,35 @@ static void repointExpire(serverDb *db, bstr key, bstr newkey) {
     if (de) de->key = newkey;
 }
 
-void dbOverwrite(serverDb *db, obj *key, obj *val) {
+/* Replaces the value in the slot ref (found for key), consuming val. */
+static void overwriteEntry(serverDb *db, obj *key, void **ref, obj *val) {
     bstr k = keyBstr(key);
-    void **ref = kvtFindRef(db->keys, k);
-    serverAssert(ref != NULL);
     void *olde = *ref;
     obj *old = dbEntryVal(olde);
     if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) val->lru = old->lru;
+    if (overwriteEmbeddedInPlace(olde, bstrLen(k), val)) return;
     void *newe = makeEntry(k, bstrLen(k), val);
     *ref = newe;
     repointExpire(db, k, dbEntryKey(newe));
     freeValueMaybeAsync(db, key, releaseEntry(olde), server.lazyfree_lazy_server_del);
 }
 
+void dbOverwrite(serverDb *db, obj *key, obj *val) {
+    void **ref = kvtFindRef(db->keys, keyBstr(key));
+    serverAssert(ref != NULL);
+    overwriteEntry(db, key, ref, val);
+}
+
 void setKey(client *c, serverDb *db, obj *key, obj *val, int flags) {
-    int exists;
-    if (flags & SETKEY_ALREADY_EXIST) exists = 1;
-    else if (flags & SETKEY_DOESNT_EXIST) exists = 0;
-    else exists = kvtFind(db->keys, keyBstr(key)) != NULL;
+    /* One keyspace lookup: the slot found here is the one overwritten. */
+    void **ref = (flags & SETKEY_DOESNT_EXIST) ? NULL : kvtFindRef(db->keys, keyBstr(key));
+    serverAssert(ref != NULL || !(flags & SETKEY_ALREADY_EXIST));
     incrRefCount(val);
-    if (!exists) {
+    if (!ref) {
         dbAdd(db, key, val);
     } else {
         if (!(flags & SETKEY_KEEPTTL)) removeExpire(db, key);
-        dbOverwrite(db, key, val);
+        overwriteEntry(db, key, ref, val);
     }
     if (!(flags & SETKEY_NO_SIGNAL)) signalModifiedKey(c, db, key);
 }
@@ -376,7 +402,10 @@ long long getExpire(serverDb *db, obj *key) {
     return de ? de->v.s64 : -1;
 }
 
-int removeExpire(serverDb *db, obj *key) { return htDelete(db->expires, keyBstr(key)) == 0; }
+int removeExpire(serverDb *db, obj *key) {
+    if (htSize(db->expires) == 0) return 0;
+    return htDelete(db->expires, keyBstr(key)) == 0;
+}
 
 int checkAlreadyExpired(long long when) {
     return when <= commandTimeSnapshot() && !server.loading && !server.primary_host;

@@ -76,8 +76,44 @@ client *createClient(int fd) {
     return c;
 }
 
+/* Short arguments arrive and die with every request: their objects are
+ * recycled through a small pool instead of a malloc/free pair each. A pooled
+ * object is an EMBSTR sized for OBJ_EMBSTR_SIZE_LIMIT bytes (its bstr header
+ * says alloc == limit), so any short argument fits in it. Main thread only. */
+#define ARGV_POOL_MAX 128
+#define ARGV_POOL_OBJ_SIZE (sizeof(obj) + sizeof(struct bstrh8) + OBJ_EMBSTR_SIZE_LIMIT + 1)
+static obj *argv_pool[ARGV_POOL_MAX];
+static int argv_pool_len;
+
+static obj *createArgObject(const char *p, size_t len) {
+    if (len > OBJ_EMBSTR_SIZE_LIMIT) return createStringObject(p, len);
+    obj *o = argv_pool_len ? argv_pool[--argv_pool_len] : zmalloc(ARGV_POOL_OBJ_SIZE);
+    struct bstrh8 *h = (struct bstrh8 *)(o + 1);
+    o->type = OBJ_STRING;
+    o->encoding = OBJ_ENCODING_EMBSTR;
+    o->refcount = 1;
+    if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)((LRU_CLOCK() / 60) & 0xFFFF) << 8 | 5;
+    else o->lru = LRU_CLOCK();
+    h->len = (uint8_t)len;
+    h->alloc = OBJ_EMBSTR_SIZE_LIMIT;
+    h->flags = BSTR_T8;
+    memcpy(h->buf, p, len);
+    h->buf[len] = '\0';
+    o->ptr = h->buf;
+    return o;
+}
+
+static void releaseArgObject(obj *o) {
+    if (o->refcount == 1 && o->encoding == OBJ_ENCODING_EMBSTR && argv_pool_len < ARGV_POOL_MAX &&
+        o->ptr == (char *)(o + 1) + sizeof(struct bstrh8) && bstrAlloc(o->ptr) == OBJ_EMBSTR_SIZE_LIMIT) {
+        argv_pool[argv_pool_len++] = o;
+        return;
+    }
+    decrRefCount(o);
+}
+
 static void freeClientArgvInternal(client *c, int free_argv) {
-    for (int j = 0; j < c->argc; j++) decrRefCount(c->argv[j]);
+    for (int j = 0; j < c->argc; j++) releaseArgObject(c->argv[j]);
     c->argc = 0;
     c->cmd = NULL;
     c->argv_len_sum = 0;
@@ -541,7 +577,7 @@ static int processMultibulkBuffer(client *c) {
             if (c->argv_len <= c->argc) c->argv_len = c->argc + 1;
             c->argv = zrealloc(c->argv, sizeof(obj *) * (size_t)c->argv_len);
         }
-        c->argv[c->argc++] = createStringObject(c->querybuf + c->qb_pos, (size_t)c->bulklen);
+        c->argv[c->argc++] = createArgObject(c->querybuf + c->qb_pos, (size_t)c->bulklen);
         c->argv_len_sum += (size_t)c->bulklen;
         c->qb_pos += (size_t)c->bulklen + 2;
         c->bulklen = -1;

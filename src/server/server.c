@@ -206,8 +206,19 @@ void createSharedObjects(void) {
 typedef struct pendingOp { int dbid, argc, target; obj **argv; } pendingOp;
 static struct { pendingOp *ops; int count, alloc; } also_propagate;
 
+int replBacklogExists(void) __attribute__((weak));
+
+/* Nobody consumes the stream (no AOF, no replicas, no backlog, or we are a
+ * replica that only proxies its primary): skip queueing, it costs allocations. */
+static int propagationHasConsumers(void) {
+    if (server.appendonly) return 1;
+    if (server.primary_host) return 0;
+    return listLength(server.replicas) != 0 || (replBacklogExists && replBacklogExists());
+}
+
 void alsoPropagate(int dbid, obj **argv, int argc, int target) {
     if (server.loading) return;
+    if (!propagationHasConsumers()) return;
     if (also_propagate.count == also_propagate.alloc) {
         also_propagate.alloc = also_propagate.alloc ? also_propagate.alloc * 2 : 16;
         also_propagate.ops = zrealloc(also_propagate.ops, sizeof(pendingOp) * (size_t)also_propagate.alloc);
@@ -387,8 +398,10 @@ void call(client *c, int flags) {
     long long dirty_before = server.dirty;
     uint64_t client_old_flags = c->flags;
     c->flags &= ~CLIENT_PREVENT_PROP;
+    /* One clock read serves both the command time snapshot and the duration. */
+    ustime_t start = ustime();
     if (server.execution_nesting == 0) {
-        cmd_time_snapshot = mstime();
+        cmd_time_snapshot = start / 1000;
         server.mstime = cmd_time_snapshot;
     }
     /* MONITOR sees the command as received, before it runs. */
@@ -397,7 +410,6 @@ void call(client *c, int flags) {
     server.execution_nesting++;
     client *prev_executing = server.executing_client;
     server.executing_client = c;
-    ustime_t start = ustime();
     c->cmd->proc(c);
     ustime_t duration = ustime() - start;
     server.executing_client = prev_executing;
