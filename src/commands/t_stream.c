@@ -1122,6 +1122,13 @@ static void streamPropagateGroupID(client *c, obj *key, streamCG *cg, obj *group
     decrRefCount(argv[6]);
 }
 
+void streamRecomputeFirstID(stream *s) {
+    if (s->length) streamGetEdgeID(s, 1, &s->first_id);
+    else s->first_id.ms = s->first_id.seq = 0;
+}
+
+long long streamEstimateEntriesRead(stream *s, const streamID *id) { return streamEstimateDistance(s, id); }
+
 /* ---------------------------------------------------------- XREAD family */
 
 typedef struct groupReadCtx {
@@ -2353,14 +2360,20 @@ int streamValidateListpack(unsigned char *lp, size_t size, const streamID *maste
         if (!(p = lpNext(lp, p))) return 0;
     if (!(p = lpNext(lp, p)) || !lpGetIntegerIfValid(p, &v) || v != 0) return 0;
     int64_t seen_live = 0, seen_deleted = 0;
-    (void)master;
+    streamID prev = {0, 0};
+    int have_prev = 0;
     p = lpNext(lp, p);
     while (p) {
         long long flags, nf, lpcount;
+        long long dms, dseq;
         if (!lpGetIntegerIfValid(p, &flags)) return 0;
-        if (!(p = lpNext(lp, p)) || !lpGetIntegerIfValid(p, &v)) return 0;
-        if (!(p = lpNext(lp, p)) || !lpGetIntegerIfValid(p, &v)) return 0;
+        if (!(p = lpNext(lp, p)) || !lpGetIntegerIfValid(p, &dms)) return 0;
+        if (!(p = lpNext(lp, p)) || !lpGetIntegerIfValid(p, &dseq)) return 0;
         if (!(p = lpNext(lp, p))) return 0;
+        streamID cur = {master->ms + (uint64_t)dms, master->seq + (uint64_t)dseq};
+        if (streamCompareID(&cur, master) < 0 || (have_prev && streamCompareID(&cur, &prev) <= 0)) return 0;
+        prev = cur;
+        have_prev = 1;
         int64_t skip;
         if (flags & STREAM_FLAG_SAMEFIELDS) {
             nf = mcount;

@@ -51,6 +51,10 @@ void streamDecodeID(const unsigned char *buf, streamID *id);
 streamCG *streamCreateCG(stream *s, const char *name, size_t len, streamID *id, long long entries_read);
 streamConsumer *streamCreateConsumerRaw(streamCG *cg, const char *name, size_t len);
 streamNACK *streamCreateNACK(streamConsumer *consumer);
+/* After loading formats that do not store it. */
+void streamRecomputeFirstID(stream *s);
+/* A group's entries_read for its last ID, or -1 when it cannot be known. */
+long long streamEstimateEntriesRead(stream *s, const streamID *id);
 /* Checks the node layout of a listpack from an untrusted source. 1 if valid. */
 int streamValidateListpack(unsigned char *lp, size_t size, const streamID *master, int deep);
 /* Number of nodes a radix tree over the stream's node keys would have (XINFO). */

@@ -153,7 +153,8 @@ static int rdbLoadStreamNodes(rio *r, stream *s, int deep) {
         }
         streamID master;
         streamDecodeID(key, &master);
-        if (!streamValidateListpack(lp, lplen, &master, deep)) {
+        (void)deep;   /* always deep: commands walk nodes without bounds checks */
+        if (!streamValidateListpack(lp, lplen, &master, 1)) {
             zfree(key);
             zfree(lp);
             rdbSetLoadError("Stream listpack integrity check failed.");
@@ -271,6 +272,7 @@ static int rdbLoadGroups(rio *r, stream *s, int rdbtype) {
             }
             entries_read = (long long)v;
         }
+        if (rdbtype < RDB_TYPE_STREAM_LISTPACKS_2) entries_read = streamEstimateEntriesRead(s, &last);
         streamCG *cg = streamCreateCG(s, name, nlen, &last, entries_read);
         zfree(name);
         if (!cg) {
@@ -299,14 +301,7 @@ obj *rdbLoadStream(rio *r, int rdbtype, int deep, int *error) {
     } else {
         /* Older files lack these: derive what can be derived. */
         s->entries_added = s->length;
-        if (raxSize(s->nodes)) {
-            raxIterator it;
-            raxStart(&it, s->nodes);
-            raxSeek(&it, "^", NULL, 0);
-            raxNext(&it);
-            streamDecodeID(it.key, &s->first_id);
-            raxStop(&it);
-        }
+        streamRecomputeFirstID(s);
     }
     if (raxSize(s->nodes) == 0 && s->length)
         LOAD_FAIL("Stream length inconsistent with its nodes");
