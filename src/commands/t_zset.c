@@ -799,9 +799,32 @@ static int lexInFn(zelem *e, const void *range, int upper) {
 
 /* Seeks the first element (rev: last) in range. Linear for listpacks; for
  * skiplists a log(n) descent by score or member. */
+/* Valkey first checks the whole set against the range: the last element must
+ * reach min and the first must not pass max. With mixed scores (lex ranges
+ * are only meaningful when all scores are equal) this decides the reply, so
+ * it is reproduced exactly. */
+static int rangeOverlapsSet(obj *z, const void *range, zInRangeFn *fn) {
+    unsigned long n = zsetLength(z);
+    if (n == 0) return 0;
+    zcursor c;
+    zelem e;
+    zcurSeekRank(&c, z, n - 1);
+    zcurGet(&c, &e);
+    if (!fn(&e, range, 0)) return 0;
+    zcurSeekRank(&c, z, 0);
+    zcurGet(&c, &e);
+    return fn(&e, range, 1);
+}
+
 static int zcurSeekRange(zcursor *c, obj *z, const void *range, zInRangeFn *fn, int isLex, int rev) {
     c->z = z;
     zelem e;
+    (void)isLex;
+    if (!rangeOverlapsSet(z, range, fn)) {
+        c->eptr = NULL;
+        c->ln = NULL;
+        return 0;
+    }
     if (z->encoding == OBJ_ENCODING_LISTPACK) {
         unsigned long n = zsetLength(z);
         if (n == 0) {
@@ -829,7 +852,6 @@ static int zcurSeekRange(zcursor *c, obj *z, const void *range, zInRangeFn *fn, 
         }
         c->ln = rev ? (x == zsl->header ? NULL : x) : x->level[0].forward;
     }
-    (void)isLex;
     if (!zcurValid(c)) return 0;
     zcurGet(c, &e);
     return fn(&e, range, !rev); /* also within the opposite bound */
@@ -1120,6 +1142,16 @@ static long countInRange(obj *z, const void *range, zInRangeFn *fn) {
     zcursor cur;
     long n = 0;
     if (!zcurSeekRange(&cur, z, range, fn, 0, 0)) return 0;
+    if (z->encoding == OBJ_ENCODING_SKIPLIST) {
+        /* Rank arithmetic between the first and last node in range: O(log n). */
+        zskiplist *zsl = ((zset *)z->ptr)->zsl;
+        zskiplistNode *first = cur.ln;
+        zcursor last;
+        long r1 = (long)zslGetRank(zsl, first->score, first->ele, bstrLen(first->ele));
+        if (!zcurSeekRange(&last, z, range, fn, 0, 1)) return 0;
+        long r2 = (long)zslGetRank(zsl, last.ln->score, last.ln->ele, bstrLen(last.ln->ele));
+        return r2 - r1 + 1;
+    }
     while (zcurValid(&cur)) {
         zelem e;
         zcurGet(&cur, &e);
@@ -1773,7 +1805,8 @@ static void diffVisit(void *pd, const char *ele, size_t len, double score) {
     zopState *st = pd;
     for (int j = 1; j < st->n; j++) {
         double other;
-        if (srcScore(&st->src[j], ele, len, &other)) return;
+        /* Never probe the set being iterated: lookups may rehash it. */
+        if (st->src[j].o == st->src[0].o || srcScore(&st->src[j], ele, len, &other)) return;
     }
     addResult(st, ele, len, score);
 }

@@ -351,6 +351,9 @@ def test_zunion_zinter_zdiff(c):
     assert c("ZUNION", 2, "a", "s", "WITHSCORES") == [b"w", b"1", b"x", b"2", b"y", b"2", b"z", b"3"]
     assert c("ZDIFF", 2, "a", "b", "WITHSCORES") == [b"x", b"1"]
     assert c("ZDIFF", 2, "b", "s") == [b"y", b"z"]
+    c("SADD", "bigset", *range(300))
+    assert c("ZDIFFSTORE", "d", 2, "bigset", "bigset") == 0
+    assert c("ZINTERCARD", 2, "bigset", "bigset") == 300
     assert c("ZINTER", 2, "a", "nokey") == []
     assert c("ZUNIONSTORE", "d", 2, "a", "b", "WEIGHTS", 1, 2) == 4
     assert c("ZRANGE", "d", 0, -1, "WITHSCORES") == [b"x", b"1", b"y", b"22", b"z", b"43", b"w", b"60"]
