@@ -523,11 +523,11 @@ int processCommand(client *c) {
         rejectCommandFormat(c, "ERR Command not allowed inside a transaction");
         return 1;
     }
+    if (!aclCheckClientCommand(c)) return 1;   /* NOPERM already sent */
     if (server.maxmemory && !mustObeyClient(c) && !server.loading && !pauseDatasetFrozen()) {
         int out_of_memory = performEvictions() == -1;
         if (out_of_memory && is_denyoom) {
             rejectCommand(c, shared.oomerr);
-    if (!aclCheckClientCommand(c)) return 1;   /* NOPERM already sent */
             return 1;
         }
     }

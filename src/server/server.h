@@ -336,20 +336,20 @@ const char *commandAclCategoryName(int idx);
 /* ---------- ACL (security/acl.c) ---------- */
 void aclInit(void);                 /* after initCommandTable: default user, user lines / aclfile (exits on errors) */
 int aclAuthenticate(client *c, obj *username, obj *password);  /* 1: c now runs as that user; 0: logged failure */
+int aclAuthRequired(client *c);      /* c must AUTH before running commands */
+int aclNewClientIsAuthenticated(void);  /* default user is on and nopass */
+int aclDefaultUserNoPass(void);
+int aclCheckClientCommand(client *c);   /* 1 allowed; 0 rejected (NOPERM reply sent, transaction flagged) */
 /* For callers that run commands on a user's behalf (scripts): 1 allowed; 0
  * denied, logged to ACL LOG, *msg = a new bstr such as "User u has no
  * permissions to run the 'set' command" (no error code prefix). */
 int aclCheckCommandPerm(client *c, serverCommand *cmd, obj **argv, int argc, int from_script, bstr *msg);
-int aclAuthRequired(client *c);      /* c must AUTH before running commands */
+void aclUpdateDefaultUserPassword(const char *pass);  /* requirepass: NULL = nopass */
 /* CONFIG REWRITE: "user <name> <rules>" lines for every user, sorted by name
  * (*lines is a new array of new bstrs); 0 lines when an aclfile is in use. */
 int aclUserConfigLines(bstr **lines);
 /* INFO stats: denials so far by reason (1 command, 2 key, 3 auth, 4 channel). */
 long long aclDeniedCount(int reason);
-int aclNewClientIsAuthenticated(void);  /* default user is on and nopass */
-int aclDefaultUserNoPass(void);
-int aclCheckClientCommand(client *c);   /* 1 allowed; 0 rejected (NOPERM reply sent, transaction flagged) */
-void aclUpdateDefaultUserPassword(const char *pass);  /* requirepass: NULL = nopass */
 #define LL_NOTICE 2
 #define LL_WARNING 3
 #define LL_NOTHING 4
