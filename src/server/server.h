@@ -323,10 +323,6 @@ typedef struct serverCommand {
 serverCommand *lookupCommand(obj **argv, int argc);
 serverCommand *lookupCommandByCString(const char *s);
 int getKeysFromCommand(serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys);
-
-/* ---------- server state ---------- */
-#define LL_DEBUG 0
-#define LL_VERBOSE 1
 /* ACL categories (commands/registry.c): bit i of serverCommand.acl_categories
  * is category i; the name has no '@'. Index lookup is case-insensitive, -1 if
  * unknown; the name of an index past the last one is NULL. */
@@ -350,6 +346,10 @@ void aclUpdateDefaultUserPassword(const char *pass);  /* requirepass: NULL = nop
 int aclUserConfigLines(bstr **lines);
 /* INFO stats: denials so far by reason (1 command, 2 key, 3 auth, 4 channel). */
 long long aclDeniedCount(int reason);
+
+/* ---------- server state ---------- */
+#define LL_DEBUG 0
+#define LL_VERBOSE 1
 #define LL_NOTICE 2
 #define LL_WARNING 3
 #define LL_NOTHING 4
