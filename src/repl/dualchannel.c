@@ -1,12 +1,420 @@
-/* dualchannel: replica side of a dual-channel full sync (placeholder until
- * the rdb channel lands). */
+/* dualchannel: the replica side of a dual-channel full sync. After the
+ * primary answers +DUALCHANNELSYNC, a second (rdb) connection asks for the
+ * snapshot and learns its end offset ($ENDOFF); the main connection resumes
+ * the stream at that offset with PSYNC and buffers it locally (bounded by the
+ * replica's client-output-buffer-limit replica hard limit) while the rdb
+ * connection is loaded. Both orders of "load done" and "+CONTINUE" work.
+ * The primary side lives in primary.c (rdb-channel replicas and their pins). */
 #include "repl/repl.h"
+#include "persist/rdb.h"
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-void replDualStart(void) { replCancelSync(); }
-void replDualAbort(const char *why) { (void)why; }
-int replDualActive(void) { return 0; }
-void replDualMainReadable(int fd) { (void)fd; }
-void replDualCron(void) {}
-size_t replDualBufferSize(void) { return 0; }
-size_t replDualBufferPeak(void) { return 0; }
-bstr replDualInfo(bstr info) { return info; }
+enum { RDB_CH_NONE, RDB_CH_CONNECTING, RDB_CH_AUTH_REPLY, RDB_CH_REPLCONF_REPLY, RDB_CH_RECEIVE_ENDOFF,
+       RDB_CH_PAYLOAD_HEADER, RDB_CH_LOADING, RDB_CH_LOADED };
+
+typedef struct bufBlock { size_t used; char buf[]; } bufBlock;
+#define DC_BLOCK (64 * 1024)
+
+static struct {
+    int active;
+    int rdb_fd, rdb_state;
+    int main_fd;
+    mstime_t start, lastio, last_keepalive;
+    long long endoff;
+    char replid[41];
+    int dbid;
+    unsigned long long rdb_client_id;
+    list *buf;                 /* bufBlock*: the main channel's stream while loading */
+    size_t buf_size, buf_peak;
+    int main_continued, paused, abort_requested;
+    long long payload_size;    /* -1: EOF framing */
+    char eofmark[40];
+    long long rdb_read;
+} dc = {.rdb_fd = -1, .main_fd = -1};
+
+static void rdbChannelHandler(eventLoop *el, int fd, void *privdata, int mask);
+
+int replDualActive(void) { return dc.active; }
+size_t replDualBufferSize(void) { return dc.buf_size; }
+size_t replDualBufferPeak(void) { return dc.buf_peak; }
+
+static void freeBuffer(void) {
+    if (!dc.buf) return;
+    listIter li;
+    listNode *ln;
+    listRewind(dc.buf, &li);
+    while ((ln = listNext(&li))) zfree(ln->value);
+    listRelease(dc.buf);
+    dc.buf = NULL;
+    dc.buf_size = 0;
+}
+
+/* Drops the attempt's own resources; the main link is closed by the caller. */
+void replDualAbort(const char *why) {
+    if (!dc.active) return;
+    if (why) serverLog(LL_WARNING, "Dual channel sync aborted: %s", why);
+    if (dc.rdb_state == RDB_CH_LOADING) {
+        /* The loader owns the rdb socket right now; it cleans up when it returns. */
+        dc.abort_requested = 1;
+        dc.main_fd = -1;
+        return;
+    }
+    if (dc.rdb_fd != -1) {
+        elDeleteFileEvent(server.el, dc.rdb_fd, EL_READABLE | EL_WRITABLE);
+        close(dc.rdb_fd);
+        dc.rdb_fd = -1;
+    }
+    freeBuffer();
+    dc.active = 0;
+    dc.rdb_state = RDB_CH_NONE;
+    dc.main_fd = -1;
+    dc.main_continued = dc.paused = dc.abort_requested = 0;
+}
+
+static void failSync(const char *why) {
+    replDualAbort(why);
+    replCancelSync();
+}
+
+void replDualStart(void) {
+    dc.main_fd = replLinkFd();
+    dc.active = 1;
+    dc.start = dc.lastio = server.mstime;
+    dc.buf = listCreate();
+    dc.buf_size = 0;
+    dc.main_continued = dc.paused = dc.abort_requested = 0;
+    server.repl_state = REPL_STATE_DUAL_WAIT_ENDOFF;
+    dc.rdb_fd = replConnectTo(server.primary_host, server.primary_port);
+    if (dc.rdb_fd == -1 || elCreateFileEvent(server.el, dc.rdb_fd, EL_WRITABLE, rdbChannelHandler, NULL) == EL_ERR) {
+        failSync("can't connect the rdb channel");
+        return;
+    }
+    dc.rdb_state = RDB_CH_CONNECTING;
+    serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: dual channel sync, opening the rdb channel");
+}
+
+/* ------------------------------------------------------------ finishing */
+static void finishIfReady(void) {
+    if (!dc.active || dc.rdb_state != RDB_CH_LOADED || !dc.main_continued) return;
+    int fd = replDetachLinkFd();
+    client *c = replCreatePrimaryClient(fd, dc.endoff, dc.dbid);
+    if (dc.rdb_fd != -1) {
+        close(dc.rdb_fd);
+        dc.rdb_fd = -1;
+    }
+    list *pending = dc.buf;
+    size_t total = dc.buf_size;
+    dc.buf = NULL;
+    dc.buf_size = 0;
+    dc.active = 0;
+    dc.rdb_state = RDB_CH_NONE;
+    dc.main_fd = -1;
+    if (!c) {
+        while (listLength(pending)) {
+            zfree(listNodeValue(listFirst(pending)));
+            listDelNode(pending, listFirst(pending));
+        }
+        listRelease(pending);
+        return;
+    }
+    serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: dual channel sync done, applying %zu buffered bytes", total);
+    /* The buffered stream is applied in order, as if it had just been read. */
+    while (listLength(pending) && server.primary == c) {
+        listNode *ln = listFirst(pending);
+        bufBlock *b = ln->value;
+        replFeedLeftover(c, b->buf, b->used);
+        zfree(b);
+        listDelNode(pending, ln);
+    }
+    while (listLength(pending)) {
+        zfree(listNodeValue(listFirst(pending)));
+        listDelNode(pending, listFirst(pending));
+    }
+    listRelease(pending);
+    if (server.primary == c) replSendAck();
+}
+
+/* ------------------------------------------------------------ main channel */
+static void bufferMainStream(int fd) {
+    listNode *ln = listLast(dc.buf);
+    bufBlock *b = ln ? ln->value : NULL;
+    if (!b || b->used == DC_BLOCK) {
+        b = zmalloc(sizeof(*b) + DC_BLOCK);
+        b->used = 0;
+        listAddNodeTail(dc.buf, b);
+    }
+    ssize_t n = read(fd, b->buf + b->used, DC_BLOCK - b->used);
+    if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        failSync("main channel closed while buffering");
+        return;
+    }
+    b->used += (size_t)n;
+    dc.buf_size += (size_t)n;
+    if (dc.buf_size > dc.buf_peak) dc.buf_peak = dc.buf_size;
+    server.stat_net_repl_input_bytes += n;
+    unsigned long long limit = server.client_obuf_limits[CLIENT_TYPE_REPLICA].hard_limit_bytes;
+    if (limit && dc.buf_size >= limit && !dc.paused) {
+        /* Stop reading: the primary keeps the rest (and may drop us by its own limit). */
+        serverLog(LL_NOTICE, "Replica local buffer reached the client-output-buffer-limit replica hard limit (%llu bytes): pausing the main channel",
+                  limit);
+        elDeleteFileEvent(server.el, fd, EL_READABLE);
+        dc.paused = 1;
+    }
+}
+
+void replDualMainReadable(int fd) {
+    if (!dc.active) return;
+    if (server.repl_state == REPL_STATE_DUAL_BUFFERING) {
+        bufferMainStream(fd);
+        return;
+    }
+    char line[256];
+    if (replReadLine(fd, line, sizeof(line), 5000) < 0) {
+        failSync("main channel connection lost");
+        return;
+    }
+    if (line[0] == '\0') return;
+    if (server.repl_state == REPL_STATE_RECEIVE_SETRDB_REPLY) {
+        if (line[0] != '+') {
+            failSync(line);
+            return;
+        }
+        server.repl_state = REPL_STATE_DUAL_PSYNC_REPLY;
+        return;
+    }
+    if (server.repl_state == REPL_STATE_DUAL_PSYNC_REPLY) {
+        if (strncmp(line, "+CONTINUE", 9) != 0) {
+            failSync(line);
+            return;
+        }
+        serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: main channel resumed the stream at offset %lld", dc.endoff + 1);
+        dc.main_continued = 1;
+        server.repl_state = REPL_STATE_DUAL_BUFFERING;
+        finishIfReady();
+        return;
+    }
+    failSync("unexpected data on the main channel");
+}
+
+/* ------------------------------------------------------------ rdb channel loading */
+typedef struct dcReader { int fd; char *buf; size_t pos, len, cap; long long limit, got; } dcReader;
+
+/* Reads from the rdb socket; while waiting it keeps the server responsive and
+ * the main channel buffering, and sends keep-alives on the main channel. */
+static size_t dcRead(rio *r, void *out, size_t len) {
+    dcReader *rd = r->privdata;
+    char *o = out;
+    while (len) {
+        if (rd->pos < rd->len) {
+            size_t n = rd->len - rd->pos < len ? rd->len - rd->pos : len;
+            memcpy(o, rd->buf + rd->pos, n);
+            rd->pos += n;
+            o += n;
+            len -= n;
+            continue;
+        }
+        if (dc.abort_requested) return 0;
+        size_t want = rd->cap;
+        if (rd->limit >= 0 && (long long)want > rd->limit - rd->got) want = (size_t)(rd->limit - rd->got);
+        if (want == 0) return 0;
+        ssize_t n = read(rd->fd, rd->buf, want);
+        if (n > 0) {
+            rd->pos = 0;
+            rd->len = (size_t)n;
+            rd->got += n;
+            dc.rdb_read += n;
+            dc.lastio = mstime();
+            server.stat_net_repl_input_bytes += n;
+            continue;
+        }
+        if (n == 0) return 0;
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return 0;
+        if (mstime() - dc.lastio > (mstime_t)server.repl_timeout * 1000) return 0;
+        processEventsWhileBlocked();
+        if (dc.main_fd != -1 && mstime() - dc.last_keepalive >= 1000) {
+            dc.last_keepalive = mstime();
+            if (write(dc.main_fd, "\n", 1) < 0) { /* the main handler will notice */ }
+        }
+        struct pollfd p = {.fd = rd->fd, .events = POLLIN};
+        poll(&p, 1, 50);
+    }
+    return 1;
+}
+static size_t dcNoWrite(rio *r, const void *b, size_t l) { (void)r; (void)b; (void)l; return 0; }
+static off_t dcTell(rio *r) { return (off_t)r->processed_bytes; }
+static int dcFlush(rio *r) { (void)r; return 1; }
+
+static void loadRdbChannel(int fd) {
+    elDeleteFileEvent(server.el, fd, EL_READABLE | EL_WRITABLE);
+    dc.rdb_state = RDB_CH_LOADING;
+    replPrepareForSnapshot();
+    dcReader rd = {.fd = fd, .cap = 64 * 1024, .limit = dc.payload_size >= 0 ? dc.payload_size : -1};
+    rd.buf = zmalloc(rd.cap);
+    rio r;
+    memset(&r, 0, sizeof(r));
+    r.read = dcRead;
+    r.write = dcNoWrite;
+    r.tell = dcTell;
+    r.flush = dcFlush;
+    r.update_cksum = rioGenericUpdateChecksum;
+    r.privdata = &rd;
+    rdbReplInfo ri;
+    memset(&ri, 0, sizeof(ri));
+    ri.repl_stream_db = -1;
+    server.loading = 1;
+    server.loading_start_time = time(NULL);
+    server.loading_total_bytes = dc.payload_size > 0 ? dc.payload_size : 0;
+    serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Loading DB in memory from the rdb channel");
+    int rc = rdbLoadRio(&r, RDBFLAGS_REPLICATION | RDBFLAGS_STARTUP, &ri);
+    r.privdata = &rd;
+    if (rc == RDB_OK && dc.payload_size < 0) {
+        char mark[40];
+        r.update_cksum = NULL;
+        if (!rioRead(&r, mark, 40) || memcmp(mark, dc.eofmark, 40) != 0) rc = RDB_ERR;
+    }
+    server.loading = 0;
+    zfree(rd.buf);
+    dc.rdb_state = RDB_CH_LOADED;
+    if (rc != RDB_OK || dc.abort_requested) {
+        emptyData(-1, EMPTYDB_NO_FLAGS, NULL);
+        replSetCached(0, 0);
+        int was_abort = dc.abort_requested;
+        dc.abort_requested = 0;
+        dc.rdb_state = RDB_CH_NONE;
+        failSync(was_abort ? "aborted while loading" : "failed loading the snapshot from the rdb channel");
+        return;
+    }
+    /* The snapshot is ours: a retry after this point can resume with a PSYNC. */
+    replBacklogFree();
+    memcpy(server.replid, dc.replid, sizeof(dc.replid));
+    server.primary_repl_offset = dc.endoff;
+    replClearReplicationId2();
+    replBacklogCreate();
+    replSetCached(1, dc.dbid);
+    close(dc.rdb_fd);
+    dc.rdb_fd = -1;
+    serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: rdb channel snapshot loaded (%lld bytes)", dc.rdb_read);
+    finishIfReady();
+}
+
+/* ------------------------------------------------------------ rdb channel handshake */
+static void sendRdbChannelHandshake(int fd) {
+    if (server.primary_auth) {
+        const char *a[3] = {"AUTH", server.primary_user ? server.primary_user : server.primary_auth, server.primary_auth};
+        replHandshakeWriteCmd(fd, server.primary_user ? 3 : 2, a);
+        dc.rdb_state = RDB_CH_AUTH_REPLY;
+    } else {
+        dc.rdb_state = RDB_CH_REPLCONF_REPLY;
+    }
+    char port[16];
+    snprintf(port, sizeof(port), "%d", server.replica_announce_port ? server.replica_announce_port : server.port);
+    const char *rc[9] = {"REPLCONF", "capa", "eof", "rdb-only", "1", "rdb-channel", "1", "listening-port", port};
+    replHandshakeWriteCmd(fd, 9, rc);
+}
+
+static int parseEndoff(const char *line) {
+    char id[64];
+    long long off;
+    int db;
+    unsigned long long cid;
+    if (sscanf(line, "$ENDOFF:%lld %63s %d %llu", &off, id, &db, &cid) != 4 || strlen(id) != 40) return -1;
+    dc.endoff = off;
+    memcpy(dc.replid, id, 41);
+    dc.dbid = db;
+    dc.rdb_client_id = cid;
+    return 0;
+}
+
+static void rdbChannelHandler(eventLoop *el, int fd, void *privdata, int mask) {
+    (void)el;
+    (void)privdata;
+    (void)mask;
+    if (dc.rdb_state == RDB_CH_CONNECTING) {
+        int err = 0;
+        socklen_t len = sizeof(err);
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1) err = errno;
+        if (err) {
+            failSync("rdb channel connect failed");
+            return;
+        }
+        elDeleteFileEvent(server.el, fd, EL_WRITABLE);
+        elCreateFileEvent(server.el, fd, EL_READABLE, rdbChannelHandler, NULL);
+        sendRdbChannelHandshake(fd);
+        return;
+    }
+    char line[256];
+    if (replReadLine(fd, line, sizeof(line), 5000) < 0) {
+        failSync("rdb channel connection lost");
+        return;
+    }
+    dc.lastio = server.mstime;
+    if (line[0] == '\0') return;
+    switch (dc.rdb_state) {
+    case RDB_CH_AUTH_REPLY:
+        if (line[0] == '-') {
+            failSync("rdb channel AUTH failed");
+            return;
+        }
+        dc.rdb_state = RDB_CH_REPLCONF_REPLY;
+        return;
+    case RDB_CH_REPLCONF_REPLY:
+        if (line[0] == '-') {
+            failSync("primary refused the rdb channel REPLCONF");
+            return;
+        }
+        replWriteDirect(fd, "SYNC\r\n", 6, 1000);
+        dc.rdb_state = RDB_CH_RECEIVE_ENDOFF;
+        return;
+    case RDB_CH_RECEIVE_ENDOFF: {
+        if (parseEndoff(line) != 0) {
+            failSync(line);
+            return;
+        }
+        serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: snapshot end offset %lld, replid %s, rdb client id %llu",
+                  dc.endoff, dc.replid, dc.rdb_client_id);
+        char id[32], off[32];
+        snprintf(id, sizeof(id), "%llu", dc.rdb_client_id);
+        snprintf(off, sizeof(off), "%lld", dc.endoff + 1);
+        const char *set[3] = {"REPLCONF", "set-rdb-client-id", id};
+        const char *ps[3] = {"PSYNC", dc.replid, off};
+        replHandshakeWriteCmd(dc.main_fd, 3, set);
+        replHandshakeWriteCmd(dc.main_fd, 3, ps);
+        server.repl_state = REPL_STATE_RECEIVE_SETRDB_REPLY;
+        dc.rdb_state = RDB_CH_PAYLOAD_HEADER;
+        return;
+    }
+    case RDB_CH_PAYLOAD_HEADER:
+        if (line[0] != '$') {
+            failSync(line);
+            return;
+        }
+        if (!strncmp(line + 1, "EOF:", 4) && strlen(line + 5) >= 40) {
+            memcpy(dc.eofmark, line + 5, 40);
+            dc.payload_size = -1;
+        } else {
+            dc.payload_size = strtoll(line + 1, NULL, 10);
+        }
+        dc.rdb_read = 0;
+        loadRdbChannel(fd);
+        return;
+    default: failSync("unexpected data on the rdb channel"); return;
+    }
+}
+
+void replDualCron(void) {
+    if (!dc.active || dc.rdb_state == RDB_CH_LOADING) return;
+    if (server.mstime - dc.lastio > (mstime_t)server.repl_timeout * 1000) failSync("timeout");
+}
+
+bstr replDualInfo(bstr info) {
+    if (!server.primary_host) return info;
+    return bstrCatPrintf(info, "replicas_repl_buffer_size:%zu\r\nreplicas_repl_buffer_peak:%zu\r\n", dc.buf_size, dc.buf_peak);
+}

@@ -563,6 +563,8 @@ static void syncCommand(client *c) {
         addReplyError(c, "-NOMASTERLINK Can't SYNC while not connected with my master");
         return;
     }
+    /* Replies to pipelined REPLCONFs must go out before the sync reply. */
+    if (clientHasPendingReplies(c) && writeToClient(c, 0) == -1) return;
     if (clientHasPendingReplies(c)) {
         addReplyError(c, "SYNC and PSYNC are invalid with pending output");
         return;
@@ -597,7 +599,6 @@ static void syncCommand(client *c) {
         if ((c->replica_capa & REPLICA_CAPA_DUAL_CHANNEL) && server.dual_channel_replication) {
             /* Dual channel: the snapshot goes over a second connection. */
             replWriteDirect(c->fd, "+DUALCHANNELSYNC\r\n", 18, 1000);
-            server.stat_sync_full++;
             return;
         }
     } else {

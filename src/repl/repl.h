@@ -112,6 +112,11 @@ int replReplicaSyncInProgress(void);
 bstr replGenReplicaInfo(bstr info);
 void replHandshakeWriteCmd(int fd, int argc, const char **argv);
 extern long long repl_down_since;
+int replDetachLinkFd(void);
+int replLinkFd(void);
+void replSetCached(int have, int db);
+void replFeedLeftover(client *c, const char *p, size_t len);
+void replPrepareForSnapshot(void);
 
 /* ---- dualchannel.c ---- */
 void replDualStart(void);

@@ -149,6 +149,21 @@ static void dropAllReplicasNow(void) {
     }
 }
 
+/* Hands the link socket to the caller (dual channel turns it into the primary client). */
+int replDetachLinkFd(void) {
+    int fd = rs.fd;
+    if (fd != -1) elDeleteFileEvent(server.el, fd, EL_READABLE | EL_WRITABLE);
+    rs.fd = -1;
+    return fd;
+}
+
+int replLinkFd(void) { return rs.fd; }
+
+void replSetCached(int have, int db) {
+    rs.have_cached = have;
+    rs.cached_db = db;
+}
+
 /* ------------------------------------------------------------ primary client */
 client *replCreatePrimaryClient(int fd, long long offset, int dbid) {
     elDeleteFileEvent(server.el, fd, EL_READABLE | EL_WRITABLE);
@@ -181,7 +196,7 @@ void replPrimaryClientFreed(client *c) {
 }
 
 /* Stream bytes that arrived together with the snapshot belong to the primary client. */
-static void feedLeftover(client *c, const char *p, size_t len) {
+void replFeedLeftover(client *c, const char *p, size_t len) {
     if (!len) return;
     c->querybuf = bstrCatLen(c->querybuf, p, len);
     c->read_reploff += (long long)len;
@@ -365,6 +380,10 @@ static void syncHandler(eventLoop *el, int fd, void *privdata, int mask) {
         server.repl_state = REPL_STATE_RECEIVE_PING_REPLY;
         return;
     }
+    if (server.repl_state >= REPL_STATE_DUAL_WAIT_ENDOFF) {
+        replDualMainReadable(fd);
+        return;
+    }
     if (replReadLine(fd, line, sizeof(line), 5000) < 0) {
         syncFailed("connection lost during handshake");
         return;
@@ -452,17 +471,17 @@ static void finishFullSync(int fd, bstr leftover) {
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Finished with success");
     if (!c) return;
     replSendAck();
-    if (leftover) feedLeftover(c, leftover, bstrLen(leftover));
+    if (leftover) replFeedLeftover(c, leftover, bstrLen(leftover));
 }
 
-static void prepareForSnapshot(void) {
+void replPrepareForSnapshot(void) {
     dropAllReplicasNow();
     emptyData(-1, EMPTYDB_NO_FLAGS, NULL);
 }
 
 static void loadSnapshotFromSocket(int fd) {
     elDeleteFileEvent(server.el, fd, EL_READABLE | EL_WRITABLE);
-    prepareForSnapshot();
+    replPrepareForSnapshot();
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Loading DB in memory");
     bstr leftover = NULL;
     int rc = replLoadFromSocket(fd, rs.size, rs.size == -1 ? rs.eofmark : NULL, &leftover);
@@ -486,7 +505,7 @@ static void loadSnapshotFromFile(int fd, bstr leftover) {
         syncFailed("can't rename the temp DB file");
         return;
     }
-    prepareForSnapshot();
+    replPrepareForSnapshot();
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Loading DB in memory");
     rdbReplInfo ri;
     memset(&ri, 0, sizeof(ri));
