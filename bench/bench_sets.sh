@@ -29,7 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start() { # binary -> prints port
+# Not called in $(...): PIDS/DIRS must survive for the EXIT cleanup.
+start() { # binary -> sets PORT
     local bin=$1 port dir
     port=$(free_port)
     dir=$(mktemp -d)
@@ -41,7 +42,7 @@ start() { # binary -> prints port
         redis-cli -p "$port" ping >/dev/null 2>&1 && break
         sleep 0.05
     done
-    echo "$port"
+    PORT=$port
 }
 
 # port, flush?, benchmark args... -> requests per second of the last CSV row
@@ -65,8 +66,10 @@ row() {
         'BEGIN { printf "%-22s %14.0f %14.0f %8.2f\n", n, a, b, (b > 0 ? a / b : 0) }'
 }
 
-P_OURS=$(start "$OURS")
-P_REF=$(start "$REF")
+start "$OURS"
+P_OURS=$PORT
+start "$REF"
+P_REF=$PORT
 printf "%-22s %14s %14s %8s\n" test ours reference ratio
 row sadd "$(bench "$P_OURS" 1 -t sadd)" "$(bench "$P_REF" 1 -t sadd)"
 # SPOP pops from the set SADD just filled (no flush in between).
@@ -100,9 +103,17 @@ def timed(r, *cmd):
         out.append(time.perf_counter() - t)
     assert (res if isinstance(res, int) else len(res)) == 150000
     return sorted(out)[len(out) // 2]
+def server_ms(r, cmd):
+    st = r.info("commandstats").get("cmdstat_" + cmd.lower(), {})
+    return st.get("usec_per_call", 0) / 1000.0
 rs = [prep(p) for p in ports]
-for name, cmd in (("sunion_2x100k_ms", ("SUNION", "sa", "sb")),
-                  ("sunionstore_2x100k_ms", ("SUNIONSTORE", "dst", "sa", "sb"))):
+for name, cmd in (("sunion_2x100k", ("SUNION", "sa", "sb")),
+                  ("sunionstore_2x100k", ("SUNIONSTORE", "dst", "sa", "sb"))):
+    for r in rs:
+        r.config_resetstat()
     a, b = (timed(r, *cmd) * 1000 for r in rs)
-    print("%-22s %14.1f %14.1f %8.2f" % (name, a, b, a / b))
+    print("%-22s %14.1f %14.1f %8.2f   (wall ms, client included)" % (name, a, b, a / b))
+    a, b = (server_ms(r, cmd[0]) for r in rs)
+    if a and b:
+        print("%-22s %14.1f %14.1f %8.2f   (server ms per call)" % (name, a, b, a / b))
 PYEOF

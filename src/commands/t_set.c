@@ -921,6 +921,29 @@ static void sunionDiffGeneric(client *c, obj **keys, int n, obj *dstkey, int op)
             dst = createSetObject();
             htExpand(dst->ptr, total);
         }
+        if (!dstkey) {
+            /* Reply while deduplicating: saves a second walk over the result. */
+            void *deferred = addReplyDeferredLen(c);
+            long count = 0;
+            for (int j = 0; j < n; j++) {
+                if (!sets[j]) continue;
+                setTypeIterator si;
+                setTypeInitIterator(&si, sets[j]);
+                char *str;
+                size_t len = 0;
+                int64_t ll = 0;
+                while (setTypeNext(&si, &str, &len, &ll) != -1) {
+                    if (!setTypeAddAux(dst, str, len, ll, str != NULL)) continue;
+                    replyElement(c, str, len, ll);
+                    count++;
+                }
+                setTypeResetIterator(&si);
+            }
+            setDeferredSetLen(c, deferred, count);
+            zfree(sets);
+            decrRefCount(dst);
+            return;
+        }
         for (int j = 0; j < n; j++)
             if (sets[j]) addAll(dst, sets[j]);
     } else if (sets[0]) {
