@@ -149,7 +149,28 @@ size_t dbEntryKeyOverhead(const void *e) {
 static const void *dbEntryKeyVoid(const void *e) { return dbEntryKey(e); }
 static void dbEntryDestructor(void *e) { decrRefCount(releaseEntry(e)); }
 
-kvtType dbKeysType = {dbEntryKeyVoid, htBstrHash, htBstrEqual, dbEntryDestructor};
+/* A write command hashes its key twice (lookupKeyWrite, then setKey or
+ * dbOverwrite): remember the last short key hashed, checked by content, so
+ * the keyed hash runs once. Main thread only (the lazyfree thread never hashes). */
+static struct {
+    size_t len;
+    uint64_t hash;
+    char key[32];
+} key_hash_memo = {SIZE_MAX, 0, {0}};
+
+static uint64_t dbKeyHash(const void *key) {
+    size_t len = bstrLen((const bstr)key);
+    if (len == key_hash_memo.len && memcmp(key, key_hash_memo.key, len) == 0) return key_hash_memo.hash;
+    uint64_t h = htGenHash(key, len);
+    if (len <= sizeof(key_hash_memo.key)) {
+        key_hash_memo.len = len;
+        key_hash_memo.hash = h;
+        memcpy(key_hash_memo.key, key, len);
+    }
+    return h;
+}
+
+kvtType dbKeysType = {dbEntryKeyVoid, dbKeyHash, htBstrEqual, dbEntryDestructor};
 htType dbExpiresType = {htBstrHash, htBstrEqual, NULL, NULL};
 
 static inline bstr keyBstr(obj *key) {

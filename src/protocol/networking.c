@@ -104,8 +104,9 @@ static obj *createArgObject(const char *p, size_t len) {
 }
 
 static void releaseArgObject(obj *o) {
+    struct bstrh8 *h = (struct bstrh8 *)(o + 1);
     if (o->refcount == 1 && o->encoding == OBJ_ENCODING_EMBSTR && argv_pool_len < ARGV_POOL_MAX &&
-        o->ptr == (char *)(o + 1) + sizeof(struct bstrh8) && bstrAlloc(o->ptr) == OBJ_EMBSTR_SIZE_LIMIT) {
+        o->ptr == h->buf && h->flags == BSTR_T8 && h->alloc == OBJ_EMBSTR_SIZE_LIMIT) {
         argv_pool[argv_pool_len++] = o;
         return;
     }
@@ -231,6 +232,7 @@ client *lookupClientByID(uint64_t id) { return htFetchValue(server.clients_index
 /* ---------- writing ---------- */
 int clientHasPendingReplies(client *c) {
     if (c->bufpos > c->sentlen) return 1;
+    if (listLength(c->reply) == 0) return 0;
     listIter li;
     listNode *ln;
     listRewind(c->reply, &li);
@@ -507,22 +509,48 @@ static int processInlineBuffer(client *c) {
     return 1;
 }
 
+/* The common well-formed length line "<digits>\r\n" after the type byte, in
+ * one pass. Returns the '\r' (with the '\n' slot present in the buffer), or
+ * NULL for anything else: the generic path then waits or rejects. */
+static inline char *parsePlainLength(char *p, char *end, long long *out) {
+    if (p < end && *p == '0') {
+        if (p + 2 < end && p[1] == '\r') {
+            *out = 0;
+            return p + 1;
+        }
+        return NULL;
+    }
+    long long v = 0;
+    char *q = p;
+    while (q < end && *q >= '0' && *q <= '9' && q - p < 18) {
+        v = v * 10 + (*q - '0');
+        q++;
+    }
+    if (q == p || q + 1 >= end || *q != '\r') return NULL;
+    *out = v;
+    return q;
+}
+
 static int processMultibulkBuffer(client *c) {
     char *newline;
     long long ll;
     if (c->multibulklen == 0) {
-        newline = memchr(c->querybuf + c->qb_pos, '\r', bstrLen(c->querybuf) - c->qb_pos);
+        int ok = 1;
+        newline = parsePlainLength(c->querybuf + c->qb_pos + 1, c->querybuf + bstrLen(c->querybuf), &ll);
         if (!newline) {
-            if (bstrLen(c->querybuf) - c->qb_pos > PROTO_INLINE_MAX_SIZE) {
-                addReplyError(c, "ERR Protocol error: too big mbulk count string");
-                setProtocolError(c, "too big mbulk count string");
-                return -1;
+            newline = memchr(c->querybuf + c->qb_pos, '\r', bstrLen(c->querybuf) - c->qb_pos);
+            if (!newline) {
+                if (bstrLen(c->querybuf) - c->qb_pos > PROTO_INLINE_MAX_SIZE) {
+                    addReplyError(c, "ERR Protocol error: too big mbulk count string");
+                    setProtocolError(c, "too big mbulk count string");
+                    return -1;
+                }
+                return 0;
             }
-            return 0;
+            if (newline - (c->querybuf + c->qb_pos) > (ssize_t)(bstrLen(c->querybuf) - c->qb_pos - 2)) return 0;
+            char *p = c->querybuf + c->qb_pos + 1;
+            ok = string2ll(p, (size_t)(newline - p), &ll);
         }
-        if (newline - (c->querybuf + c->qb_pos) > (ssize_t)(bstrLen(c->querybuf) - c->qb_pos - 2)) return 0;
-        char *p = c->querybuf + c->qb_pos + 1;
-        int ok = string2ll(p, (size_t)(newline - p), &ll);
         if (!ok || ll > INT_MAX || (ll > 10 && aclAuthRequired(c))) {
             addReplyError(c, "ERR Protocol error: invalid multibulk length");
             setProtocolError(c, "invalid mbulk count");
@@ -537,23 +565,29 @@ static int processMultibulkBuffer(client *c) {
     }
     while (c->multibulklen) {
         if (c->bulklen == -1) {
-            newline = memchr(c->querybuf + c->qb_pos, '\r', bstrLen(c->querybuf) - c->qb_pos);
+            int ok = 1;
+            newline = NULL;
+            if (c->querybuf[c->qb_pos] == '$')
+                newline = parsePlainLength(c->querybuf + c->qb_pos + 1, c->querybuf + bstrLen(c->querybuf), &ll);
             if (!newline) {
-                if (bstrLen(c->querybuf) - c->qb_pos > PROTO_INLINE_MAX_SIZE) {
-                    addReplyError(c, "ERR Protocol error: too big bulk count string");
-                    setProtocolError(c, "too big bulk count string");
+                newline = memchr(c->querybuf + c->qb_pos, '\r', bstrLen(c->querybuf) - c->qb_pos);
+                if (!newline) {
+                    if (bstrLen(c->querybuf) - c->qb_pos > PROTO_INLINE_MAX_SIZE) {
+                        addReplyError(c, "ERR Protocol error: too big bulk count string");
+                        setProtocolError(c, "too big bulk count string");
+                        return -1;
+                    }
+                    break;
+                }
+                if (newline - (c->querybuf + c->qb_pos) > (ssize_t)(bstrLen(c->querybuf) - c->qb_pos - 2)) break;
+                if (c->querybuf[c->qb_pos] != '$') {
+                    addReplyErrorFormat(c, "ERR Protocol error: expected '$', got '%c'", c->querybuf[c->qb_pos]);
+                    setProtocolError(c, "expected $ but got something else");
                     return -1;
                 }
-                break;
+                char *p = c->querybuf + c->qb_pos + 1;
+                ok = string2ll(p, (size_t)(newline - p), &ll);
             }
-            if (newline - (c->querybuf + c->qb_pos) > (ssize_t)(bstrLen(c->querybuf) - c->qb_pos - 2)) break;
-            if (c->querybuf[c->qb_pos] != '$') {
-                addReplyErrorFormat(c, "ERR Protocol error: expected '$', got '%c'", c->querybuf[c->qb_pos]);
-                setProtocolError(c, "expected $ but got something else");
-                return -1;
-            }
-            char *p = c->querybuf + c->qb_pos + 1;
-            int ok = string2ll(p, (size_t)(newline - p), &ll);
             if (!ok || ll < 0 || (!(c->flags & CLIENT_PRIMARY) && ll > server.proto_max_bulk_len) ||
                 (ll > 16384 && aclAuthRequired(c))) {
                 addReplyError(c, "ERR Protocol error: invalid bulk length");
