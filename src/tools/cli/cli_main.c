@@ -359,7 +359,11 @@ static int cliRunCommandLine(int argc, char **argv) {
         }
         if (in) bstrFree(in);
     }
-    if (cliConnectConfigured(0, 0) < 0) return 1;
+    if (cliConnectConfigured(0, 0) < 0) {
+        for (int i = 0; i < n; i++) bstrFree(av[i]);
+        zfree(av);
+        return 1;
+    }
     long long repeat = cliCfg.repeat ? cliCfg.repeat : 1;
     int rc = cliIssueCommand(n, av, repeat, cliCfg.interval);
     if (rc < 0) fprintf(stderr, "Error: %s\n", errno == ECONNRESET ? "Server closed the connection" : strerror(errno));
