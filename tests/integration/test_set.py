@@ -306,3 +306,39 @@ def test_random_pops_replicate_their_effects(start_server):
         assert sorted(r("SMEMBERS", key)) == sorted(p("SMEMBERS", key)), key
     assert r("SCARD", "big") == 490
     assert r("EXISTS", "gone") == 0
+
+
+def test_keyspace_events(start_server):
+    """Event names and order for set/zset/sort writes, as Valkey emits them."""
+    srv = start_server(config={"notify-keyspace-events": "KEA"})
+    sub = Conn(srv.port)
+    sub("PSUBSCRIBE", "__keyevent@0__:*")
+    c = Conn(srv.port)
+    cmds = [["SADD", "s", "a", "b", "c"], ["SREM", "s", "a"], ["SPOP", "s"], ["SADD", "s", "x", "y"],
+            ["SPOP", "s", 10], ["SADD", "a", "1", "2"], ["SADD", "b", "2"], ["SINTERSTORE", "d", "a", "b"],
+            ["SUNIONSTORE", "d", "a", "b"], ["SDIFFSTORE", "d", "b", "a"], ["SMOVE", "a", "b", "1"],
+            ["SMOVE", "a", "b", "2"], ["ZADD", "z", 1, "a", 2, "b", 3, "c"], ["ZINCRBY", "z", 1, "a"],
+            ["ZREM", "z", "a"], ["ZREMRANGEBYSCORE", "z", 0, 2], ["ZADD", "z", 1, "a", 2, "b"], ["ZPOPMIN", "z"],
+            ["ZPOPMAX", "z", 5], ["ZADD", "z", 1, "a", 2, "b"], ["ZREMRANGEBYRANK", "z", 0, -1],
+            ["ZADD", "z", 0, "a", 0, "b"], ["ZREMRANGEBYLEX", "z", "-", "+"], ["ZADD", "z", 1, "a"],
+            ["ZRANGESTORE", "d2", "z", 0, -1], ["ZUNIONSTORE", "d3", 1, "z"], ["ZINTERSTORE", "d3", 1, "nokey"],
+            ["ZMPOP", 1, "z", "MIN"], ["ZADD", "z", 1, "a"], ["BZPOPMIN", "z", 0], ["RPUSH", "l", 3, 1],
+            ["SORT", "l", "STORE", "sl"], ["SORT", "nokey", "STORE", "sl"], ["ZADD", "zz", 1, "a"],
+            ["ZADD", "zz", "XX", 2, "b"], ["ZADD", "zz", 1, "a"], ["SET", "end", "1"]]
+    for cmd in cmds:
+        c(*cmd)
+    events = []
+    while True:
+        m = sub.read()
+        events.append((m[2].decode().split(":", 1)[1], m[3].decode()))
+        if m[3] == b"end":
+            break
+    assert events == [
+        ("sadd", "s"), ("srem", "s"), ("spop", "s"), ("sadd", "s"), ("spop", "s"), ("del", "s"),
+        ("sadd", "a"), ("sadd", "b"), ("sinterstore", "d"), ("sunionstore", "d"), ("del", "d"),
+        ("srem", "a"), ("sadd", "b"), ("srem", "a"), ("del", "a"), ("zadd", "z"), ("zincr", "z"),
+        ("zrem", "z"), ("zremrangebyscore", "z"), ("zadd", "z"), ("zpopmin", "z"), ("zpopmax", "z"),
+        ("del", "z"), ("zadd", "z"), ("zremrangebyrank", "z"), ("del", "z"), ("zadd", "z"),
+        ("zremrangebylex", "z"), ("del", "z"), ("zadd", "z"), ("zrangestore", "d2"), ("zunionstore", "d3"),
+        ("del", "d3"), ("zpopmin", "z"), ("del", "z"), ("zadd", "z"), ("zpopmin", "z"), ("del", "z"),
+        ("rpush", "l"), ("sortstore", "sl"), ("del", "sl"), ("zadd", "zz"), ("set", "end")]
