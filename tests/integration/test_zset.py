@@ -438,3 +438,22 @@ def test_pops_replicate(start_server):
     assert r("ZCARD", "z") == 293
     assert r("ZRANGE", "later", 0, -1) == [b"x"]
     waiter.close()
+
+
+def test_debug_reload_keeps_contents_and_encodings(start_server):
+    srv = start_server(config={"enable-debug-command": "yes"})
+    c = Conn(srv.port)
+    c("SADD", "si", 1, 2, 3)
+    c("SADD", "sl", "a", "b")
+    c("SADD", "sh", *range(600))
+    c("ZADD", "zl", 1, "a", 2.5, "b")
+    c("ZADD", "zs", *sum(([i / 4, "m%d" % i] for i in range(200)), []))
+    before = c("DEBUG", "DIGEST")
+    want = {k: c("OBJECT", "ENCODING", k) for k in ("si", "sl", "sh", "zl", "zs")}
+    assert want == {"si": b"intset", "sl": b"listpack", "sh": b"hashtable", "zl": b"listpack", "zs": b"skiplist"}
+    assert c("DEBUG", "RELOAD") == "OK"
+    assert c("DEBUG", "DIGEST") == before
+    assert {k: c("OBJECT", "ENCODING", k) for k in want} == want
+    assert c("ZRANGE", "zs", 0, 2, "WITHSCORES") == [b"m0", b"0", b"m1", b"0.25", b"m2", b"0.5"]
+    assert c("ZSCORE", "zl", "b") == b"2.5"
+    assert sorted(c("SMEMBERS", "sl")) == [b"a", b"b"]
