@@ -599,3 +599,73 @@ def test_corrupt_restore_never_crashes(srv, c):
             c("DEBUG", "DIGEST-VALUE", "x")
     assert c("PING") == "PONG"
     assert srv.alive()
+
+
+def test_random_group_ops_match_reference(c, start_server):
+    """Random consumer-group traffic: every reply (idle times aside), XPENDING
+    summaries, XINFO GROUPS (entries-read, lag) and per-consumer pending counts
+    equal the reference server's. Valkey 8 creates a consumer on every
+    XREADGROUP attempt (redis 7.0 only when it serves), so consumers are
+    created up front on both."""
+    if not os.path.exists(REF_SERVER):
+        pytest.skip("no reference server")
+    import random
+    rnd = random.Random(11)
+    ref = start_server(binary=REF_SERVER)
+    rc = Conn(ref.port)
+    for conn in (c, rc):
+        conn("CONFIG", "SET", "stream-node-max-entries", "3")
+    ms, cons, groups = 1, ["c1", "c2", "c3"], ["g1", "g2"]
+
+    def ids():
+        r = c("XRANGE", "s", "-", "+")
+        return [e[0] for e in r] if isinstance(r, list) else []
+
+    def consumers(conn):
+        out = []
+        for g in groups:
+            r = conn("XINFO", "CONSUMERS", "s", g)
+            out.append([[x[1], x[3]] for x in r] if isinstance(r, list) else r)
+        return out
+
+    for step in range(400):
+        op, all_ids = rnd.random(), ids()
+        if op < 0.3:
+            ms += rnd.choice([0, 1, 5])
+            cmd = ["XADD", "s", "%d-*" % ms, "f", str(step)]
+        elif op < 0.35:
+            cmd = ["XGROUP", "CREATE", "s", rnd.choice(groups), rnd.choice(["0", "$"] + all_ids[:2]), "MKSTREAM"]
+        elif op < 0.5:
+            cmd = ["XREADGROUP", "GROUP", rnd.choice(groups), rnd.choice(cons), "COUNT", str(rnd.randint(1, 3))]
+            cmd += (["NOACK"] if rnd.random() < 0.2 else []) + ["STREAMS", "s", rnd.choice([">", ">", "0"])]
+            for conn in (c, rc):
+                conn("XGROUP", "CREATECONSUMER", "s", cmd[2], cmd[3])
+        elif op < 0.6 and all_ids:
+            cmd = ["XACK", "s", rnd.choice(groups)] + rnd.sample(all_ids, min(2, len(all_ids)))
+        elif op < 0.68 and all_ids:
+            cmd = ["XCLAIM", "s", rnd.choice(groups), rnd.choice(cons), "0"]
+            cmd += rnd.sample(all_ids, min(2, len(all_ids))) + ["JUSTID"]
+        elif op < 0.75:
+            cmd = ["XAUTOCLAIM", "s", rnd.choice(groups), rnd.choice(cons), "0", rnd.choice(["0"] + all_ids[:3]),
+                   "COUNT", str(rnd.randint(1, 3)), "JUSTID"]
+        elif op < 0.82 and all_ids:
+            cmd = ["XDEL", "s", rnd.choice(all_ids)]
+        elif op < 0.86:
+            cmd = ["XTRIM", "s", "MAXLEN", rnd.choice(["~", "="]), str(rnd.randint(0, 8))]
+        elif op < 0.9:
+            cmd = ["XGROUP", "DELCONSUMER", "s", rnd.choice(groups), rnd.choice(cons)]
+        elif op < 0.93:
+            cmd = ["XGROUP", "SETID", "s", rnd.choice(groups), rnd.choice(["0", "$"] + all_ids[:3])]
+        elif op < 0.95:
+            cmd = ["XGROUP", "DESTROY", "s", rnd.choice(groups)]
+        else:
+            cmd = ["XPENDING", "s", rnd.choice(groups), "-", "+", "20"]
+        ra, rb = c(*cmd), rc(*cmd)
+        if cmd[0] == "XPENDING" and isinstance(ra, list):
+            ra, rb = [[x[0], x[1], x[3]] for x in ra], [[x[0], x[1], x[3]] for x in rb]
+        assert ra == rb, (step, cmd)
+        for g in groups:
+            assert c("XPENDING", "s", g) == rc("XPENDING", "s", g), (step, cmd)
+        assert c("XINFO", "GROUPS", "s") == rc("XINFO", "GROUPS", "s"), (step, cmd)
+        assert consumers(c) == consumers(rc), (step, cmd)
+    rc.close()
