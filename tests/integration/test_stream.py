@@ -669,3 +669,33 @@ def test_random_group_ops_match_reference(c, start_server):
         assert c("XINFO", "GROUPS", "s") == rc("XINFO", "GROUPS", "s"), (step, cmd)
         assert consumers(c) == consumers(rc), (step, cmd)
     rc.close()
+
+
+def test_keyspace_events(srv, c):
+    """Event names and order, as redis 7.0 emits them for the same commands."""
+    c("CONFIG", "SET", "notify-keyspace-events", "KEA")
+    sub = Conn(srv.port)
+    sub("PSUBSCRIBE", "__keyevent@0__:*")
+    sub("SUBSCRIBE", "end")
+    cmds = [["XADD", "s", "1-1", "a", "b"], ["XADD", "s", "MAXLEN", "1", "2-1", "a", "b"], ["XDEL", "s", "2-1"],
+            ["XDEL", "s", "9-9"], ["XTRIM", "s", "MAXLEN", "0"], ["XADD", "s", "3-1", "a", "b"],
+            ["XGROUP", "CREATE", "s", "g", "0"], ["XGROUP", "CREATECONSUMER", "s", "g", "c"],
+            ["XREADGROUP", "GROUP", "g", "c2", "STREAMS", "s", ">"], ["XGROUP", "SETID", "s", "g", "0"],
+            ["XGROUP", "DELCONSUMER", "s", "g", "c"], ["XCLAIM", "s", "g", "c3", "0", "3-1"],
+            ["XAUTOCLAIM", "s", "g", "c4", "0", "0"], ["XSETID", "s", "5-5"], ["XGROUP", "DESTROY", "s", "g"],
+            ["XGROUP", "CREATE", "s2", "g", "$", "MKSTREAM"], ["DEL", "s", "s2"]]
+    for cmd in cmds:
+        c(*cmd)
+    c("PUBLISH", "end", "x")
+    events = []
+    while True:
+        m = sub.read()
+        if m[0] == b"message":
+            break
+        events.append((m[3], m[2].split(b":")[-1]))
+    assert events == [(b"s", b"xadd"), (b"s", b"xadd"), (b"s", b"xtrim"), (b"s", b"xdel"), (b"s", b"xadd"),
+                      (b"s", b"xgroup-create"), (b"s", b"xgroup-createconsumer"), (b"s", b"xgroup-createconsumer"),
+                      (b"s", b"xgroup-setid"), (b"s", b"xgroup-delconsumer"), (b"s", b"xgroup-createconsumer"),
+                      (b"s", b"xgroup-createconsumer"), (b"s", b"xsetid"), (b"s", b"xgroup-destroy"),
+                      (b"s2", b"xgroup-create"), (b"s", b"del"), (b"s2", b"del")]
+    sub.close()
