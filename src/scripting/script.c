@@ -427,10 +427,19 @@ static int scriptCallGeneric(lua_State *L, int raise) {
     if (!cmd) refusal = "Unknown command called from script";
     else if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity)
         refusal = "Wrong number of args calling command from script";
-    else refusal = scriptCommandRefusal(r, cmd);
+    /* ACLs apply to the caller's user, after NOSCRIPT and before the write checks, as in Valkey. */
+    bstr acl_err = NULL, acl_msg = NULL;
+    if (!refusal && !(cmd->flags & CMD_NOSCRIPT) && r->caller &&
+        !aclCheckCommandPerm(r->caller, cmd, argv, argc, 1, &acl_msg)) {
+        acl_err = bstrCatPrintf(bstrEmpty(), "-ERR ACL failure in script: %s", acl_msg);
+        bstrFree(acl_msg);
+        refusal = acl_err;
+    }
+    if (!refusal) refusal = scriptCommandRefusal(r, cmd);
     if (refusal) {
         freeArgv(argv, argc);
         scriptPushError(L, refusal);
+        bstrFree(acl_err);
         return raise ? lua_error(L) : 1;
     }
     c->argv = argv;

@@ -499,3 +499,18 @@ def test_config_rewrite_writes_users(start_server, tmp_path):
     s.start()
     c = Conn(s.port)
     assert acl_list(c) == users
+
+
+# ------------------------------------------------------------------ scripts
+def test_scripts_run_commands_as_the_caller(server, c):
+    c("ACL", "SETUSER", "u", "on", "nopass", "~k*", "+eval", "+get")
+    u = as_user(server, "u", "x")
+    r = u("EVAL", "return redis.call('set','k','v')", "0")
+    assert isinstance(r, type(err(""))) and r.text.startswith(
+        "ERR ACL failure in script: User u has no permissions to run the 'set' command script: ")
+    r = u("EVAL", "return redis.call('get','zz')", "0")
+    assert r.text.startswith("ERR ACL failure in script: No permissions to access a key script: ")
+    assert u("EVAL", "return redis.pcall('get','zz')", "0") == err("ERR ACL failure in script: No permissions to access a key")
+    assert u("EVAL", "return redis.call('get','k1')", "0") is None
+    entry = c("ACL", "LOG", "1")[0]
+    assert entry[:10] == [b"count", 2, b"reason", b"key", b"context", b"lua", b"object", b"zz", b"username", b"u"]
