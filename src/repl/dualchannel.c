@@ -299,8 +299,8 @@ static void loadRdbChannel(int fd) {
     replClearReplicationId2();
     replBacklogCreate();
     replSetCached(1, dc.dbid);
-    close(dc.rdb_fd);
-    dc.rdb_fd = -1;
+    /* The rdb connection stays open until +CONTINUE: the primary keeps the
+     * backlog pin only while it exists. */
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: rdb channel snapshot loaded (%lld bytes)", dc.rdb_read);
     finishIfReady();
 }

@@ -606,6 +606,7 @@ static void syncCommand(client *c) {
     }
     server.stat_sync_full++;
     c->replstate = REPLICA_STATE_WAIT_BGSAVE_START;
+    c->repl_ack_time = server.unixtime;
     if (server.repl_disable_tcp_nodelay) { /* kept as configured by the socket layer */ }
     addReplicaToList(c);
     if (p->rdb_channel) c->flags |= CLIENT_REPL_RDB_CHANNEL;

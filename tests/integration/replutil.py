@@ -5,10 +5,18 @@ import subprocess
 import time
 
 
+def _flat(v):
+    if isinstance(v, bytes):
+        return v.decode()
+    if isinstance(v, dict):   # redis-py splits "slaveN:ip=..,port=.." into a dict
+        return ",".join("%s=%s" % (k, x) for k, x in v.items())
+    return str(v)
+
+
 def info(h, section="replication"):
     raw = h.client().execute_command("INFO", section)
     if isinstance(raw, dict):
-        return {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in raw.items()}
+        return {k: _flat(v) for k, v in raw.items()}
     out = {}
     for line in raw.decode().splitlines():
         if ":" in line and not line.startswith("#"):
