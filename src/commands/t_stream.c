@@ -1897,7 +1897,14 @@ static void xautoclaimCommand(client *c) {
         }
     }
     long long attempts = count * attempts_factor;
-    streamID *deleted = zmalloc(sizeof(streamID) * (size_t)count);
+    /* Valkey allocates COUNT IDs up front and fails when that cannot work;
+     * we only need as many as the PEL could yield. */
+    size_t need = raxSize(cg->pel) < (uint64_t)count ? raxSize(cg->pel) : (size_t)count;
+    streamID *deleted = (size_t)count > ((size_t)1 << 36) ? NULL : ztrymalloc(sizeof(streamID) * (need ? need : 1));
+    if (!deleted) {
+        addReplyError(c, "ERR Insufficient memory, failed allocating transient memory, COUNT too high.");
+        return;
+    }
     long ndeleted = 0, n = 0;
     unsigned char sk[STREAM_ID_SIZE];
     streamEncodeID(sk, &start);

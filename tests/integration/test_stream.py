@@ -413,6 +413,9 @@ def test_xclaim_xautoclaim(c):
     assert c("XAUTOCLAIM", "s", "g", "c4", "0", "3-1", "JUSTID") == [b"0-0", [b"3-1", b"4-1", b"5-1", b"6-1"], []]
     assert c("XAUTOCLAIM", "s", "g", "c4", "0", "0", "COUNT", "0") == err("ERR COUNT must be > 0")
     assert c("XAUTOCLAIM", "s", "g", "c4", "0", "0", "FOO") == SYNTAX
+    assert c("XAUTOCLAIM", "s", "g", "c4", "0", "0", "COUNT", "99999999999999999") == \
+        err("ERR Insufficient memory, failed allocating transient memory, COUNT too high.")
+    assert c("XAUTOCLAIM", "s", "g", "c4", "0", "0", "COUNT", "576460752303423488") == err("ERR COUNT must be > 0")
     assert c("XAUTOCLAIM", "s", "nog", "c4", "0", "0") == err("NOGROUP No such key 's' or consumer group 'nog'")
     assert c("XPENDING", "s", "g") == [5, b"1-1", b"6-1", [[b"c4", b"5"]]]
 
