@@ -89,8 +89,13 @@ static void execCommand(client *c) {
         c->argv_len = mc->argc;
         c->cmd = c->realcmd = mc->cmd;
         /* Writes refused now (e.g. became a replica) fail individually. */
+        const char *acl_denied = NULL;
         if (server.primary_host && server.repl_replica_ro && !mustObeyClient(c) && (c->cmd->flags & CMD_WRITE)) {
             addReplyErrorObject(c, shared.roreplicaerr);
+        } else if ((acl_denied = aclExecDenialReason(c))) {
+            addReplyErrorFormat(c, "NOPERM ACLs rules changed between the moment the transaction was accumulated "
+                                   "and the EXEC call. This command is no longer allowed for the following reason: %s",
+                                acl_denied);
         } else {
             call(c, CMD_CALL_FULL);
         }

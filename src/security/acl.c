@@ -21,7 +21,8 @@
 
 #define SEL_ROOT (1u << 0)
 #define SEL_ALLKEYS (1u << 1)
-#define SEL_ALLCOMMANDS (1u << 2)
+#define SEL_ALLCOMMANDS (1u << 2)   /* every bit set: the check can skip the bitmap */
+#define SEL_PLUSALL (1u << 3)       /* rules start from +@all (display; cleared only by -@all) */
 #define SEL_ALLCHANNELS ACL_SEL_ALLCHANNELS
 
 #define PERM_READ 1
@@ -289,6 +290,7 @@ static int selHasCmd(aclSelector *s, int id) { return (s->cmds[id / 64] >> (id %
 /* A container's rule covers its subcommands as well. */
 static void selSetCmd(aclSelector *s, serverCommand *cmd, int allow) {
     uint64_t bit = 1ULL << (cmd->id % 64);
+    if (!allow) s->flags &= ~SEL_ALLCOMMANDS;
     if (allow) s->cmds[cmd->id / 64] |= bit;
     else s->cmds[cmd->id / 64] &= ~bit;
     selClearFirstArgs(s, cmd->id);
@@ -441,12 +443,12 @@ static aclSetResult selSet(aclSelector *s, const char *op, size_t len) {
         selClearChannels(s);
     } else if (!strcasecmp(op, "allcommands") || !strcasecmp(op, "+@all")) {
         memset(s->cmds, 0xff, sizeof(uint64_t) * (size_t)aclCmdWords);
-        s->flags |= SEL_ALLCOMMANDS;
+        s->flags |= SEL_ALLCOMMANDS | SEL_PLUSALL;
         bstrClear(s->rules);
         selClearFirstArgs(s, -1);
     } else if (!strcasecmp(op, "nocommands") || !strcasecmp(op, "-@all")) {
         memset(s->cmds, 0, sizeof(uint64_t) * (size_t)aclCmdWords);
-        s->flags &= ~SEL_ALLCOMMANDS;
+        s->flags &= ~(SEL_ALLCOMMANDS | SEL_PLUSALL);
         bstrClear(s->rules);
         selClearFirstArgs(s, -1);
     } else if (op[0] == '~' || op[0] == '%') {
@@ -457,6 +459,7 @@ static aclSetResult selSet(aclSelector *s, const char *op, size_t len) {
         int idx = commandAclCategoryIndex(op + 2);
         if (idx < 0) return SET_UNKNOWN;
         struct catApply ca = {s, 1ULL << idx, op[0] == '+'};
+        if (op[0] == '-') s->flags &= ~SEL_ALLCOMMANDS;
         forEachCommand(applyCategoryTo, &ca);
         selAddRule(s, op + 1, len - 1, op[0] == '+');
     } else if ((op[0] == '+' || op[0] == '-') && len > 1) {
@@ -468,7 +471,7 @@ static aclSetResult selSet(aclSelector *s, const char *op, size_t len) {
 }
 
 static bstr selDescribeCommands(aclSelector *s) {
-    bstr r = bstrNew((s->flags & SEL_ALLCOMMANDS) ? "+@all" : "-@all");
+    bstr r = bstrNew((s->flags & SEL_PLUSALL) ? "+@all" : "-@all");
     if (bstrLen(s->rules)) {
         r = bstrCatLen(r, " ", 1);
         r = bstrCatBstr(r, s->rules);
@@ -1208,15 +1211,16 @@ static int clientIsExempt(client *c) {
     return mustObeyClient(c) || (c->flags & CLIENT_FAKE);
 }
 
-int aclCheckCommandPerm(client *c, serverCommand *cmd, obj **argv, int argc, int from_script, bstr *msg) {
+/* Checks and logs a denial; returns ACL_OK or the denial reason with *msg set
+ * (a new bstr) to Valkey's short description. */
+static int checkAndLog(client *c, serverCommand *cmd, obj **argv, int argc, int ctx, bstr *msg) {
     aclEnsureInit();
-    if (clientIsExempt(c)) return 1;
+    if (clientIsExempt(c)) return ACL_OK;
     aclUser *u = clientUser(c);
     int pos = 0;
     int r = u ? userCheckCommand(u, cmd, argv, argc, &pos) : ACL_DENIED_CMD;
-    if (r == ACL_OK) return 1;
+    if (r == ACL_OK) return ACL_OK;
     const char *uname = u ? u->name : (c->user ? c->user : "default");
-    int ctx = from_script ? LOG_CTX_LUA : (c->flags & CLIENT_MULTI) ? LOG_CTX_MULTI : LOG_CTX_TOPLEVEL;
     if (r == ACL_DENIED_CMD) {
         aclAddLogEntry(c, r, ctx, cmd->fullname, strlen(cmd->fullname), uname, strlen(uname));
         *msg = bstrCatPrintf(bstrEmpty(), "User %s has no permissions to run the '%s' command", uname, cmd->fullname);
@@ -1228,7 +1232,25 @@ int aclCheckCommandPerm(client *c, serverCommand *cmd, obj **argv, int argc, int
         aclAddLogEntry(c, r, ctx, a, al, uname, strlen(uname));
         *msg = bstrNew(r == ACL_DENIED_KEY ? "No permissions to access a key" : "No permissions to access a channel");
     }
-    return 0;
+    return r;
+}
+
+int aclCheckCommandPerm(client *c, serverCommand *cmd, obj **argv, int argc, int from_script, bstr *msg) {
+    int ctx = from_script ? LOG_CTX_LUA : (c->flags & CLIENT_MULTI) ? LOG_CTX_MULTI : LOG_CTX_TOPLEVEL;
+    return checkAndLog(c, cmd, argv, argc, ctx, msg) == ACL_OK;
+}
+
+const char *aclExecDenialReason(client *c) {
+    bstr msg = NULL;
+    int r = checkAndLog(c, c->cmd, c->argv, c->argc, LOG_CTX_MULTI, &msg);
+    bstrFree(msg);
+    switch (r) {
+    case ACL_OK: return NULL;
+    case ACL_DENIED_CMD: return "no permission to execute the command or subcommand";
+    case ACL_DENIED_KEY: return "no permission to touch the specified keys";
+    case ACL_DENIED_CHANNEL: return "no permission to access one of the channels used as arguments";
+    default: return "no permission";
+    }
 }
 
 int aclCheckClientCommand(client *c) {

@@ -340,6 +340,9 @@ int aclCheckClientCommand(client *c);   /* 1 allowed; 0 rejected (NOPERM reply s
  * denied, logged to ACL LOG, *msg = a new bstr such as "User u has no
  * permissions to run the 'set' command" (no error code prefix). */
 int aclCheckCommandPerm(client *c, serverCommand *cmd, obj **argv, int argc, int from_script, bstr *msg);
+/* EXEC re-checks each queued command (rules may have changed since it was
+ * queued): NULL if allowed, else the reason text for the NOPERM reply. */
+const char *aclExecDenialReason(client *c);
 void aclUpdateDefaultUserPassword(const char *pass);  /* requirepass: NULL = nopass */
 /* CONFIG REWRITE: "user <name> <rules>" lines for every user, sorted by name
  * (*lines is a new array of new bstrs); 0 lines when an aclfile is in use. */

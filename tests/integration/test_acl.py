@@ -514,3 +514,33 @@ def test_scripts_run_commands_as_the_caller(server, c):
     assert u("EVAL", "return redis.call('get','k1')", "0") is None
     entry = c("ACL", "LOG", "1")[0]
     assert entry[:10] == [b"count", 2, b"reason", b"key", b"context", b"lua", b"object", b"zz", b"username", b"u"]
+
+
+def test_all_commands_minus_some(server, c):
+    c("ACL", "SETUSER", "most", "on", "nopass", "allkeys", "+@all", "-get", "-@hash", "-config|set")
+    m = as_user(server, "most", "x")
+    assert m("GET", "k") == err("NOPERM User most has no permissions to run the 'get' command")
+    assert m("HSET", "h", "f", "v") == err("NOPERM User most has no permissions to run the 'hset' command")
+    assert m("CONFIG", "SET", "maxmemory", "0") == err(
+        "NOPERM User most has no permissions to run the 'config|set' command")
+    assert m("SET", "k", "v") == "OK"
+    assert m("CONFIG", "GET", "maxmemory") == [b"maxmemory", b"0"]
+    assert c("ACL", "GETUSER", "most")[5] == b"+@all -get -@hash -config|set"
+    c("ACL", "SETUSER", "most", "+get")
+    assert m("GET", "k") == b"v"
+
+
+def test_exec_rechecks_queued_commands(server, c):
+    c("ACL", "SETUSER", "ex", "on", "nopass", "~*", "&*", "+@all")
+    e = as_user(server, "ex", "x")
+    assert e("MULTI") == "OK"
+    for cmd in (("SET", "k", "v"), ("GET", "k"), ("PUBLISH", "c", "m"), ("PING",)):
+        assert e(*cmd) == "QUEUED"
+    c("ACL", "SETUSER", "ex", "resetkeys", "resetchannels", "-get")
+    prefix = ("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+              "This command is no longer allowed for the following reason: ")
+    assert e("EXEC") == [err(prefix + "no permission to touch the specified keys"),
+                         err(prefix + "no permission to execute the command or subcommand"),
+                         err(prefix + "no permission to access one of the channels used as arguments"),
+                         "PONG"]
+    assert c("ACL", "LOG", "1")[0][:8] == [b"count", 1, b"reason", b"channel", b"context", b"multi", b"object", b"c"]
