@@ -451,35 +451,33 @@ done:
     raxStop(&it);
 }
 
+/* Entries are walked from the node's end: each one ends with its element
+ * count (lp-count), which leads back to its flags. */
 static void streamVisitBackward(stream *s, const streamID *start, const streamID *end, streamVisitFn *fn, void *ctx) {
     unsigned char key[STREAM_ID_SIZE];
     streamEncodeID(key, end);
     raxIterator it;
     raxStart(&it, s->nodes);
     raxSeek(&it, "<=", key, sizeof(key));
-    streamEntry *ents = NULL;
-    size_t cap = 0;
     while (raxPrev(&it)) {
         streamNode n;
         streamNodeOpen(&n, it.data, it.key);
-        size_t cnt = 0;
-        streamEntry e;
-        for (unsigned char *p = n.first; streamNodeEntry(&n, p, &e); p = e.next) {
+        unsigned char *first = lpFirst(n.lp);
+        int64_t total = lpInt(first) + lpInt(lpNext(n.lp, first));
+        unsigned char *p = lpLast(n.lp);
+        while (total-- > 0 && p) {
+            int64_t back = lpInt(p);
+            while (p && back-- > 0) p = lpPrev(n.lp, p);
+            streamEntry e;
+            if (!p || !streamNodeEntry(&n, p, &e)) break;
+            p = lpPrev(n.lp, p);
             if (e.flags & STREAM_FLAG_DELETED) continue;
-            if (cnt == cap) {
-                cap = cap ? cap * 2 : 64;
-                ents = zrealloc(ents, cap * sizeof(*ents));
-            }
-            ents[cnt++] = e;
-        }
-        while (cnt--) {
-            if (streamCompareID(&ents[cnt].id, end) > 0) continue;
-            if (streamCompareID(&ents[cnt].id, start) < 0) goto done;
-            if (!fn(&n, &ents[cnt], ctx)) goto done;
+            if (streamCompareID(&e.id, end) > 0) continue;
+            if (streamCompareID(&e.id, start) < 0) goto done;
+            if (!fn(&n, &e, ctx)) goto done;
         }
     }
 done:
-    zfree(ents);
     raxStop(&it);
 }
 
