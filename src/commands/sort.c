@@ -227,12 +227,14 @@ static void sortGeneric(client *c, int readonly) {
     }
     long vectorlen = v ? (long)valueLength(v) : 0;
     long start = limit_start < 0 ? 0 : limit_start;
-    long end = limit_count < 0 ? vectorlen - 1 : start + limit_count - 1;
+    long end;
     if (start >= vectorlen) {
         start = vectorlen - 1;
         end = vectorlen - 2;
+    } else {
+        /* Clamp before adding: LIMIT values may be near LONG_MAX. */
+        end = (limit_count < 0 || limit_count > vectorlen - start) ? vectorlen - 1 : start + limit_count - 1;
     }
-    if (end >= vectorlen) end = vectorlen - 1;
     int zsetDirect = v && v->type == OBJ_ZSET && dontsort;
     sortItem *items = NULL;
     long n = 0;

@@ -30,6 +30,8 @@ def test_sort_numeric_and_alpha(c):
     assert c("SORT", "l", "LIMIT", 3, -1) == [b"3", b"10"]
     assert c("SORT", "l", "LIMIT", 10, 2) == []
     assert c("SORT", "l", "LIMIT", -5, 2) == [b"1", b"1.5"]
+    assert c("SORT", "l", "LIMIT", 1, 9223372036854775807) == [b"1.5", b"2", b"3", b"10"]
+    assert c("SORT", "l", "LIMIT", 9223372036854775807, 9223372036854775807) == []
     c("RPUSH", "w", "b", "a", "c")
     assert c("SORT", "w") == err("ERR One or more scores can't be converted into double")
     assert c("SORT", "w", "ALPHA", "DESC") == [b"c", b"b", b"a"]
