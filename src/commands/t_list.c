@@ -805,7 +805,8 @@ static void lmpopGenericCommand(client *c, int numkeys_idx, int is_block) {
     if (getRangeLongFromObjectOrReply(c, c->argv[numkeys_idx], 1, LONG_MAX, &numkeys,
                                       "ERR numkeys should be greater than 0") != 0)
         return;
-    long where_idx = numkeys_idx + numkeys + 1;
+    /* numkeys may be up to LONG_MAX: compare before adding (overflow is UB). */
+    long where_idx = numkeys >= c->argc ? c->argc : numkeys_idx + numkeys + 1;
     if (where_idx >= c->argc) {
         addReplyErrorObject(c, shared.syntaxerr);
         return;

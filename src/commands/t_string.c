@@ -256,7 +256,9 @@ static void msetGenericCommand(client *c, int nx) {
             }
         }
     }
-    int setflags = nx ? SETKEY_DOESNT_EXIST : 0;
+    /* No SETKEY_DOESNT_EXIST hint for MSETNX: a key given twice exists the
+     * second time (the last value wins, as with MSET). */
+    int setflags = 0;
     for (int j = 1; j < c->argc; j += 2) {
         c->argv[j + 1] = tryObjectEncoding(c->argv[j + 1]);
         setKey(c, c->db, c->argv[j], c->argv[j + 1], setflags);

@@ -1514,7 +1514,8 @@ static void zmpopGeneric(client *c, int numkeys_idx, int block) {
         addReplyError(c, "ERR numkeys should be greater than 0");
         return;
     }
-    long long where_idx = numkeys_idx + numkeys + 1;
+    /* numkeys may be up to LONG_MAX: compare before adding (overflow is UB). */
+    long long where_idx = numkeys >= c->argc ? c->argc : numkeys_idx + numkeys + 1;
     if (where_idx >= c->argc) {
         addReply(c, shared.syntaxerr);
         return;

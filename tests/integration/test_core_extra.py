@@ -403,3 +403,21 @@ def test_supervised_systemd_without_socket_warns(start_server):
             os.environ["NOTIFY_SOCKET"] = env_had
     assert "NOTIFY_SOCKET environment variable not found" in srv.log()
     assert srv.client().ping()
+
+
+# ---------------------------------------------------------------- found by fuzzing (ASan/UBSan)
+
+def test_msetnx_same_key_twice(server):
+    c = server.client()
+    assert c.execute_command("MSETNX", "k1", "x", "k1", "-5") == 1   # used to trip an assertion
+    assert c.get("k1") == b"-5"
+    assert c.execute_command("MSETNX", "k1", "y", "k2", "z") == 0
+
+
+@pytest.mark.parametrize("cmd", [["LMPOP", "9223372036854775807", "k", "LEFT"],
+                                 ["ZMPOP", "9223372036854775807", "k", "MIN"],
+                                 ["ZMPOP", "9223372036854775806", "k", "MIN"],
+                                 ["LMPOP", "2", "k", "LEFT"]])
+def test_mpop_huge_numkeys(server, cmd):
+    c = server.client()
+    assert same_err(call(c, *cmd), err("syntax error"))
