@@ -70,8 +70,11 @@ static int streamDecrID(streamID *id) {
     return 0;
 }
 
+/* Hot in every reply that carries IDs, hence no snprintf. buf holds >= 42. */
 static int streamFormatID(char *buf, size_t len, const streamID *id) {
-    return snprintf(buf, len, "%llu-%llu", (unsigned long long)id->ms, (unsigned long long)id->seq);
+    int a = ull2string(buf, len, id->ms);
+    buf[a] = '-';
+    return a + 1 + ull2string(buf + a + 1, len - (size_t)a - 1, id->seq);
 }
 
 static obj *createObjectFromStreamID(const streamID *id) {
