@@ -844,5 +844,5 @@ int startServerListeners(void) {
 }
 
 const serverCommandDef slowlogCommandTable[] = {
-    {"slowlog", slowlogCommand, -2, "admin random loading stale", 0, 0, 0, "server", "A container for slow log commands.", "2.2.12", "Depends on subcommand.", NULL, NULL, "subcommand [arg ...]"},
+    {"slowlog", slowlogCommand, -2, "admin loading stale", 0, 0, 0, "server", "A container for slow log commands.", "2.2.12", "Depends on subcommand.", NULL, NULL, "subcommand [arg ...]"},
     {0}};
