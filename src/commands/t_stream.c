@@ -737,6 +737,35 @@ typedef struct trimArgs {
     streamID id;
 } trimArgs;
 
+/* Marks the node's leading entries deleted until the trim condition holds,
+ * then updates its counters. Returns how many live entries were removed. */
+static int64_t streamTrimInsideNode(stream *s, trimArgs *a, streamNode *n, raxIterator *it, int64_t entries) {
+    int64_t removed = 0;
+    streamEntry e;
+    unsigned char *p = n->first;
+    while (streamNodeEntry(n, p, &e)) {
+        int stop = a->strategy == TRIM_MAXLEN ? s->length <= (uint64_t)a->maxlen
+                                              : streamCompareID(&e.id, &a->minid) >= 0;
+        if (stop) break;
+        if (!(e.flags & STREAM_FLAG_DELETED)) {
+            /* The rewrite may move the listpack: keep the next entry as an offset. */
+            size_t nextoff = e.next ? (size_t)(e.next - n->lp) : 0;
+            unsigned char *fp = e.flagp;
+            n->lp = lpReplaceInteger(n->lp, &fp, e.flags | STREAM_FLAG_DELETED);
+            e.next = nextoff ? n->lp + nextoff : NULL;
+            removed++;
+            s->length--;
+        }
+        p = e.next;
+    }
+    unsigned char *lp = n->lp, *cp = lpFirst(lp);
+    lp = lpReplaceInteger(lp, &cp, entries - removed);
+    cp = lpNext(lp, cp);
+    lp = lpReplaceInteger(lp, &cp, lpInt(cp) + removed);
+    raxInsert(s->nodes, it->key, it->key_len, lp, NULL);
+    return removed;
+}
+
 static int64_t streamTrim(stream *s, trimArgs *a) {
     if (a->strategy == TRIM_NONE) return 0;
     int64_t deleted = 0;
@@ -773,30 +802,7 @@ static int64_t streamTrim(stream *s, trimArgs *a) {
             continue;
         }
         if (a->approx) break;
-        int64_t removed_here = 0;
-        streamEntry e;
-        unsigned char *p = n.first;
-        while (streamNodeEntry(&n, p, &e)) {
-            int stop = a->strategy == TRIM_MAXLEN ? s->length <= (uint64_t)a->maxlen
-                                                  : streamCompareID(&e.id, &a->minid) >= 0;
-            if (stop) break;
-            if (!(e.flags & STREAM_FLAG_DELETED)) {
-                size_t nextoff = e.next ? (size_t)(e.next - n.lp) : 0;
-                unsigned char *fp = e.flagp;
-                n.lp = lpReplaceInteger(n.lp, &fp, e.flags | STREAM_FLAG_DELETED);
-                e.next = nextoff ? n.lp + nextoff : NULL;
-                n.mfields = NULL;   /* stale after the rewrite; not used below */
-                removed_here++;
-                s->length--;
-            }
-            p = e.next;
-        }
-        lp = n.lp;
-        unsigned char *cp = lpFirst(lp);
-        lp = lpReplaceInteger(lp, &cp, entries - removed_here);
-        cp = lpNext(lp, cp);
-        lp = lpReplaceInteger(lp, &cp, lpInt(cp) + removed_here);
-        raxInsert(s->nodes, it.key, it.key_len, lp, NULL);
+        int64_t removed_here = streamTrimInsideNode(s, a, &n, &it, entries);
         deleted += removed_here;
         break;
     }
