@@ -130,11 +130,15 @@ static int rdbSaveDb(rio *r, int dbid) {
     return rc;
 }
 
+/* repl/ lowers this in a fork child that feeds a replica announcing an older
+ * version (Redis 7.0 loads RDB <= 10); 0 = RDB_VERSION. */
+int rdb_save_version_override = 0;
+
 int rdbSaveRio(rio *r, int rdbflags, rdbReplInfo *ri) {
     char magic[16];
     rdb_codec_compression = server.rdb_compression;
     if (!server.rdb_checksum) r->update_cksum = NULL;
-    snprintf(magic, sizeof(magic), "REDIS%04d", RDB_VERSION);
+    snprintf(magic, sizeof(magic), "REDIS%04d", rdb_save_version_override ? rdb_save_version_override : RDB_VERSION);
     if (rioWrite(r, magic, 9) == 0) return RDB_ERR;
     if (rdbSaveInfoAuxFields(r, rdbflags, ri) == -1) return RDB_ERR;
     for (int j = 0; j < server.dbnum; j++)

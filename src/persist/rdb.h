@@ -41,6 +41,9 @@ typedef struct rdbReplInfo {
 extern rdbReplInfo rdb_loaded_repl_info;
 extern int rdb_loaded_repl_info_valid;
 
+/* Version written in the header when non-zero (repl/ sets it for old replicas). */
+extern int rdb_save_version_override;
+
 /* Whole-dataset streaming, used by files and by replication. */
 int rdbSaveRio(rio *r, int rdbflags, rdbReplInfo *ri);
 int rdbLoadRio(rio *r, int rdbflags, rdbReplInfo *ri);

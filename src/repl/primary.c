@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -89,7 +90,10 @@ void replShiftReplicationId(void) {
 /* ------------------------------------------------------------ stream writer */
 static void replicaWriteHandler(eventLoop *el, int fd, void *privdata, int mask);
 
+/* After an $EOF payload the stream waits for the replica's first ACK: an
+ * older replica may read past the mark and would lose those bytes. */
 static int replicaReceivesStream(client *c) {
+    if (c->repl_start_cmd_stream_on_ack) return 0;
     return c->replstate == REPLICA_STATE_ONLINE || c->replstate == REPLICA_STATE_BG_RDB_LOAD;
 }
 
@@ -390,7 +394,7 @@ static void startBgsaveForReplication(void) {
     memcpy(ri.repl_id, server.replid, sizeof(ri.repl_id));
     ri.repl_offset = offset;
     int *fds = zmalloc(sizeof(int) * (size_t)n);
-    int nf = 0;
+    int nf = 0, old_peer = 0;
     listRewind(server.replicas, &li);
     while ((ln = listNext(&li))) {
         client *c = ln->value;
@@ -406,11 +410,14 @@ static void startBgsaveForReplication(void) {
         sendFullSyncHeader(c, offset);
         if (c->flags & CLIENT_CLOSE_ASAP) continue;
         c->replstate = REPLICA_STATE_WAIT_BGSAVE_END;
+        if (p->version_major < 8 && !p->rdb_channel) old_peer = 1;   /* rdb channels imply Valkey 8+ */
         fds[nf++] = c->fd;
     }
     serverLog(LL_NOTICE, "Starting BGSAVE for SYNC with target: %s", socket_target ? "replicas sockets" : "disk");
     pid_t pid = rdbForkChild(socket_target ? RDB_CHILD_TYPE_SOCKET : RDB_CHILD_TYPE_DISK);
     if (pid == 0) {
+        /* Peers that predate RDB 11 (they send no REPLCONF version) get RDB 10. */
+        if (old_peer) rdb_save_version_override = 10;
         int rc = socket_target ? childWriteToSockets(fds, nf, &ri)
                                : (rdbSaveToFileWithReplInfo(server.dbfilename, RDBFLAGS_REPLICATION, &ri) == RDB_OK ? 0 : 1);
         _exit(rc);
@@ -466,6 +473,7 @@ static void replicaSnapshotDelivered(client *c) {
     }
     c->replstate = REPLICA_STATE_ONLINE;
     c->repl_ack_time = server.unixtime;
+    if (!p->disk_target) c->repl_start_cmd_stream_on_ack = 1;
     serverLog(LL_NOTICE, "Synchronization with replica %s succeeded", getClientPeerId(c));
     replKickReplicaWriter(c);
     replUpdateGoodReplicas();
@@ -647,6 +655,7 @@ static void replconfCommand(client *c) {
             if (getLongLongFromObjectOrReply(c, val, &off, NULL) != 0) return;
             if (!strcasecmp(opt, "ack")) {
                 if (off > c->repl_ack_off) c->repl_ack_off = off;
+                c->repl_start_cmd_stream_on_ack = 0;
                 c->repl_ack_time = server.unixtime;
                 /* The first ack of a dual-channel main channel means the snapshot is loaded. */
                 if (c->replstate == REPLICA_STATE_BG_RDB_LOAD) {
@@ -676,7 +685,9 @@ static void replconfCommand(client *c) {
                 return;
             }
             c->associated_rdb_client_id = (uint64_t)id;
-        } else if (!strcasecmp(opt, "version") || !strcasecmp(opt, "rdb-filter-only")) {
+        } else if (!strcasecmp(opt, "version")) {
+            replGetPriv(c)->version_major = atoi(val->ptr);
+        } else if (!strcasecmp(opt, "rdb-filter-only")) {
             /* accepted, nothing to do */
         } else {
             addReplyErrorFormat(c, "ERR Unrecognized REPLCONF option: %s", opt);

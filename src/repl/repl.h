@@ -78,6 +78,7 @@ typedef struct replicaPriv {
     int pinned;
     mstime_t transmitted_time;
     long long endoff;
+    int version_major;        /* from REPLCONF version; 0: an older peer that sends none */
 } replicaPriv;
 
 replicaPriv *replGetPriv(client *c);
