@@ -470,6 +470,35 @@ static void ensureArgv(client *c, int n) {
     }
 }
 
+/* An inline line without quotes, NULs or rare blanks splits on plain
+ * separators exactly as bstrSplitArgs would: do it in place, no copies. */
+static int inlineIsPlain(const char *p, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        char ch = p[i];
+        if (ch == '"' || ch == '\'' || ch == '\0' || ch == '\v' || ch == '\f') return 0;
+    }
+    return 1;
+}
+
+static inline int inlineSeparator(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'; }
+
+static void splitPlainInline(client *c, const char *p, size_t len) {
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (!inlineSeparator(p[i]) && (i == 0 || inlineSeparator(p[i - 1]))) n++;
+    ensureArgv(c, n);
+    c->argc = 0;
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && inlineSeparator(p[i])) i++;
+        if (i == len) break;
+        size_t b = i;
+        while (i < len && !inlineSeparator(p[i])) i++;
+        c->argv[c->argc++] = createArgObject(p + b, i - b);
+        c->argv_len_sum += i - b;
+    }
+}
+
 /* Returns 1 when a full command is in argv, 0 when more data is needed, -1 on error. */
 static int processInlineBuffer(client *c) {
     char *start = c->querybuf + c->qb_pos;
@@ -486,6 +515,12 @@ static int processInlineBuffer(client *c) {
     size_t linelen = (size_t)(newline - start);
     int linefeed_chars = 1;
     if (newline != start && newline[-1] == '\r') { linelen--; linefeed_chars = 2; }
+    if (inlineIsPlain(start, linelen)) {
+        splitPlainInline(c, start, linelen);
+        if (c->argc == 0 && (c->flags & CLIENT_REPLICA)) c->repl_ack_time = server.unixtime;
+        c->qb_pos += linelen + (size_t)linefeed_chars;
+        return 1;
+    }
     bstr line = bstrNewLen(start, linelen);
     int argc;
     bstr *argv = bstrSplitArgs(line, &argc);
