@@ -288,6 +288,22 @@ static int rdbLoadGroups(rio *r, stream *s, int rdbtype) {
     return 0;
 }
 
+/* Sum of the nodes' live counters: must equal the stored length, which
+ * trimming arithmetic relies on. */
+static uint64_t rdbStreamLiveCount(stream *s) {
+    uint64_t total = 0;
+    raxIterator it;
+    raxStart(&it, s->nodes);
+    raxSeek(&it, "^", NULL, 0);
+    while (raxNext(&it)) {
+        long long v = 0;
+        lpGetIntegerIfValid(lpFirst(it.data), &v);
+        total += (uint64_t)v;
+    }
+    raxStop(&it);
+    return total;
+}
+
 obj *rdbLoadStream(rio *r, int rdbtype, int deep, int *error) {
     *error = RDB_LOAD_ERR_OTHER;
     obj *o = createStreamObject();
@@ -303,8 +319,7 @@ obj *rdbLoadStream(rio *r, int rdbtype, int deep, int *error) {
         s->entries_added = s->length;
         streamRecomputeFirstID(s);
     }
-    if (raxSize(s->nodes) == 0 && s->length)
-        LOAD_FAIL("Stream length inconsistent with its nodes");
+    if (rdbStreamLiveCount(s) != s->length) LOAD_FAIL("Stream length inconsistent with its nodes");
     if (rdbLoadGroups(r, s, rdbtype) != 0) goto fail;
     return o;
 fail:
