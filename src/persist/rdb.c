@@ -204,8 +204,13 @@ int rdbSaveToFileWithReplInfo(const char *filename, int rdbflags, rdbReplInfo *r
     return RDB_OK;
 }
 
+/* repl/ fills the replication position so a restarted replica can PSYNC. */
+rdbReplInfo *replicationPopulateSaveInfo(rdbReplInfo *ri) __attribute__((weak));
+
 int rdbSave(const char *filename) {
-    if (rdbSaveToFileWithReplInfo(filename, RDBFLAGS_NONE, NULL) != RDB_OK) return RDB_ERR;
+    rdbReplInfo ri;
+    rdbReplInfo *rip = replicationPopulateSaveInfo ? replicationPopulateSaveInfo(&ri) : NULL;
+    if (rdbSaveToFileWithReplInfo(filename, RDBFLAGS_NONE, rip) != RDB_OK) return RDB_ERR;
     serverLog(LL_NOTICE, "DB saved on disk");
     server.dirty = 0;
     server.lastsave = time(NULL);

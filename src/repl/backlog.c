@@ -90,6 +90,7 @@ long long replBacklogFirstOffset(void) {
 
 long long replBacklogHistlen(void) { return blocks ? histlen : 0; }
 size_t replBacklogMemory(void) { return blocks ? blocks_mem : 0; }
+size_t replicationBuffersMemory(void) { return replBacklogMemory(); }
 
 static void cursorSet(replCursor *cur, listNode *ln, size_t pos) {
     if (ln) ((replBufBlock *)listNodeValue(ln))->refcount++;

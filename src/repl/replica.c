@@ -626,6 +626,17 @@ static void payloadHandler(eventLoop *el, int fd, void *privdata, int mask) {
     }
 }
 
+/* The replication position a saved RDB carries (SAVE, shutdown) so that a
+ * restarted replica resumes with a partial resync. */
+rdbReplInfo *replicationPopulateSaveInfo(rdbReplInfo *ri) {
+    if (!server.primary_host || !rs.have_cached) return NULL;
+    memset(ri, 0, sizeof(*ri));
+    ri->repl_stream_db = server.primary && server.primary->db ? server.primary->db->id : rs.cached_db;
+    memcpy(ri->repl_id, server.replid, sizeof(ri->repl_id));
+    ri->repl_offset = server.primary ? server.primary->reploff : server.primary_repl_offset;
+    return ri;
+}
+
 /* ------------------------------------------------------------ cron and config */
 void replReplicaCron(void) {
     if (!server.primary_host) return;

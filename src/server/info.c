@@ -1,6 +1,7 @@
 /* info: the INFO command's sections with Valkey's field names, plus small
  * server-level commands (TIME, SHUTDOWN, MONITOR, LOLWUT). */
 #include "server/server.h"
+size_t replicationBuffersMemory(void) __attribute__((weak));
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,9 @@ static bstr infoMemory(bstr info) {
         client *c = ln->value;
         clients_normal += c->reply_bytes + bstrAllocSize(c->querybuf) + zmalloc_size(c->buf) + sizeof(client);
     }
+    /* repl/ keeps one shared block list: the part beyond repl-backlog-size is what replicas hold. */
+    size_t repl_buffers_mem = replicationBuffersMemory ? replicationBuffersMemory() : 0;
+    size_t repl_backlog_mem = repl_buffers_mem < (size_t)server.repl_backlog_size ? repl_buffers_mem : (size_t)server.repl_backlog_size;
     size_t overhead = clients_normal;
     for (int j = 0; j < server.dbnum; j++) overhead += kvtMemUsage(server.db[j].keys) + htMemUsage(server.db[j].expires);
     size_t dataset = used > overhead ? used - overhead : 0;
@@ -163,9 +167,9 @@ static bstr infoMemory(bstr info) {
         "mem_fragmentation_ratio:%.2f\r\n"
         "mem_fragmentation_bytes:%zd\r\n"
         "mem_not_counted_for_evict:0\r\n"
-        "mem_replication_backlog:0\r\n"
-        "mem_total_replication_buffers:0\r\n"
-        "mem_clients_slaves:0\r\n"
+        "mem_replication_backlog:%zu\r\n"
+        "mem_total_replication_buffers:%zu\r\n"
+        "mem_clients_slaves:%zu\r\n"
         "mem_clients_normal:%zu\r\n"
         "mem_cluster_links:0\r\n"
         "mem_aof_buffer:0\r\n"
@@ -181,7 +185,7 @@ static bstr infoMemory(bstr info) {
         allocated ? (double)active / (double)allocated : 1.0, (ssize_t)(active - allocated),
         active ? (double)resident / (double)active : 1.0, (ssize_t)(resident - active),
         resident ? (double)rss / (double)resident : 1.0, (ssize_t)(rss - resident),
-        used ? (double)rss / (double)used : 1.0, (ssize_t)(rss - used), clients_normal, ZMALLOC_LIB,
+        used ? (double)rss / (double)used : 1.0, (ssize_t)(rss - used), repl_backlog_mem, repl_buffers_mem, repl_buffers_mem - repl_backlog_mem, clients_normal, ZMALLOC_LIB,
         lazyfreeGetPendingObjectsCount(), lazyfreeGetFreedObjectsCount());
 }
 

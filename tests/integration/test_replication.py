@@ -55,6 +55,27 @@ def test_partial_resync_after_client_kill(start_server):
     assert_no_leaks(p, 1)
 
 
+def test_partial_resync_after_replica_restart(start_server):
+    p = start_server(config=FAST)
+    r = start_server(config={"replicaof": ["127.0.0.1", p.port]})
+    fill(p.client(), 100)
+    wait_sync(p, r)
+    c = r.client()
+    try:
+        c.shutdown(save=True)
+    except Exception:
+        pass
+    r.proc.wait(10)
+    p.client().set("while-down", "1")
+    r.start()
+    wait_sync(p, r)
+    assert_same_data(p, r)
+    assert stat(p, "sync_full") == 1
+    assert stat(p, "sync_partial_ok") == 1
+    assert "Using the replication ID and offset of the loaded RDB" in r.log()
+    assert_no_leaks(p, 1)
+
+
 def test_psync2_after_promotion(start_server):
     p = start_server(config=FAST)
     r1 = start_server(config=FAST)
