@@ -1251,8 +1251,9 @@ static void xreadGeneric(client *c, int xreadgroup) {
             streams_arg = i + 1;
             streams_count = c->argc - streams_arg;
             if (streams_count % 2 != 0) {
-                addReplyErrorFormat(c, "ERR Unbalanced %s list of streams: for each stream key an ID or '%c' must be specified.",
-                                    xreadgroup ? "XREADGROUP" : "XREAD", xreadgroup ? '>' : '$');
+                /* Valkey 8 names the command as typed in the table (redis 7.0 said "XREAD" for both). */
+                addReplyErrorFormat(c, "ERR Unbalanced '%s' list of streams: for each stream key an ID or '%c' must be specified.",
+                                    c->cmd ? c->cmd->fullname : (xreadgroup ? "xreadgroup" : "xread"), xreadgroup ? '>' : '$');
                 return;
             }
             streams_count /= 2;
@@ -2210,6 +2211,11 @@ static void xsetidCommand(client *c) {
     obj *o = lookupKeyWriteOrReply(c, c->argv[1], shared.nokeyerr);
     if (!o || checkType(c, o, OBJ_STREAM)) return;
     stream *s = o->ptr;
+    /* Valkey 8 (from redis 7.2 on) checks this first; redis 7.0 did not. */
+    if (streamCompareID(&id, &s->max_deleted_entry_id) < 0) {
+        addReplyError(c, "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
+        return;
+    }
     if (s->length > 0) {
         streamID maxid;
         streamLastValidID(s, &maxid);
