@@ -2412,7 +2412,8 @@ int streamValidateListpack(unsigned char *lp, size_t size, const streamID *maste
         else seen_live++;
         p = lpNext(lp, p);
     }
-    return seen_live == count && seen_deleted == deleted && count > 0;
+    /* A node may hold only deleted entries (exact MINID trimming can leave that). */
+    return seen_live == count && seen_deleted == deleted && seen_live + seen_deleted > 0;
 }
 
 /* ---------------------------------------------------------------- table */

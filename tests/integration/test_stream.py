@@ -705,3 +705,29 @@ def test_keyspace_events(srv, c):
                       (b"s", b"xgroup-createconsumer"), (b"s", b"xsetid"), (b"s", b"xgroup-destroy"),
                       (b"s2", b"xgroup-create"), (b"s", b"del"), (b"s2", b"del")]
     sub.close()
+
+
+def test_node_with_only_deleted_entries(c, start_server):
+    """Exact MINID trimming can leave a node whose entries are all deleted;
+    it must survive DUMP/RESTORE and DEBUG RELOAD, byte-identical to redis."""
+    c("CONFIG", "SET", "stream-node-max-entries", "3")
+    add_n(c, "s", 4)
+    assert c("XDEL", "s", "3-1") == 1
+    assert c("XTRIM", "s", "MINID", "=", "3-1") == 2
+    assert c("XLEN", "s") == 1
+    info = as_map(c("XINFO", "STREAM", "s"))
+    assert info[b"radix-tree-keys"] == 2 and info[b"recorded-first-entry-id"] == b"4-1"
+    payload = c("DUMP", "s")
+    assert c("RESTORE", "s2", "0", payload) == "OK"
+    assert c("DEBUG", "RELOAD") == "OK"
+    assert c("XRANGE", "s", "-", "+") == [[b"4-1", [b"f", b"v4"]]]
+    assert c("XADD", "s", "5-1", "f", "v5") == b"5-1"
+    if os.path.exists(REF_SERVER):
+        ref = start_server(binary=REF_SERVER)
+        rc = Conn(ref.port)
+        rc("CONFIG", "SET", "stream-node-max-entries", "3")
+        add_n(rc, "s", 4)
+        rc("XDEL", "s", "3-1")
+        rc("XTRIM", "s", "MINID", "=", "3-1")
+        assert _body(payload) == _body(rc("DUMP", "s"))
+        rc.close()
