@@ -35,6 +35,8 @@ static size_t quicklistSize(quicklist *ql, size_t samples) {
     return total;
 }
 
+size_t streamObjectMemoryUsage(obj *o, size_t samples) __attribute__((weak)); /* commands/t_stream.c */
+
 size_t objectComputeSize(obj *key, obj *o, size_t samples, int dbid) {
     (void)key;
     (void)dbid;
@@ -62,6 +64,9 @@ size_t objectComputeSize(obj *key, obj *o, size_t samples, int dbid) {
             size_t s = sampledHashtableSize(dict, samples, 0);
             return osize + zmalloc_size(o->ptr) + s + htSize(dict) * (sizeof(void *) * 4 + sizeof(double));
         }
+        return osize + zmalloc_size(o->ptr);
+    case OBJ_STREAM:
+        if (streamObjectMemoryUsage) return streamObjectMemoryUsage(o, samples);
         return osize + zmalloc_size(o->ptr);
     default:
         return osize + zmalloc_size(o->ptr);

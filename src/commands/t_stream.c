@@ -2322,6 +2322,40 @@ __attribute__((constructor)) static void streamRegisterDigest(void) {
     debugRegisterDigestFunction(OBJ_STREAM, streamDigest);
 }
 
+/* MEMORY USAGE: struct and index, sampled node allocations (nodes are
+ * preallocated, so allocation size beats lpBytes), and group bookkeeping. */
+size_t streamObjectMemoryUsage(obj *o, size_t samples) {
+    stream *s = o->ptr;
+    size_t total = sizeof(*o) + sizeof(*s) + sizeof(rax) + s->nodes->cap * sizeof(raxEntry);
+    size_t nodes = raxSize(s->nodes), seen = 0, sampled = 0;
+    raxIterator it;
+    raxStart(&it, s->nodes);
+    raxSeek(&it, "^", NULL, 0);
+    while (seen < samples && raxNext(&it)) {
+        sampled += zmalloc_size(it.data) + STREAM_ID_SIZE;
+        seen++;
+    }
+    if (seen) total += nodes <= seen ? sampled : sampled / seen * nodes;
+    raxStop(&it);
+    if (!s->cgroups) return total;
+    raxStart(&it, s->cgroups);
+    raxSeek(&it, "^", NULL, 0);
+    while (raxNext(&it)) {
+        streamCG *cg = it.data;
+        total += sizeof(*cg) + it.key_len + raxSize(cg->pel) * (sizeof(streamNACK) + 2 * (sizeof(raxEntry) + STREAM_ID_SIZE));
+        raxIterator ci;
+        raxStart(&ci, cg->consumers);
+        raxSeek(&ci, "^", NULL, 0);
+        while (raxNext(&ci)) {
+            streamConsumer *sc = ci.data;
+            total += sizeof(*sc) + sizeof(rax) + 2 * bstrLen(sc->name);
+        }
+        raxStop(&ci);
+    }
+    raxStop(&it);
+    return total;
+}
+
 /* Nodes of a compressed radix tree over the keys: the root, every key, every
  * branching prefix and every child of a branching prefix. Reproduces what
  * Valkey's rax reports for XINFO radix-tree-nodes. */

@@ -57,6 +57,7 @@ void streamRecomputeFirstID(stream *s);
 long long streamEstimateEntriesRead(stream *s, const streamID *id);
 /* Checks the node layout of a listpack from an untrusted source. 1 if valid. */
 int streamValidateListpack(unsigned char *lp, size_t size, const streamID *master, int deep);
+size_t streamObjectMemoryUsage(obj *o, size_t samples);
 /* Number of nodes a radix tree over the stream's node keys would have (XINFO). */
 uint64_t streamRaxNodeCount(rax *r);
 

@@ -733,3 +733,14 @@ def test_node_with_only_deleted_entries(c, start_server):
         rc("XTRIM", "s", "MINID", "=", "3-1")
         assert _body(payload) == _body(rc("DUMP", "s"))
         rc.close()
+
+
+def test_memory_usage_counts_nodes(c):
+    c("XADD", "small", "1-1", "a", "b")
+    small = c("MEMORY", "USAGE", "small")
+    for i in range(1, 2001):
+        c("XADD", "big", "%d-1" % i, "field", "x" * 50)
+    big = c("MEMORY", "USAGE", "big")
+    assert small > 100
+    assert big > 2000 * 50
+    assert c("MEMORY", "USAGE", "big", "SAMPLES", "0") > 2000 * 50
