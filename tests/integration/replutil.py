@@ -97,3 +97,109 @@ def fill(c, n=200, prefix="k"):
 
 def stat(h, name):
     return int(info(h, "stats")[name])
+
+
+class FaultProxy:
+    """Loopback TCP proxy for fault injection. Each accepted connection i is
+    forwarded to the target; the test can stall one direction of a
+    connection, cut a connection now, or cut it after n bytes went
+    downstream (server -> client)."""
+
+    def __init__(self, target_port):
+        import socket
+        import threading
+        self.target = target_port
+        self.ls = socket.socket()
+        self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.ls.bind(("127.0.0.1", 0))
+        self.ls.listen(16)
+        self.port = self.ls.getsockname()[1]
+        self.conns = []          # [client_sock, server_sock]
+        self.stalled = {}        # (i, "up"|"down") -> threading.Event set = flowing
+        self.cut_after = {}      # i -> downstream byte budget
+        self.down_bytes = {}
+        self.lock = threading.Lock()
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+        import threading
+        while not self.closed:
+            try:
+                c, _ = self.ls.accept()
+            except OSError:
+                return
+            s = socket.create_connection(("127.0.0.1", self.target))
+            with self.lock:
+                i = len(self.conns)
+                self.conns.append([c, s])
+                self.down_bytes[i] = 0
+                for d in ("up", "down"):
+                    ev = self.stalled.setdefault((i, d), threading.Event())
+                    if not getattr(ev, "held", False):
+                        ev.set()
+            threading.Thread(target=self._pump, args=(i, c, s, "up"), daemon=True).start()
+            threading.Thread(target=self._pump, args=(i, s, c, "down"), daemon=True).start()
+
+    def _pump(self, i, src, dst, d):
+        import socket
+        while True:
+            try:
+                data = src.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            self.stalled[(i, d)].wait()
+            if d == "down" and i in self.cut_after:
+                left = self.cut_after[i] - self.down_bytes[i]
+                if len(data) >= left:
+                    try:
+                        dst.sendall(data[:max(left, 0)])
+                    except OSError:
+                        pass
+                    self.cut(i)
+                    return
+                self.down_bytes[i] += len(data)
+            try:
+                dst.sendall(data)
+            except OSError:
+                break
+        for x in (src, dst):
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def hold(self, i, d):
+        """Stall direction d of connection i (also for a connection not accepted yet)."""
+        import threading
+        ev = self.stalled.setdefault((i, d), threading.Event())
+        ev.held = True
+        ev.clear()
+
+    def release(self, i, d):
+        ev = self.stalled.get((i, d))
+        if ev:
+            ev.held = False
+            ev.set()
+
+    def cut(self, i):
+        import socket
+        for x in self.conns[i]:
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def count(self):
+        return len(self.conns)
+
+    def close(self):
+        self.closed = True
+        self.ls.close()
+        for i in range(len(self.conns)):
+            self.cut(i)
+        for ev in self.stalled.values():
+            ev.set()

@@ -374,3 +374,49 @@ def test_replica_answers_loading_while_loading(start_server):
     r.client().config_set("key-load-delay", 0)
     wait_sync(p, r, timeout=60)
     assert_same_data(p, r)
+
+
+from replutil import FaultProxy  # noqa: E402
+
+
+def test_proxy_rdb_channel_cut_after_transfer_before_psync(start_server):
+    """The main channel is stalled so the snapshot completes first; the rdb
+    channel then dies while the primary still pins the backlog for it."""
+    p = start_server(config=dict(DUAL, **{"repl-diskless-sync-delay": 1}))
+    fill(p.client(), 100)
+    proxy = FaultProxy(p.port)
+    try:
+        r = start_server(config=DUAL)
+        r.client().execute_command("REPLICAOF", "127.0.0.1", proxy.port)
+        wait_for(lambda: proxy.count() >= 2, 10, msg="rdb channel opened")
+        proxy.hold(0, "up")            # set-rdb-client-id / PSYNC of the main channel stall here
+        wait_for(lambda: info(p)["replicas_waiting_psync"] == "1", 10, msg="rdb transmitted, pin held")
+        proxy.cut(1)
+        wait_for(lambda: info(p)["replicas_waiting_psync"] == "0", 10, msg="pin released with the rdb channel")
+        proxy.release(0, "up")
+        p.client().set("after", "cut")
+        wait_sync(p, r, timeout=30)
+        assert_same_data(p, r)
+        assert_no_leaks(p, 1)
+    finally:
+        proxy.close()
+
+
+@pytest.mark.parametrize("cut_at", [10, 300])
+def test_proxy_rdb_payload_cut(start_server, cut_at):
+    """The rdb channel dies after cut_at bytes of its downstream (inside $ENDOFF or the payload)."""
+    p = start_server(config=DUAL)
+    p.client().execute_command("DEBUG", "POPULATE", 500)
+    proxy = FaultProxy(p.port)
+    try:
+        proxy.cut_after[1] = cut_at
+        r = start_server(config=DUAL)
+        r.client().execute_command("REPLICAOF", "127.0.0.1", proxy.port)
+        wait_for(lambda: proxy.count() >= 2, 10)
+        wait_for(lambda: info(r)["master_link_status"] == "up", 30)
+        p.client().set("k", "v")
+        wait_sync(p, r)
+        assert_same_data(p, r)
+        assert_no_leaks(p, 1)
+    finally:
+        proxy.close()
