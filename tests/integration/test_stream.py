@@ -744,3 +744,36 @@ def test_memory_usage_counts_nodes(c):
     assert small > 100
     assert big > 2000 * 50
     assert c("MEMORY", "USAGE", "big", "SAMPLES", "0") > 2000 * 50
+
+
+def test_stream_command_fuzz(srv, c):
+    """Random X* commands over random words, IDs and numbers: any reply is
+    fine, the server must stay up (run it under SANITIZE=address)."""
+    import random
+    rnd = random.Random(int(os.environ.get("FUZZ_SEED", "5")))
+    cmds = ["XADD", "XRANGE", "XREVRANGE", "XLEN", "XDEL", "XTRIM", "XREAD", "XREADGROUP", "XACK", "XPENDING",
+            "XCLAIM", "XAUTOCLAIM", "XSETID", "XGROUP CREATE", "XGROUP SETID", "XGROUP DESTROY",
+            "XGROUP CREATECONSUMER", "XGROUP DELCONSUMER", "XINFO STREAM", "XINFO GROUPS", "XINFO CONSUMERS"]
+    words = ["*", "-", "+", "$", ">", "(", "(1-1", "0", "0-0", "1-1", "2-*", "18446744073709551615-18446744073709551615",
+             "MAXLEN", "MINID", "~", "=", "LIMIT", "NOMKSTREAM", "COUNT", "BLOCK", "STREAMS", "GROUP", "NOACK", "IDLE",
+             "TIME", "RETRYCOUNT", "FORCE", "JUSTID", "LASTID", "MKSTREAM", "ENTRIESREAD", "ENTRIESADDED",
+             "MAXDELETEDID", "FULL", "g", "c", "s", "t", "-1", "5", "100", "9223372036854775807", "x" * 300, ""]
+    c("CONFIG", "SET", "stream-node-max-entries", "4")
+    for i in range(1, 30):
+        c("XADD", "s", "%d-1" % i, "f", str(i))
+    c("XGROUP", "CREATE", "s", "g", "0")
+    c("XREADGROUP", "GROUP", "g", "c", "COUNT", "10", "STREAMS", "s", ">")
+    for _ in range(int(os.environ.get("FUZZ_ROUNDS", "3000"))):
+        name = rnd.choice(cmds).split()
+        args = name + [rnd.choice(["s", "t"])] + [rnd.choice(words) for _ in range(rnd.randint(0, 8))]
+        if name[0] in ("XREAD", "XREADGROUP"):
+            args = [a for a in args if a != "BLOCK"]
+        c(*args)
+        if rnd.random() < 0.02:
+            c("XADD", "s", "*", "a", "b")
+        if rnd.random() < 0.01:
+            payload = c("DUMP", "s")
+            if payload:
+                assert c("RESTORE", "s", "0", payload, "REPLACE") == "OK"
+    assert c("PING") == "PONG"
+    assert srv.alive()
