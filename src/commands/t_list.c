@@ -630,7 +630,7 @@ void lremCommand(client *c) {
     if (!o || checkType(c, o, OBJ_LIST)) return;
     listTypeIterator *li;
     if (toremove < 0) {
-        toremove = -toremove;
+        toremove = toremove == LONG_MIN ? LONG_MAX : -toremove;   /* -LONG_MIN overflows */
         li = listTypeInitIterator(o, -1, LIST_HEAD);
     } else {
         li = listTypeInitIterator(o, 0, LIST_TAIL);

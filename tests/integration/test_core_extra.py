@@ -421,3 +421,10 @@ def test_msetnx_same_key_twice(server):
 def test_mpop_huge_numkeys(server, cmd):
     c = server.client()
     assert same_err(call(c, *cmd), err("syntax error"))
+
+
+def test_lrem_most_negative_count(server):
+    c = server.client()
+    c.rpush("l", "a", "b", "a", "a")
+    assert c.execute_command("LREM", "l", "-9223372036854775808", "a") == 3
+    assert c.lrange("l", 0, -1) == [b"b"]
