@@ -275,7 +275,7 @@ void addReplyHelp(client *c, const char **help) {
     long lines = 0;
     for (; help[lines]; lines++) addReplyStatus(c, help[lines]);
     addReplyStatus(c, "HELP");
-    addReplyStatus(c, "    Print this help.");
+    addReplyStatus(c, "    Prints this help.");
     setDeferredArrayLen(c, node, lines + 3);
     bstrFree(cmd);
 }
