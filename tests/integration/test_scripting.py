@@ -178,7 +178,7 @@ def test_evalsha_and_script_cache(c):
     assert c("SCRIPT", "KILL") == err("NOTBUSY No scripts in execution right now.")
     help_ = c("SCRIPT", "HELP")
     assert help_[0] == "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
-    assert help_[-3:] == ["    Load a script into the scripts cache without executing it.", "HELP", "    Print this help."]
+    assert help_[-3:] == ["    Load a script into the scripts cache without executing it.", "HELP", "    Prints this help."]
     assert c("SCRIPT", "NOPE") == err("ERR unknown subcommand 'NOPE'. Try SCRIPT HELP.")
 
 
