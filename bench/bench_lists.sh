@@ -13,30 +13,7 @@ CLIENTS=${CLIENTS:-50}
 PIPELINE=${PIPELINE:-1}
 BENCH=${BENCH:-/usr/bin/redis-benchmark}
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-PIDS=()
-DIRS=()
-cleanup() {
-    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-    for d in "${DIRS[@]:-}"; do [ -n "$d" ] && rm -rf "$d"; done
-}
-trap cleanup EXIT
-
-start() { # binary -> prints port
-    local bin=$1 port dir
-    port=$(free_port)
-    dir=$(mktemp -d)
-    DIRS+=("$dir")
-    "$bin" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
-        --daemonize no >"$dir/log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 100); do
-        redis-cli -p "$port" ping >/dev/null 2>&1 && break
-        sleep 0.05
-    done
-    echo "$port"
-}
+. bench/lib.sh
 
 # port, benchmark -t list, CSV test name prefix -> requests per second
 run() {
@@ -45,8 +22,10 @@ run() {
         awk -F'","' -v want="$3" 'NR>1 { gsub(/"/,""); split($0,a,","); if (index(a[1], want) == 1) { print a[2]; exit } }'
 }
 
-P_OURS=$(start "$OURS")
-P_REF=$(start "$REF")
+start_server "$OURS"
+P_OURS=$PORT
+start_server "$REF"
+P_REF=$PORT
 printf "%-22s %14s %14s %8s\n" test ours reference ratio
 # "lpush,lpop": LPOP needs the list LPUSH fills first. LRANGE tests prefill themselves.
 for spec in "lpush:lpush:LPUSH" "lpush,lpop:lpop:LPOP" "lrange_100:lrange_100:LRANGE_100" "hset:hset:HSET"; do

@@ -19,31 +19,7 @@ BENCH=${BENCH:-/usr/bin/redis-benchmark}
 SUNION_RUNS=${SUNION_RUNS:-5}
 PY=/usr/bin/python3
 
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-PIDS=()
-DIRS=()
-cleanup() {
-    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-    for d in "${DIRS[@]:-}"; do [ -n "$d" ] && rm -rf "$d"; done
-}
-trap cleanup EXIT
-
-# Not called in $(...): PIDS/DIRS must survive for the EXIT cleanup.
-start() { # binary -> sets PORT
-    local bin=$1 port dir
-    port=$(free_port)
-    dir=$(mktemp -d)
-    DIRS+=("$dir")
-    "$bin" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
-        --daemonize no >"$dir/log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 100); do
-        redis-cli -p "$port" ping >/dev/null 2>&1 && break
-        sleep 0.05
-    done
-    PORT=$port
-}
+. bench/lib.sh
 
 # port, flush?, benchmark args... -> requests per second of the last CSV row
 bench() {
@@ -66,9 +42,9 @@ row() {
         'BEGIN { printf "%-22s %14.0f %14.0f %8.2f\n", n, a, b, (b > 0 ? a / b : 0) }'
 }
 
-start "$OURS"
+start_server "$OURS"
 P_OURS=$PORT
-start "$REF"
+start_server "$REF"
 P_REF=$PORT
 printf "%-22s %14s %14s %8s\n" test ours reference ratio
 row sadd "$(bench "$P_OURS" 1 -t sadd)" "$(bench "$P_REF" 1 -t sadd)"

@@ -13,38 +13,17 @@ PIPELINE=${PIPELINE:-1}
 BENCH=${BENCH:-/usr/bin/redis-benchmark}
 TESTS=set,get,incr,mset
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-PIDS=()
-DIRS=()
-cleanup() {
-    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-    for d in "${DIRS[@]:-}"; do [ -n "$d" ] && rm -rf "$d"; done
-}
-trap cleanup EXIT
-
-start() { # binary -> prints port
-    local bin=$1 port dir
-    port=$(free_port)
-    dir=$(mktemp -d)
-    DIRS+=("$dir")
-    "$bin" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
-        --daemonize no >"$dir/log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 100); do
-        redis-cli -p "$port" ping >/dev/null 2>&1 && break
-        sleep 0.05
-    done
-    echo "$port"
-}
+. bench/lib.sh
 
 run() { # port -> "TEST rps" lines
     "$BENCH" -p "$1" -n "$REQUESTS" -c "$CLIENTS" -P "$PIPELINE" -t "$TESTS" --csv -q 2>/dev/null |
         awk -F'","' 'NR>1 { gsub(/"/,""); split($0,a,","); print a[1], a[2] }'
 }
 
-P_OURS=$(start "$OURS")
-P_REF=$(start "$REF")
+start_server "$OURS"
+P_OURS=$PORT
+start_server "$REF"
+P_REF=$PORT
 # Interleave the two runs per test so drifting machine load hits both alike.
 printf "%-22s %14s %14s %8s\n" test ours reference ratio
 for t in ${TESTS//,/ }; do
