@@ -21,6 +21,7 @@ static mstime_t no_replicas_since = 0;   /* for repl-backlog-ttl */
 static list *wait_clients = NULL;        /* clients blocked in WAIT */
 static char wait_marker;                  /* repl_priv of a WAIT-blocked client */
 static int getack_pending = 0;
+static int fork_stream_db = 0;           /* db the stream is in right after the snapshot */
 
 replicaPriv *replGetPriv(client *c) {
     if (!c->repl_priv || c->repl_priv == &wait_marker) {
@@ -269,8 +270,8 @@ static void sendFullSyncHeader(client *c, long long offset) {
     char buf[256];
     int n;
     if (p->rdb_channel) {
-        n = snprintf(buf, sizeof(buf), "$ENDOFF:%lld %s %d %llu\r\n", offset, server.replid,
-                     server.replica_seldb < 0 ? 0 : server.replica_seldb, (unsigned long long)c->id);
+        n = snprintf(buf, sizeof(buf), "$ENDOFF:%lld %s %d %llu\r\n", offset, server.replid, fork_stream_db,
+                     (unsigned long long)c->id);
         p->endoff = offset;
     } else if (c->replica_req & 1) {   /* plain SYNC: no header */
         n = 0;
@@ -298,10 +299,7 @@ static void replJoinRunningSave(client *c) {
             replCursorCopy(&p->cur, src);
         }
         p->disk_target = 1;
-        long long saved = server.replica_seldb;
-        server.replica_seldb = 0;
         sendFullSyncHeader(c, o->psync_initial_offset);
-        server.replica_seldb = (int)saved;
         c->replstate = REPLICA_STATE_WAIT_BGSAVE_END;
         serverLog(LL_NOTICE, "Waiting for end of BGSAVE for SYNC");
         return;
@@ -388,9 +386,15 @@ static void startBgsaveForReplication(void) {
     long long offset = server.primary_repl_offset;
     rdbReplInfo ri;
     memset(&ri, 0, sizeof(ri));
-    /* The stream after the snapshot starts with a SELECT. */
-    server.replica_seldb = -1;
-    ri.repl_stream_db = 0;
+    if (server.primary_host) {
+        /* We proxy our primary's stream: it continues in whatever db it is in. */
+        fork_stream_db = server.primary && server.primary->db ? server.primary->db->id : 0;
+    } else {
+        /* Our own stream after the snapshot starts with a SELECT. */
+        server.replica_seldb = -1;
+        fork_stream_db = 0;
+    }
+    ri.repl_stream_db = fork_stream_db;
     memcpy(ri.repl_id, server.replid, sizeof(ri.repl_id));
     ri.repl_offset = offset;
     int *fds = zmalloc(sizeof(int) * (size_t)n);

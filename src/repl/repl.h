@@ -108,7 +108,7 @@ int replConnectTo(const char *host, int port);
 void replSendAck(void);
 void replCancelSync(void);
 client *replCreatePrimaryClient(int fd, long long offset, int dbid);
-int replLoadFromSocket(int fd, long long len, const char *eofmark, bstr *leftover);
+int replLoadFromSocket(int fd, long long len, const char *eofmark, bstr *leftover, int *stream_db);
 int replReplicaSyncInProgress(void);
 bstr replGenReplicaInfo(bstr info);
 void replHandshakeWriteCmd(int fd, int argc, const char **argv);

@@ -434,7 +434,7 @@ static void loadingStart(long long size) {
 
 /* Loads a snapshot straight from fd. *leftover gets bytes read past the
  * payload (stream bytes that followed it). Returns 0 ok, -1 error. */
-int replLoadFromSocket(int fd, long long len, const char *eofmark, bstr *leftover) {
+int replLoadFromSocket(int fd, long long len, const char *eofmark, bstr *leftover, int *stream_db) {
     rio r;
     rioInitWithFdReader(&r, fd, len > 0 ? len : 0, server.repl_timeout * 1000);
     rdbReplInfo ri;
@@ -451,6 +451,7 @@ int replLoadFromSocket(int fd, long long len, const char *eofmark, bstr *leftove
             rc = RDB_ERR;
         }
     }
+    if (stream_db) *stream_db = ri.repl_stream_db < 0 ? 0 : ri.repl_stream_db;
     if (rc == RDB_OK && leftover) {
         const char *p;
         size_t n = rioFdReaderPending(&r, &p);
@@ -460,14 +461,14 @@ int replLoadFromSocket(int fd, long long len, const char *eofmark, bstr *leftove
     return rc == RDB_OK ? 0 : -1;
 }
 
-static void finishFullSync(int fd, bstr leftover) {
+static void finishFullSync(int fd, bstr leftover, int stream_db) {
     /* Our history now is the primary's: adopt its ID and offset. */
     replBacklogFree();
     memcpy(server.replid, rs.fullsync_replid, 41);
     server.primary_repl_offset = rs.fullsync_offset;
     replClearReplicationId2();
     replBacklogCreate();
-    client *c = replCreatePrimaryClient(fd, rs.fullsync_offset, 0);
+    client *c = replCreatePrimaryClient(fd, rs.fullsync_offset, stream_db);
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Finished with success");
     if (!c) return;
     replSendAck();
@@ -484,7 +485,8 @@ static void loadSnapshotFromSocket(int fd) {
     replPrepareForSnapshot();
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Loading DB in memory");
     bstr leftover = NULL;
-    int rc = replLoadFromSocket(fd, rs.size, rs.size == -1 ? rs.eofmark : NULL, &leftover);
+    int stream_db = 0;
+    int rc = replLoadFromSocket(fd, rs.size, rs.size == -1 ? rs.eofmark : NULL, &leftover, &stream_db);
     if (rc != 0 || rs.fd != fd) {
         bstrFree(leftover);
         emptyData(-1, EMPTYDB_NO_FLAGS, NULL);
@@ -493,7 +495,7 @@ static void loadSnapshotFromSocket(int fd) {
         return;
     }
     rs.fd = -1;
-    finishFullSync(fd, leftover);
+    finishFullSync(fd, leftover, stream_db);
     bstrFree(leftover);
 }
 
@@ -509,6 +511,7 @@ static void loadSnapshotFromFile(int fd, bstr leftover) {
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Loading DB in memory");
     rdbReplInfo ri;
     memset(&ri, 0, sizeof(ri));
+    ri.repl_stream_db = -1;
     int rc = rdbLoad(server.dbfilename, &ri, RDBFLAGS_REPLICATION | RDBFLAGS_STARTUP);
     if (rc != RDB_OK || rs.fd != fd) {
         emptyData(-1, EMPTYDB_NO_FLAGS, NULL);
@@ -517,7 +520,7 @@ static void loadSnapshotFromFile(int fd, bstr leftover) {
         return;
     }
     rs.fd = -1;
-    finishFullSync(fd, leftover);
+    finishFullSync(fd, leftover, ri.repl_stream_db < 0 ? 0 : ri.repl_stream_db);
 }
 
 static int readPayloadHeader(int fd) {

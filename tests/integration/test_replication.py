@@ -344,3 +344,22 @@ def test_handshake_bytes_and_getack_with_fake_primary(start_server):
     assert r.client().get("k") == b"v"
     conn.close()
     ls.close()
+
+
+@pytest.mark.parametrize("diskless", ["yes", "no"])
+def test_chained_full_sync_keeps_stream_db(start_server, diskless):
+    """A sub-replica fully synced from a replica continues in the db the proxied stream is in."""
+    p = start_server(config=FAST)
+    r1 = start_server(config=dict(FAST, **{"repl-diskless-sync": diskless}))
+    replica_of(r1, p)
+    c5 = p.client(db=5)
+    c5.set("a", 1)
+    wait_sync(p, r1)
+    r2 = start_server()
+    replica_of(r2, r1)
+    wait_sync(r1, r2)
+    c5.set("b", 2)     # no SELECT in the stream: still db 5
+    wait_sync(p, r1)
+    wait_sync(r1, r2)
+    assert r2.client(db=5).get("b") == b"2"
+    assert_same_data(p, r1, r2)
