@@ -363,3 +363,44 @@ def test_chained_full_sync_keeps_stream_db(start_server, diskless):
     wait_sync(r1, r2)
     assert r2.client(db=5).get("b") == b"2"
     assert_same_data(p, r1, r2)
+
+
+def test_expiry_is_driven_by_the_primary(start_server):
+    p = start_server(config=FAST)
+    r = start_server()
+    replica_of(r, p)
+    wait_sync(p, r)
+    c = p.client()
+    c.set("short", "v", px=200)
+    c.set("long", "v", ex=1000)
+    wait_sync(p, r)
+    time.sleep(0.4)
+    assert r.client().get("short") is None           # logically expired on the replica too
+    assert c.get("short") is None                    # the primary expires it and propagates a DEL
+    wait_sync(p, r)
+    assert r.client().execute_command("DEBUG", "OBJECT", "long")
+    assert_same_data(p, r)
+
+
+def test_diskless_max_replicas_starts_early(start_server):
+    p = start_server(config={"repl-diskless-sync": "yes", "repl-diskless-sync-delay": 60,
+                             "repl-diskless-sync-max-replicas": 2})
+    fill(p.client(), 50)
+    rs = [start_server(), start_server()]
+    for r in rs:
+        replica_of(r, p)
+    for r in rs:
+        wait_sync(p, r, timeout=20)       # far less than the 60 s delay
+    assert int(info(p, "stats")["total_forks"]) == 1
+    assert_same_data(p, *rs)
+
+
+def test_silent_replica_times_out(start_server):
+    p = start_server(config=dict(FAST, **{"repl-timeout": 2}))
+    s = socket.create_connection(("127.0.0.1", p.port))
+    s.sendall(b"*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n")
+    wait_for(lambda: "state=online" in info(p).get("slave0", ""), 10)
+    s.sendall(b"*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$1\r\n0\r\n")   # first ack, then silence
+    wait_for(lambda: info(p)["connected_slaves"] == "0", 15)
+    assert "timedout replica" in p.log()
+    s.close()
