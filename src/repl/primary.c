@@ -20,7 +20,6 @@ static int bgsave_socket_target = 0;
 static mstime_t no_replicas_since = 0;   /* for repl-backlog-ttl */
 static list *wait_clients = NULL;        /* clients blocked in WAIT */
 static char wait_marker;                  /* repl_priv of a WAIT-blocked client */
-static int getack_pending = 0;
 static int fork_stream_db = 0;           /* db the stream is in right after the snapshot */
 
 replicaPriv *replGetPriv(client *c) {
@@ -594,10 +593,8 @@ static void syncCommand(client *c) {
         client *rdbc = c->associated_rdb_client_id ? replFindWaitingRdbClient(c->associated_rdb_client_id) : NULL;
         if (replTryPartialResync(c, c->argv[1]->ptr, off) == 0) {
             if (rdbc) {
-                if (c->replstate == REPLICA_STATE_ONLINE && rdbc->replstate != REPLICA_STATE_RDB_TRANSMITTED)
-                    c->replstate = REPLICA_STATE_BG_RDB_LOAD;
-                else if (c->replstate == REPLICA_STATE_ONLINE)
-                    c->replstate = REPLICA_STATE_BG_RDB_LOAD;
+                /* Streaming while the replica loads; online at its first ACK. */
+                c->replstate = REPLICA_STATE_BG_RDB_LOAD;
                 replReleasePin(rdbc);
             }
             return;
@@ -619,7 +616,6 @@ static void syncCommand(client *c) {
     server.stat_sync_full++;
     c->replstate = REPLICA_STATE_WAIT_BGSAVE_START;
     c->repl_ack_time = server.unixtime;
-    if (server.repl_disable_tcp_nodelay) { /* kept as configured by the socket layer */ }
     addReplicaToList(c);
     if (p->rdb_channel) c->flags |= CLIENT_REPL_RDB_CHANNEL;
     /* The first replica of a primary without history gets a fresh ID. */
@@ -821,7 +817,6 @@ static void requestAcks(void) {
     long long woff = cc ? cc->woff : 0;
     replicationFeedReplicas(saved < 0 ? 0 : saved, argv, 3);
     if (cc) cc->woff = woff;   /* a GETACK is not the caller's write */
-    getack_pending = 0;
 }
 
 static void waitCommand(client *c) {
@@ -924,7 +919,6 @@ void replPrimaryCron(void) {
     }
     replStartBgsaveIfNeeded();
     replUpdateGoodReplicas();
-    if (getack_pending) requestAcks();
 }
 
 bstr genInfoReplication(bstr info) {
