@@ -630,6 +630,12 @@ static void rdbBackgroundSaveDone(pid_t pid, int exitcode, int bysignal) {
     updateReplicasWaitingBgsave(err ? RDB_ERR : RDB_OK, type);
 }
 
+/* persist/aof.c, when linked in. */
+void aofBackgroundRewriteDone(pid_t pid, int exitcode, int bysignal) __attribute__((weak));
+int aofLoadAtStartup(void) __attribute__((weak));
+bstr aofGenInfoStatus(bstr info) __attribute__((weak));
+bstr aofGenInfoSizes(bstr info) __attribute__((weak));
+
 void checkChildrenDone(void) {
     if (server.child_pid <= 0) return;
     int status;
@@ -640,10 +646,12 @@ void checkChildrenDone(void) {
     if (server.child_type == CHILD_TYPE_RDB) {
         rdbBackgroundSaveDone(pid, exitcode, bysignal);
     } else {
+        int type = server.child_type;
         server.child_pid = -1;
         server.child_type = CHILD_TYPE_NONE;
         htSetResizeEnabled(1);
         kvtSetResizeEnabled(1);
+        if (type == CHILD_TYPE_AOF && aofBackgroundRewriteDone) aofBackgroundRewriteDone(pid, exitcode, bysignal);
     }
 }
 
@@ -681,6 +689,8 @@ void rdbCron(void) {
 }
 
 int rdbLoadAtStartup(void) {
+    /* With AOF on, the AOF files are the dataset; dump.rdb is ignored (as Valkey). */
+    if (server.appendonly && aofLoadAtStartup) return aofLoadAtStartup();
     long long start = ustime();
     rdbReplInfo ri;
     memset(&ri, 0, sizeof(ri));
@@ -766,23 +776,15 @@ bstr genInfoPersistence(bstr info) {
                          "rdb_saves:%lld\r\n"
                          "rdb_last_cow_size:0\r\n"
                          "rdb_last_load_keys_expired:%lld\r\n"
-                         "rdb_last_load_keys_loaded:%lld\r\n"
-                         "aof_enabled:%d\r\n"
-                         "aof_rewrite_in_progress:0\r\n"
-                         "aof_rewrite_scheduled:0\r\n"
-                         "aof_last_rewrite_time_sec:-1\r\n"
-                         "aof_current_rewrite_time_sec:-1\r\n"
-                         "aof_last_bgrewrite_status:ok\r\n"
-                         "aof_rewrites:0\r\n"
-                         "aof_rewrites_consecutive_failures:0\r\n"
-                         "aof_last_write_status:ok\r\n"
-                         "aof_last_cow_size:0\r\n"
-                         "module_fork_in_progress:0\r\n"
-                         "module_fork_last_cow_size:0\r\n",
+                         "rdb_last_load_keys_loaded:%lld\r\n",
                          server.dirty, bgsave, (intmax_t)server.lastsave, status,
                          (intmax_t)rdb_last_bgsave_duration,
                          (intmax_t)(bgsave ? now - server.rdb_save_time_start : -1), server.stat_rdb_saves,
-                         rdb_last_load_keys_expired, rdb_last_load_keys_loaded, server.appendonly ? 1 : 0);
+                         rdb_last_load_keys_expired, rdb_last_load_keys_loaded);
+    if (aofGenInfoStatus) info = aofGenInfoStatus(info);
+    else info = bstrCatPrintf(info, "aof_enabled:%d\r\n", server.appendonly ? 1 : 0);
+    info = bstrCat(info, "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n");
+    if (aofGenInfoSizes) info = aofGenInfoSizes(info);
     return info;
 }
 

@@ -629,6 +629,8 @@ static void databasesCron(void) {
 }
 
 void prepareForShutdownAndExit(int flags);
+void aofCron(void) __attribute__((weak));
+void aofPrepareShutdown(void) __attribute__((weak));
 
 static int serverCron(eventLoop *el, long long id, void *clientData) {
     updateCachedTime();
@@ -645,12 +647,14 @@ static int serverCron(eventLoop *el, long long id, void *clientData) {
     databasesCron();
     checkChildrenDone();
     rdbCron();
+    if (aofCron) aofCron();
     run_with_period(1000) replicationCron();
     server.cronloops++;
     return 1000 / server.hz;
 }
 
 void htSetResizeEnabled(int enabled);
+void flushAppendOnlyFile(int force) __attribute__((weak));
 
 static void beforeSleep(eventLoop *el) {
     if (processEventsWhileBlockedDepth) {
@@ -665,6 +669,8 @@ static void beforeSleep(eventLoop *el) {
     handleClientsBlockedOnKeys();
     postExecutionUnitOperations();
     blockedBeforeSleep();
+    /* AOF before replies: with appendfsync always a client sees only durable writes. */
+    if (flushAppendOnlyFile) flushAppendOnlyFile(0);
     handleClientsWithPendingWrites();
     htSetResizeEnabled(!hasActiveChildProcess());
     kvtSetResizeEnabled(!hasActiveChildProcess());
@@ -712,6 +718,7 @@ void closeListeningSockets(int unlink_unix_socket);
 int prepareForShutdown(int flags) {
     serverLog(LL_NOTICE, "User requested shutdown...");
     killRDBChild();
+    if (aofPrepareShutdown) aofPrepareShutdown();
     if (!(flags & 1 /* NOSAVE */) && ((flags & 2 /* SAVE */) || server.saveparamslen > 0)) {
         serverLog(LL_NOTICE, "Saving the final RDB snapshot before exiting.");
         if (rdbSaveOnShutdown() != 0) {
