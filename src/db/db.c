@@ -229,10 +229,10 @@ obj *lookupKeyWriteOrReply(client *c, obj *key, obj *reply) {
 }
 
 /* LFU: logarithmic counter in the low 8 bits, minutes in the high 16. */
-static unsigned long lfuTimeMinutes(void) { return (unsigned long)(server.unixtime / 60) & 65535; }
+unsigned long lfuTimeInMinutes(void) { return (unsigned long)(server.unixtime / 60) & 65535; }
 static unsigned long lfuDecrAndReturn(obj *o) {
     unsigned long ldt = o->lru >> 8, counter = o->lru & 255;
-    unsigned long now = lfuTimeMinutes();
+    unsigned long now = lfuTimeInMinutes();
     unsigned long elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
     unsigned long periods = server.lfu_decay_time ? elapsed / (unsigned long)server.lfu_decay_time : 0;
     if (periods) counter = periods > counter ? 0 : counter - periods;
@@ -247,7 +247,7 @@ static void updateLFU(obj *val) {
         double p = 1.0 / (baseval * server.lfu_log_factor + 1);
         if (r < p) counter++;
     }
-    val->lru = (unsigned)(lfuTimeMinutes() << 8) | (unsigned)counter;
+    val->lru = (unsigned)(lfuTimeInMinutes() << 8) | (unsigned)counter;
 }
 
 void dbAdd(serverDb *db, obj *key, obj *val) {

@@ -13,7 +13,7 @@ obj *createObject(int type, void *ptr) {
     o->ptr = ptr;
     o->refcount = 1;
     o->lru = 0;
-    if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)((LRU_CLOCK() / 60) & 0xFFFF) << 8 | 5;
+    if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)(lfuTimeInMinutes() << 8) | LFU_INIT_VAL;
     else o->lru = LRU_CLOCK();
     return o;
 }
@@ -33,7 +33,7 @@ obj *createEmbeddedStringObject(const char *p, size_t len) {
     o->type = OBJ_STRING;
     o->encoding = OBJ_ENCODING_EMBSTR;
     o->refcount = 1;
-    if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)((LRU_CLOCK() / 60) & 0xFFFF) << 8 | 5;
+    if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)(lfuTimeInMinutes() << 8) | LFU_INIT_VAL;
     else o->lru = LRU_CLOCK();
     struct bstrh8 *h = (struct bstrh8 *)(s - hdr);
     h->len = (uint8_t)len;
@@ -54,7 +54,7 @@ obj *createStringObject(const char *p, size_t len) {
 obj *createStringObjectFromBstr(bstr s) { return createObject(OBJ_STRING, s); }
 
 obj *createStringObjectFromLongLongWithOptions(long long value, int valueobj) {
-    if (server.maxmemory == 0 || !(server.maxmemory_policy & (MAXMEMORY_FLAG_LFU)) || !valueobj) {
+    if (server.maxmemory == 0 || !(server.maxmemory_policy & MAXMEMORY_FLAG_NO_SHARED_INTEGERS) || !valueobj) {
         if (value >= 0 && value < OBJ_SHARED_INTEGERS && shared.integers[0]) {
             incrRefCount(shared.integers[value]);
             return shared.integers[value];
@@ -126,7 +126,7 @@ obj *tryObjectEncoding(obj *o) {
     size_t len = bstrLen(s);
     long long value;
     if (len <= 20 && string2ll(s, len, &value)) {
-        if ((server.maxmemory == 0 || !(server.maxmemory_policy & MAXMEMORY_FLAG_LFU)) && value >= 0 &&
+        if ((server.maxmemory == 0 || !(server.maxmemory_policy & MAXMEMORY_FLAG_NO_SHARED_INTEGERS)) && value >= 0 &&
             value < OBJ_SHARED_INTEGERS && shared.integers[0]) {
             decrRefCount(o);
             incrRefCount(shared.integers[value]);

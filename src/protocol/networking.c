@@ -92,7 +92,7 @@ static obj *createArgObject(const char *p, size_t len) {
     o->type = OBJ_STRING;
     o->encoding = OBJ_ENCODING_EMBSTR;
     o->refcount = 1;
-    if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)((LRU_CLOCK() / 60) & 0xFFFF) << 8 | 5;
+    if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)(lfuTimeInMinutes() << 8) | LFU_INIT_VAL;
     else o->lru = LRU_CLOCK();
     h->len = (uint8_t)len;
     h->alloc = OBJ_EMBSTR_SIZE_LIMIT;

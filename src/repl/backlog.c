@@ -43,6 +43,9 @@ void replBacklogFree(void) {
 static replBufBlock *newBlock(size_t need) {
     size_t size = need > REPL_BLOCK_SIZE ? need : REPL_BLOCK_SIZE;
     replBufBlock *b = zmalloc(sizeof(*b) + size);
+    /* Use the allocator's slack too, so blocks_mem is what the allocator
+     * really holds (eviction subtracts it from used memory). */
+    size = zmalloc_size(b) - sizeof(*b);
     b->refcount = 0;
     b->size = size;
     b->used = 0;

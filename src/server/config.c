@@ -248,6 +248,8 @@ static int applyMaxmemory(const char **err) {
                   "usage (%zu). This will result in key eviction and/or the inability to accept new write commands "
                   "depending on the maxmemory-policy.",
                   server.maxmemory, zmalloc_used_memory());
+    /* Shrink toward the new limit now rather than at the next write. */
+    if (server.maxmemory && server.maxmemory < zmalloc_used_memory()) evictStartTimeProc();
     return 1;
 }
 

@@ -121,9 +121,6 @@ static bstr infoMemory(bstr info) {
     size_t overhead = clients_normal;
     for (int j = 0; j < server.dbnum; j++) overhead += kvtMemUsage(server.db[j].keys) + htMemUsage(server.db[j].expires);
     size_t dataset = used > overhead ? used - overhead : 0;
-    static const char *policies[] = {"noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru",
-                                     "volatile-lfu", "volatile-random", "volatile-ttl"};
-    int pol = server.maxmemory_policy & 0xff;
     return bstrCatPrintf(info,
         "# Memory\r\n"
         "used_memory:%zu\r\n"
@@ -166,7 +163,7 @@ static bstr infoMemory(bstr info) {
         "rss_overhead_bytes:%zd\r\n"
         "mem_fragmentation_ratio:%.2f\r\n"
         "mem_fragmentation_bytes:%zd\r\n"
-        "mem_not_counted_for_evict:0\r\n"
+        "mem_not_counted_for_evict:%zu\r\n"
         "mem_replication_backlog:%zu\r\n"
         "mem_total_replication_buffers:%zu\r\n"
         "mem_clients_slaves:%zu\r\n"
@@ -181,11 +178,11 @@ static bstr infoMemory(bstr info) {
         used, hmem, rss, used_memory_rss_hmem, server.stat_peak_memory, peak_hmem,
         server.stat_peak_memory ? (double)used * 100 / (double)server.stat_peak_memory : 0.0, overhead, dataset,
         used ? (double)dataset * 100 / (double)used : 0.0, allocated, active, resident, total_system,
-        total_system_hmem, server.maxmemory, maxmemory_hmem, policies[pol < 8 ? pol : 0],
+        total_system_hmem, server.maxmemory, maxmemory_hmem, evictPolicyToString(),
         allocated ? (double)active / (double)allocated : 1.0, (ssize_t)(active - allocated),
         active ? (double)resident / (double)active : 1.0, (ssize_t)(resident - active),
         resident ? (double)rss / (double)resident : 1.0, (ssize_t)(rss - resident),
-        used ? (double)rss / (double)used : 1.0, (ssize_t)(rss - used), repl_backlog_mem, repl_buffers_mem, repl_buffers_mem - repl_backlog_mem, clients_normal, ZMALLOC_LIB,
+        used ? (double)rss / (double)used : 1.0, (ssize_t)(rss - used), freeMemoryGetNotCountedMemory(), repl_backlog_mem, repl_buffers_mem, repl_buffers_mem - repl_backlog_mem, clients_normal, ZMALLOC_LIB,
         lazyfreeGetPendingObjectsCount(), lazyfreeGetFreedObjectsCount());
 }
 
@@ -213,8 +210,8 @@ static bstr infoStats(bstr info) {
         "expire_cycle_cpu_milliseconds:%lld\r\n"
         "evicted_keys:%lld\r\n"
         "evicted_clients:0\r\n"
-        "total_eviction_exceeded_time:0\r\n"
-        "current_eviction_exceeded_time:0\r\n"
+        "total_eviction_exceeded_time:%lld\r\n"
+        "current_eviction_exceeded_time:%lld\r\n"
         "keyspace_hits:%lld\r\n"
         "keyspace_misses:%lld\r\n"
         "pubsub_channels:%zu\r\n"
@@ -256,7 +253,7 @@ static bstr infoStats(bstr info) {
         server.stat_numconnections, server.stat_numcommands, server.stat_net_input_bytes,
         server.stat_net_output_bytes, server.stat_net_repl_input_bytes, server.stat_net_repl_output_bytes,
         server.stat_rejected_conn, server.stat_sync_full, server.stat_sync_partial_ok, server.stat_sync_partial_err,
-        server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000, server.stat_evictedkeys,
+        server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000, server.stat_evictedkeys, evictExceededTimeMs(0), evictExceededTimeMs(1),
         server.stat_keyspace_hits, server.stat_keyspace_misses, htSize(server.pubsub_channels),
         htSize(server.pubsub_patterns), server.stat_fork_time, server.stat_total_forks,
         server.stat_unexpected_error_replies, server.stat_total_error_replies, server.stat_numcommands,

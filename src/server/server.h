@@ -395,15 +395,20 @@ long long aclDeniedCount(int reason);
 #define CONFIG_MAX_HZ 500
 #define CONFIG_DEFAULT_HZ 10
 
-#define MAXMEMORY_NO_EVICTION 0
-#define MAXMEMORY_ALLKEYS_LRU 1
-#define MAXMEMORY_ALLKEYS_LFU 2
-#define MAXMEMORY_ALLKEYS_RANDOM 3
-#define MAXMEMORY_VOLATILE_LRU 4
-#define MAXMEMORY_VOLATILE_LFU 5
-#define MAXMEMORY_VOLATILE_RANDOM 6
-#define MAXMEMORY_VOLATILE_TTL 7
-#define MAXMEMORY_FLAG_LFU (1 << 8)
+/* Policy values carry flags in the low bits (what the object's lru field
+ * tracks, whether keys without TTL are candidates) and an ordinal above. */
+#define MAXMEMORY_FLAG_LRU (1 << 0)
+#define MAXMEMORY_FLAG_LFU (1 << 1)
+#define MAXMEMORY_FLAG_ALLKEYS (1 << 2)
+#define MAXMEMORY_FLAG_NO_SHARED_INTEGERS (MAXMEMORY_FLAG_LRU | MAXMEMORY_FLAG_LFU)
+#define MAXMEMORY_VOLATILE_LRU ((0 << 8) | MAXMEMORY_FLAG_LRU)
+#define MAXMEMORY_VOLATILE_LFU ((1 << 8) | MAXMEMORY_FLAG_LFU)
+#define MAXMEMORY_VOLATILE_TTL (2 << 8)
+#define MAXMEMORY_VOLATILE_RANDOM (3 << 8)
+#define MAXMEMORY_ALLKEYS_LRU ((4 << 8) | MAXMEMORY_FLAG_LRU | MAXMEMORY_FLAG_ALLKEYS)
+#define MAXMEMORY_ALLKEYS_LFU ((5 << 8) | MAXMEMORY_FLAG_LFU | MAXMEMORY_FLAG_ALLKEYS)
+#define MAXMEMORY_ALLKEYS_RANDOM ((6 << 8) | MAXMEMORY_FLAG_ALLKEYS)
+#define MAXMEMORY_NO_EVICTION (7 << 8)
 
 #define CLIENT_TYPE_NORMAL 0
 #define CLIENT_TYPE_REPLICA 1
@@ -691,6 +696,10 @@ void updateCachedTime(void);
 unsigned int getLRUClock(void);
 unsigned int LRU_CLOCK(void);
 unsigned long long estimateObjectIdleTime(obj *o);
+/* LFU (db/db.c): the lru field holds 16 bits of minutes and an 8-bit log counter. */
+#define LFU_INIT_VAL 5
+unsigned long lfuTimeInMinutes(void);
+unsigned long objectGetLFUFrequency(obj *o);   /* counter after decay */
 
 /* ---------- reply building (protocol/reply.c) ---------- */
 void addReply(client *c, obj *o);
@@ -1003,6 +1012,14 @@ int rdbSaveOnShutdown(void);     /* 0 ok */
 int hasActiveChildProcess(void);
 void replicationStartFromConfig(void);
 void killRDBChild(void);
+
+/* ---------- eviction (db/evict.c) ----------
+ * performEvictions: 0 under maxmemory (or eviction continues from a timer),
+ * -1 when still over it after trying (deny-oom commands then get OOM). */
+int performEvictions(void);
+size_t freeMemoryGetNotCountedMemory(void);
+void evictStartTimeProc(void);     /* evict in the background (CONFIG SET maxmemory) */
+long long evictExceededTimeMs(int current);   /* INFO: total (0) / current (1) */
 
 /* ---------- misc ---------- */
 int stringmatchlen(const char *pattern, int patternLen, const char *string, int stringLen, int nocase);
