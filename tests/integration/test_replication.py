@@ -163,7 +163,7 @@ def test_writes_during_sync(start_server, diskless):
 
 
 def test_several_replicas_one_fork(start_server):
-    p = start_server(config={"repl-diskless-sync": "yes", "repl-diskless-sync-delay": 1})
+    p = start_server(config={"repl-diskless-sync": "yes", "repl-diskless-sync-delay": 3})
     fill(p.client(), 100)
     rs = [start_server() for _ in range(3)]
     for r in rs:
