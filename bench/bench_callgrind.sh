@@ -17,11 +17,13 @@ BENCH=${BENCH:-/usr/bin/redis-benchmark}
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-PIDS=()
-DIRS=()
+# start() runs in a subshell (process substitution): servers and their
+# directories are recorded in files so the EXIT trap can clean them up.
+STATE=$(mktemp -d)
 cleanup() {
-    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-    for d in "${DIRS[@]:-}"; do [ -n "$d" ] && rm -rf "$d"; done
+    while read -r p; do kill "$p" 2>/dev/null || true; done < <(cat "$STATE/pids" 2>/dev/null)
+    while read -r d; do rm -rf "$d"; done < <(cat "$STATE/dirs" 2>/dev/null)
+    rm -rf "$STATE"
 }
 trap cleanup EXIT
 
@@ -29,12 +31,12 @@ start() { # binary -> prints "port pid dir"
     local bin=$1 port dir
     port=$(free_port)
     dir=$(mktemp -d)
-    DIRS+=("$dir")
+    echo "$dir" >>"$STATE/dirs"
     valgrind --tool=callgrind --callgrind-out-file="$dir/cg.%p" \
         "$bin" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
         --daemonize no >"$dir/log" 2>&1 &
     local pid=$!
-    PIDS+=($pid)
+    echo "$pid" >>"$STATE/pids"
     for _ in $(seq 400); do
         redis-cli -p "$port" ping >/dev/null 2>&1 && break
         sleep 0.1
