@@ -324,6 +324,7 @@ int aofReadCommand(FILE *fp, aofCommand *cmd) {
     if (rc == 0) return AOF_READ_EOF;
     if (rc == -1) return readFail(cmd, AOF_READ_TRUNCATED, "Unexpected EOF reading the command header");
     cmd->lines = 1;
+    cmd->error_pos = ftello(fp);
     if (rc == 1 && line[0] == '#') {
         snprintf(cmd->annotation, sizeof(cmd->annotation), "%s", line + 1);
         return AOF_READ_ANNOTATION;
@@ -334,18 +335,24 @@ int aofReadCommand(FILE *fp, aofCommand *cmd) {
     if (*end || argc < 1 || argc > 1024 * 1024) return readFail(cmd, AOF_READ_BAD, "Invalid number of arguments");
     cmd->argv = zcalloc(sizeof(bstr) * (size_t)argc);
     for (long j = 0; j < argc; j++) {
+        cmd->error_pos = ftello(fp);
         rc = readHeaderLine(fp, line, sizeof(line));
+        if (rc == 1) cmd->lines++;
         if (rc == 0 || rc == -1) return readFail(cmd, AOF_READ_TRUNCATED, "Unexpected EOF reading an argument length");
         if (rc < 0 || line[0] != '$') return readFail(cmd, AOF_READ_BAD, "Wrong argument header, expected '$'");
         long long len = strtoll(line + 1, &end, 10);
         if (*end || len < 0 || len > 512LL * 1024 * 1024) return readFail(cmd, AOF_READ_BAD, "Invalid argument length");
         bstr arg = bstrNewLen(NULL, (size_t)len + 2);
         cmd->argv[cmd->argc++] = arg;
-        if (fread(arg, 1, (size_t)len + 2, fp) != (size_t)len + 2)
-            return readFail(cmd, AOF_READ_TRUNCATED, "Unexpected EOF reading an argument");
+        cmd->error_pos = ftello(fp);
+        size_t got = fread(arg, 1, (size_t)len + 2, fp);
+        if (got != (size_t)len + 2) {
+            snprintf(cmd->errbuf, sizeof(cmd->errbuf), "Expected to read %lld bytes, got %zu bytes", len + 2, got);
+            return readFail(cmd, AOF_READ_TRUNCATED, cmd->errbuf);
+        }
         if (arg[len] != '\r' || arg[len + 1] != '\n') return readFail(cmd, AOF_READ_BAD, "Argument not followed by CRLF");
         bstrSetLen(arg, (size_t)len);
-        cmd->lines += 2;
+        cmd->lines++;
     }
     return AOF_READ_OK;
 }

@@ -37,6 +37,8 @@ typedef struct aofCommand {
     long long lines;       /* lines consumed (headers and payloads) */
     char annotation[128];  /* AOF_READ_ANNOTATION: the line without '#' and CRLF */
     const char *error;     /* AOF_READ_BAD / TRUNCATED: why */
+    off_t error_pos;       /* where the failing read started */
+    char errbuf[96];
 } aofCommand;
 int aofReadCommand(FILE *fp, aofCommand *cmd);
 void aofCommandFree(aofCommand *cmd);

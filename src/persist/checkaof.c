@@ -14,7 +14,6 @@
 
 typedef struct chkState {
     off_t ok_up_to;         /* end of the last complete command outside MULTI */
-    long long ok_line;
     long long line;
     int in_multi;
     long long truncate_ts;  /* 0: off */
@@ -44,12 +43,12 @@ static int chkScanCommands(FILE *fp, const char *path, chkState *st) {
             }
             if (!st->in_multi) {
                 st->ok_up_to = ftello(fp);
-                st->ok_line = st->line;
             }
             continue;
         }
         if (r != AOF_READ_OK) {
-            chkError(path, ftello(fp), ac.error);
+            st->line += ac.lines;
+            chkError(path, ac.error_pos, ac.error);
             return 1;
         }
         st->line += ac.lines;
@@ -72,7 +71,6 @@ static int chkScanCommands(FILE *fp, const char *path, chkState *st) {
         aofCommandFree(&ac);
         if (!st->in_multi) {
             st->ok_up_to = ftello(fp);
-            st->ok_line = st->line;
         }
     }
     if (st->in_multi) {
@@ -130,7 +128,7 @@ static int chkFile(const char *path, int fix, long long ts, int last, const char
         }
         printf("RDB preamble is OK, proceeding with AOF tail...\n");
     }
-    chkState st = {.truncate_ts = ts};
+    chkState st = {.truncate_ts = ts, .line = 1};
     chkScanCommands(fp, path, &st);
     fclose(fp);
     off_t diff = size - st.ok_up_to;
@@ -139,7 +137,7 @@ static int chkFile(const char *path, int fix, long long ts, int last, const char
         return 0;
     }
     printf("AOF analyzed: filename=%s, size=%lld, ok_up_to=%lld, ok_up_to_line=%lld, diff=%lld\n", path,
-           (long long)size, (long long)st.ok_up_to, st.ok_line, (long long)diff);
+           (long long)size, (long long)st.ok_up_to, st.line, (long long)diff);
     if (diff == 0) {
         printf("%s %s is valid\n", kind, path);
         return 0;
