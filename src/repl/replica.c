@@ -632,8 +632,16 @@ static void payloadHandler(eventLoop *el, int fd, void *privdata, int mask) {
 /* The replication position a saved RDB carries (SAVE, shutdown) so that a
  * restarted replica resumes with a partial resync. */
 rdbReplInfo *replicationPopulateSaveInfo(rdbReplInfo *ri) {
-    if (!server.primary_host || !rs.have_cached) return NULL;
     memset(ri, 0, sizeof(*ri));
+    if (!server.primary_host) {
+        /* A primary with history: replicas may continue after our restart. */
+        if (!replBacklogExists()) return NULL;
+        ri->repl_stream_db = server.replica_seldb < 0 ? 0 : server.replica_seldb;
+        memcpy(ri->repl_id, server.replid, sizeof(ri->repl_id));
+        ri->repl_offset = server.primary_repl_offset;
+        return ri;
+    }
+    if (!rs.have_cached) return NULL;
     ri->repl_stream_db = server.primary && server.primary->db ? server.primary->db->id : rs.cached_db;
     memcpy(ri->repl_id, server.replid, sizeof(ri->repl_id));
     ri->repl_offset = server.primary ? server.primary->reploff : server.primary_repl_offset;
@@ -678,6 +686,13 @@ void replicationStartFromConfig(void) {
         server.repl_state = REPL_STATE_CONNECT;
         repl_down_since = server.unixtime;
         replReplicaCron();
+    } else if (rdb_loaded_repl_info_valid && strlen(rdb_loaded_repl_info.repl_id) == 40) {
+        /* Restarted primary: keep our history so replicas resume with +CONTINUE. */
+        memcpy(server.replid, rdb_loaded_repl_info.repl_id, 41);
+        server.primary_repl_offset = rdb_loaded_repl_info.repl_offset;
+        replBacklogCreate();
+        serverLog(LL_NOTICE, "Restored replication ID and offset from the RDB: %s:%lld", server.replid,
+                  server.primary_repl_offset);
     }
 }
 

@@ -76,6 +76,28 @@ def test_partial_resync_after_replica_restart(start_server):
     assert_no_leaks(p, 1)
 
 
+def test_partial_resync_after_primary_restart(start_server):
+    p = start_server(config=FAST)
+    r = start_server()
+    replica_of(r, p)
+    fill(p.client(), 100)
+    wait_sync(p, r)
+    replid = info(p)["master_replid"]
+    try:
+        p.client().shutdown(save=True)
+    except Exception:
+        pass
+    p.proc.wait(10)
+    p.start()
+    assert info(p)["master_replid"] == replid
+    p.client().set("after-restart", "1")
+    wait_sync(p, r)
+    assert stat(p, "sync_partial_ok") == 1
+    assert stat(p, "sync_full") == 0
+    assert_same_data(p, r)
+    assert_no_leaks(p, 1)
+
+
 def test_psync2_after_promotion(start_server):
     p = start_server(config=FAST)
     r1 = start_server(config=FAST)
