@@ -2,8 +2,10 @@
 # Full sync of a large dataset while a write load runs on the primary:
 # dual-channel vs classic (single channel) replication, same binary, same run.
 # Prints sync time, the primary's peak replication buffer memory
-# (mem_total_replication_buffers) and used_memory growth, and the primary
-# main-thread CPU seconds spent during the sync, then the dual/classic ratios.
+# (mem_total_replication_buffers, and mem_clients_slaves: the part held for
+# replicas beyond repl-backlog-size) and used_memory growth, and the primary
+# main-thread CPU seconds spent during the sync, write latency (p50/p99/max)
+# of a probe client during the sync, then the dual/classic ratios.
 #
 #   bench/bench_fullsync.sh [server-binary] [keys] [value-bytes]
 #   KEYS defaults to 1000000, VALUE to 100. Writes come from redis-benchmark /
@@ -43,22 +45,35 @@ def cpu():   # main thread only: its tid is the pid
 load = subprocess.Popen([bench, "-p", str(pp), "-r", "100000", "-n", "100000000", "-c", "4", "-q",
                          "lpush", "my_list", "__rand_int__"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 time.sleep(0.5)
+import threading
+lat, stop = [], threading.Event()
+def probe():   # write latency seen by one more client during the sync
+    c = redis.Redis(port=pp)
+    while not stop.is_set():
+        t = time.perf_counter(); c.set("probe", "x"); lat.append(time.perf_counter() - t)
+        time.sleep(0.001)
+th = threading.Thread(target=probe); th.start()
 mem0 = P.info("memory")["used_memory"]
 c0, t0 = cpu(), time.time()
 R.execute_command("REPLICAOF", "127.0.0.1", pp)
-peak_buf = peak_mem = 0
+peak_buf = peak_cob = peak_mem = 0
 while True:
     m = P.info("memory")
     peak_buf = max(peak_buf, m.get("mem_total_replication_buffers", 0))
+    peak_cob = max(peak_cob, m.get("mem_clients_slaves", 0))   # held for replicas beyond the backlog
     peak_mem = max(peak_mem, m["used_memory"])
     if R.info("replication").get("master_link_status") == "up":
         break
     time.sleep(0.02)
 t1, c1 = time.time(), cpu()
+stop.set(); th.join()
 load.terminate(); load.wait()
+lat.sort()
+pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000 if lat else 0.0
 rpeak = R.info("replication").get("replicas_repl_buffer_peak", 0)
-print("RESULT dual=%s sync_s=%.3f peak_repl_buf=%d used_mem_growth=%d main_cpu_s=%.3f replica_buf_peak=%s"
-      % (dual, t1 - t0, peak_buf, peak_mem - mem0, c1 - c0, rpeak))
+print("RESULT dual=%s sync_s=%.3f peak_repl_buf=%d peak_replica_cob=%d used_mem_growth=%d main_cpu_s=%.3f replica_buf_peak=%s "
+      "write_p50_ms=%.3f write_p99_ms=%.3f write_max_ms=%.3f"
+      % (dual, t1 - t0, peak_buf, peak_cob, peak_mem - mem0, c1 - c0, rpeak, pct(0.5), pct(0.99), lat[-1] * 1000 if lat else 0.0))
 PYEOF
     kill "$ppid" "$rpid"; wait "$ppid" "$rpid" 2>/dev/null || true
 }
@@ -73,6 +88,6 @@ import sys
 def parse(s): return {k: float(v) for k, v in (x.split("=") for x in s.split()[1:]) if k != "dual"}
 a, b = parse(sys.argv[1]), parse(sys.argv[2])
 def ratio(k): return "%.2f" % (b[k] / a[k]) if a[k] else "n/a"
-print("ratios dual/classic: sync_time=%s peak_repl_buf=%s used_mem_growth=%s main_cpu=%s"
-      % (ratio("sync_s"), ratio("peak_repl_buf"), ratio("used_mem_growth"), ratio("main_cpu_s")))
+print("ratios dual/classic: sync_time=%s peak_repl_buf=%s peak_replica_cob=%s used_mem_growth=%s main_cpu=%s write_p99=%s"
+      % (ratio("sync_s"), ratio("peak_repl_buf"), ratio("peak_replica_cob"), ratio("used_mem_growth"), ratio("main_cpu_s"), ratio("write_p99_ms")))
 PYEOF
