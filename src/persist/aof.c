@@ -823,6 +823,14 @@ void aofCron(void) {
     }
 }
 
+/* Called before a replica replaces its dataset: the old files describe a
+ * dataset that is going away. aofFollowConfig starts a rewrite afterwards. */
+void aofStopForFullSync(void) {
+    if (aof.state == AOF_STATE_OFF) return;
+    serverLog(LL_NOTICE, "Stopping AOF before loading the primary's dataset");
+    stopAppendOnly();
+}
+
 void aofPrepareShutdown(void) {
     if (server.child_type == CHILD_TYPE_AOF && server.child_pid > 0) {
         serverLog(LL_WARNING, "There is a child rewriting the AOF. Killing it!");

@@ -18,6 +18,7 @@ void feedAppendOnlyFile(int dictid, obj **argv, int argc);
 void flushAppendOnlyFile(int force);
 void aofCron(void);
 void aofPrepareShutdown(void);
+void aofStopForFullSync(void);
 int aofLoadAtStartup(void);
 int aofConfigChanged(const char **err);
 void aofBackgroundRewriteDone(pid_t pid, int exitcode, int bysignal);

@@ -470,8 +470,12 @@ short_read:
     return RDB_ERR;
 }
 
+void aofStopForFullSync(void) __attribute__((weak)); /* persist/aof.c */
+
 int rdbLoadRio(rio *r, int rdbflags, rdbReplInfo *ri) {
     char buf[10];
+    /* A replica replacing its dataset: the AOF restarts with a rewrite afterwards. */
+    if ((rdbflags & RDBFLAGS_REPLICATION) && aofStopForFullSync) aofStopForFullSync();
     rdb_load_error[0] = '\0';
     rdb_load_error_offset = 0;
     rdb_load_flags = rdbflags;

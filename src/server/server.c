@@ -440,6 +440,9 @@ void call(client *c, int flags) {
             also_propagate.count = 0;
         }
     }
+    /* A replica's AOF records what its primary sends (an EXEC as its queued commands). */
+    if (dirty && (c->flags & CLIENT_PRIMARY) && server.appendonly && c->cmd && strcasecmp(c->cmd->name, "exec"))
+        feedAppendOnlyFile(c->db->id, c->argv, c->argc);
     c->flags &= ~CLIENT_PREVENT_PROP;
     c->flags |= client_old_flags & CLIENT_PREVENT_PROP;
     server.stat_numcommands++;

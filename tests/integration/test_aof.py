@@ -422,3 +422,28 @@ def test_check_aof_truncate_to_timestamp(tmp_path):
     assert r.returncode == 0, r.stdout
     assert "Successfully truncated AOF %s to timestamp 150" % p in r.stdout
     assert p.read_bytes() == b"#TS:100\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+
+
+@pytest.mark.parametrize("dual", ["no", "yes"])
+def test_replica_aof_records_primary_stream(start_server, dual):
+    from replutil import replica_of, wait_sync
+    primary = start_server()
+    pc = primary.client()
+    pc.set("before-sync", "1")
+    pc.rpush("l", "a", "b")
+    replica = start_server(config={"appendonly": "yes", "dual-channel-replication-enabled": dual})
+    rc = replica.client()
+    rc.set("stale", "gone after sync")
+    replica_of(replica, primary)
+    wait_sync(primary, replica)
+    wait_rewrite_done(rc)
+    fill_every_type(pc)
+    wait_sync(primary, replica)
+    before = digest(pc)
+    assert digest(rc) == before
+    replica.stop(signal.SIGKILL)
+    # Restart detached from the primary: the AOF alone must rebuild the dataset.
+    replica.start()
+    rc = replica.client()
+    assert rc.get("stale") is None
+    assert digest(rc) == before
