@@ -18,6 +18,7 @@
 
 void htSetResizeEnabled(int enabled);
 void kvtSetResizeEnabled(int enabled);
+bstr dumpCreatePayload(obj *o);
 
 /* ------------------------------------------------------------ manifest */
 
@@ -49,6 +50,8 @@ static struct {
     int last_rewrite_ok;
     long long rewrites, rewrite_failures;
     long long rewrite_incr_seq; /* incr opened at fork time; 0 when none */
+    int rewrite_rdb;            /* the running rewrite writes an RDB base (else RESP) */
+    time_t last_ts_annotation;
 } aof = {.fd = -1, .selected_db = -1, .last_write_ok = 1, .last_rewrite_ok = 1, .last_rewrite_secs = -1};
 
 static aofManifest *manifestNew(void) { return zcalloc(sizeof(aofManifest)); }
@@ -186,7 +189,9 @@ static int manifestPersist(const aofManifest *am) {
 }
 
 static bstr incrName(long long seq) { return bstrCatPrintf(bstrEmpty(), "%s.%lld.incr.aof", server.appendfilename, seq); }
-static bstr baseName(long long seq) { return bstrCatPrintf(bstrEmpty(), "%s.%lld.base.rdb", server.appendfilename, seq); }
+static bstr baseName(long long seq, int rdb) {
+    return bstrCatPrintf(bstrEmpty(), "%s.%lld.base.%s", server.appendfilename, seq, rdb ? "rdb" : "aof");
+}
 
 static long long fileSize(const char *name) {
     bstr path = aofPath(name);
@@ -238,6 +243,10 @@ static bstr catCommand(bstr buf, obj **argv, int argc) {
 void feedAppendOnlyFile(int dictid, obj **argv, int argc) {
     if (aof.state == AOF_STATE_OFF || aof.fd == -1) return; /* a pending rewrite's snapshot has it */
     if (!aof.buf) aof.buf = bstrEmpty();
+    if (server.aof_timestamp_enabled && server.unixtime != aof.last_ts_annotation) {
+        aof.buf = bstrCatPrintf(aof.buf, "#TS:%lld\r\n", (long long)server.unixtime);
+        aof.last_ts_annotation = server.unixtime;
+    }
     if (dictid != aof.selected_db) {
         char num[24];
         snprintf(num, sizeof(num), "%d", dictid);
@@ -515,17 +524,79 @@ static int aofLoadManifestFiles(aofManifest *am) {
     return rc;
 }
 
+/* aof-use-rdb-preamble no: the base is RESP, one RESTORE (DUMP payload of
+ * the value, absolute TTL) per key, so it loads like any command stream. */
+static bstr catBulk(bstr s, const char *p, size_t len) {
+    s = bstrCatPrintf(s, "$%zu\r\n", len);
+    s = bstrCatLen(s, p, len);
+    return bstrCatLen(s, "\r\n", 2);
+}
+
+static int writeRespDb(FILE *fp, int dbid) {
+    serverDb *db = server.db + dbid;
+    if (kvtSize(db->keys) == 0) return 0;
+    bstr out = bstrCatPrintf(bstrEmpty(), "*2\r\n$6\r\nSELECT\r\n");
+    char num[24];
+    int n = snprintf(num, sizeof(num), "%d", dbid);
+    out = catBulk(out, num, (size_t)n);
+    kvtIterator it;
+    void *e;
+    int rc = 0;
+    kvtInitIterator(&it, db->keys);
+    while (rc == 0 && (e = kvtNext(&it)) != NULL) {
+        bstr key = dbEntryKey(e);
+        htEntry *ee = htSize(db->expires) ? htFind(db->expires, key) : NULL;
+        bstr payload = dumpCreatePayload(dbEntryVal(e));
+        if (!payload) { rc = -1; break; }
+        n = snprintf(num, sizeof(num), "%lld", ee ? (long long)ee->v.s64 : 0LL);
+        out = bstrCat(out, ee ? "*5\r\n$7\r\nRESTORE\r\n" : "*4\r\n$7\r\nRESTORE\r\n");
+        out = catBulk(out, key, bstrLen(key));
+        out = catBulk(out, num, (size_t)n);
+        out = catBulk(out, payload, bstrLen(payload));
+        if (ee) out = catBulk(out, "ABSTTL", 6);
+        bstrFree(payload);
+        if (bstrLen(out) > 64 * 1024) {
+            if (fwrite(out, 1, bstrLen(out), fp) != bstrLen(out)) rc = -1;
+            bstrClear(out);
+        }
+    }
+    kvtResetIterator(&it);
+    if (rc == 0 && bstrLen(out) && fwrite(out, 1, bstrLen(out), fp) != bstrLen(out)) rc = -1;
+    bstrFree(out);
+    return rc;
+}
+
+static int writeRespBase(const char *path) {
+    FILE *fp = fopen(path, "w");
+    if (!fp) {
+        serverLog(LL_WARNING, "Failed opening the temp AOF base %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (int j = 0; rc == 0 && j < server.dbnum; j++) rc = writeRespDb(fp, j);
+    if (rc == 0 && (fflush(fp) != 0 || fsync(fileno(fp)) != 0)) rc = -1;
+    if (fclose(fp) != 0) rc = -1;
+    if (rc != 0) serverLog(LL_WARNING, "Write error writing the AOF base %s: %s", path, strerror(errno));
+    return rc;
+}
+
+/* The base of the current dataset, written to path (RDB or RESP). */
+static int writeBase(const char *path, int rdb) {
+    if (rdb) return rdbSaveToFileWithReplInfo(path, RDBFLAGS_AOF_PREAMBLE, NULL) == RDB_OK ? 0 : -1;
+    return writeRespBase(path);
+}
+
 /* First start with appendonly yes: an empty base and incr #1, as Valkey does. */
 static int aofCreateInitialFiles(void) {
     aofManifest *am = aof.am;
     if (!am->base.name) {
         long long seq = am->base_seq + 1;
-        bstr name = baseName(seq);
+        bstr name = baseName(seq, server.aof_use_rdb_preamble);
         bstr path = aofPath(name);
         serverLog(LL_NOTICE, "Creating AOF base file %s on server start", name);
-        int rc = rdbSaveToFileWithReplInfo(path, RDBFLAGS_AOF_PREAMBLE, NULL);
+        int rc = writeBase(path, server.aof_use_rdb_preamble);
         bstrFree(path);
-        if (rc != RDB_OK) {
+        if (rc != 0) {
             bstrFree(name);
             return -1;
         }
@@ -647,13 +718,13 @@ int aofRewriteBackground(void) {
         return -1;
     }
     long long start = ustime();
+    aof.rewrite_rdb = server.aof_use_rdb_preamble;
     pid_t pid = fork();
     if (pid == 0) {
         signal(SIGUSR1, SIG_DFL);
         if (aof.fd != -1) close(aof.fd);
         bstr tmp = rewriteTempName(getpid());
-        int rc = rdbSaveToFileWithReplInfo(tmp, RDBFLAGS_AOF_PREAMBLE, NULL);
-        _exit(rc == RDB_OK ? 0 : 1);
+        _exit(writeBase(tmp, aof.rewrite_rdb) == 0 ? 0 : 1);
     }
     if (pid == -1) {
         serverLog(LL_WARNING, "Can't rewrite append only file in background: fork: %s", strerror(errno));
@@ -685,7 +756,7 @@ static int rewriteInstall(pid_t pid) {
     aofManifest *am = manifestNew();
     am->base_seq = old->base_seq + 1;
     am->incr_seq = old->incr_seq;
-    am->base.name = baseName(am->base_seq);
+    am->base.name = baseName(am->base_seq, aof.rewrite_rdb);
     am->base.seq = am->base_seq;
     if (aof.rewrite_incr_seq) manifestAddIncr(am, incrName(aof.rewrite_incr_seq), aof.rewrite_incr_seq);
     bstr tmp = rewriteTempName(pid), dst = aofPath(am->base.name);

@@ -447,3 +447,37 @@ def test_replica_aof_records_primary_stream(start_server, dual):
     rc = replica.client()
     assert rc.get("stale") is None
     assert digest(rc) == before
+
+
+def test_resp_base_without_rdb_preamble(start_server):
+    h = start_server(config={"appendonly": "yes", "aof-use-rdb-preamble": "no"})
+    assert "file appendonly.aof.1.base.aof seq 1 type b\n" in manifest(h)
+    c = h.client()
+    fill_every_type(c)
+    c.execute_command("BGREWRITEAOF")
+    wait_rewrite_done(c)
+    assert manifest(h) == ("file appendonly.aof.2.base.aof seq 2 type b\n"
+                           "file appendonly.aof.2.incr.aof seq 2 type i\n")
+    with open(os.path.join(aofdir(h), "appendonly.aof.2.base.aof"), "rb") as f:
+        assert f.read(32).startswith(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*")
+    c.set("tail", "x")
+    before = digest(c)
+    c = crash_and_restart(h)
+    assert digest(c) == before
+    assert c.ttl("vol") > 9000
+    r = run_check(os.path.join(aofdir(h), "appendonly.aof.manifest"))
+    assert r.returncode == 0 and "Start to check BASE AOF (RESP format)." in r.stdout
+
+
+def test_timestamp_annotations(start_server):
+    h = start_server(config={"appendonly": "yes", "aof-timestamp-enabled": "yes"})
+    c = h.client()
+    c.set("a", "1")
+    c.set("b", "2")
+    with open(os.path.join(aofdir(h), "appendonly.aof.1.incr.aof"), "rb") as f:
+        data = f.read()
+    assert data.startswith(b"#TS:") and data.count(b"#TS:") <= 2
+    before = digest(c)
+    assert digest(crash_and_restart(h)) == before
+    r = run_check(os.path.join(aofdir(h), "appendonly.aof.manifest"))
+    assert r.returncode == 0, r.stdout
