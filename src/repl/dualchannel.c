@@ -416,5 +416,14 @@ void replDualCron(void) {
 
 bstr replDualInfo(bstr info) {
     if (!server.primary_host) return info;
+    if (dc.active) {
+        long long total = dc.payload_size > 0 ? dc.payload_size : 0;
+        info = bstrCatPrintf(info,
+                             "master_sync_total_bytes:%lld\r\nmaster_sync_read_bytes:%lld\r\nmaster_sync_left_bytes:%lld\r\n"
+                             "master_sync_perc:%.2f\r\nmaster_sync_last_io_seconds_ago:%d\r\n",
+                             total, dc.rdb_read, total ? total - dc.rdb_read : -1,
+                             total ? (double)dc.rdb_read * 100 / (double)total : 0.0,
+                             (int)((server.mstime - dc.lastio) / 1000));
+    }
     return bstrCatPrintf(info, "replicas_repl_buffer_size:%zu\r\nreplicas_repl_buffer_peak:%zu\r\n", dc.buf_size, dc.buf_peak);
 }

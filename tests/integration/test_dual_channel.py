@@ -371,6 +371,9 @@ def test_replica_answers_loading_while_loading(start_server):
     r = start_server(config=dict(DUAL, **{"key-load-delay": 500, "loading-process-events-interval-bytes": 1024}))
     replica_of(r, p)
     wait_for(lambda: r.raw(b"GET x\r\n").startswith(b"-LOADING"), 20, interval=0.01)
+    i = info(r)
+    assert i["master_sync_in_progress"] == "1" and i["master_link_status"] == "down"
+    assert int(i["master_sync_read_bytes"]) > 0
     r.client().config_set("key-load-delay", 0)
     wait_sync(p, r, timeout=60)
     assert_same_data(p, r)
