@@ -147,9 +147,8 @@ def test_exchange_against_scripted_primary(start_server, continue_first):
     if continue_first:
         # the main channel's PSYNC completes before the snapshot is loaded
         main.sendall(b"+OK\r\n+CONTINUE " + rid + b"\r\n" + stream)
-        time.sleep(0.3)
+        wait_for(lambda: int(info(r)["replicas_repl_buffer_size"]) == len(stream), 10, msg="stream buffered")
         assert info(r)["master_link_status"] == "down"
-        assert int(info(r)["replicas_repl_buffer_size"]) == len(stream)
         rdb.sendall(b"$EOF:" + mark + b"\r\n" + rdbdata + mark)
     else:
         # the snapshot is loaded first; the rdb channel stays open meanwhile
