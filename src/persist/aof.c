@@ -631,6 +631,32 @@ static int aofOpenOnStart(void) {
     return 0;
 }
 
+/* A single-file AOF from before the multi-part layout becomes the base of a
+ * new manifest. The manifest goes first: a crash in between fails loudly
+ * (missing base) instead of silently starting empty. 1 upgraded, 0 none. */
+static int aofUpgradeLegacy(aofManifest **out) {
+    struct stat sb;
+    if (stat(server.appendfilename, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    if (ensureAofDir() != 0) return -1;
+    serverLog(LL_NOTICE, "Creating AOF manifest for the old-style AOF %s", server.appendfilename);
+    aofManifest *am = manifestNew();
+    am->base.name = bstrNew(server.appendfilename);
+    am->base.seq = am->base_seq = 1;
+    bstr dst = aofPath(server.appendfilename);
+    int rc = manifestPersist(am) == 0 && rename(server.appendfilename, dst) == 0 ? 1 : -1;
+    if (rc == 1) {
+        fsyncDir(server.appenddirname);
+        fsyncDir(".");
+        serverLog(LL_NOTICE, "Successfully migrated an old-style AOF into the AOF directory");
+        *out = am;
+    } else {
+        serverLog(LL_WARNING, "Error moving the old-style AOF %s into %s: %s", server.appendfilename, dst, strerror(errno));
+        manifestFree(am);
+    }
+    bstrFree(dst);
+    return rc;
+}
+
 int aofLoadAtStartup(void) {
     long long start = ustime();
     bstr mname = manifestName();
@@ -645,7 +671,12 @@ int aofLoadAtStartup(void) {
     }
     bstrFree(mname);
     bstrFree(mpath);
-    if (rc == -1) am = manifestNew();
+    if (rc == -1) {
+        int up = aofUpgradeLegacy(&am);
+        if (up < 0) return -1;
+        if (up == 1) rc = 0;
+        else am = manifestNew();
+    }
     manifestFree(aof.am);
     aof.am = am;
     if (rc == 0) {
@@ -863,7 +894,8 @@ static int startAppendOnly(void) {
 static void aofFollowConfig(void) {
     if (server.loading || (server.appendonly != 0) == (aof.state != AOF_STATE_OFF)) return;
     const char *err = NULL;
-    aofConfigChanged(&err);
+    /* A start that failed is reverted like a refused CONFIG SET, not retried every loop. */
+    if (!aofConfigChanged(&err)) server.appendonly = 0;
 }
 
 int aofConfigChanged(const char **err) {

@@ -481,3 +481,45 @@ def test_timestamp_annotations(start_server):
     assert digest(crash_and_restart(h)) == before
     r = run_check(os.path.join(aofdir(h), "appendonly.aof.manifest"))
     assert r.returncode == 0, r.stdout
+
+
+def test_old_style_single_file_is_upgraded(start_server, tmp_path):
+    (tmp_path / "appendonly.aof").write_bytes(
+        b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nold\r\n$5\r\nstyle\r\n")
+    h = start_server(config={"appendonly": "yes"}, workdir=str(tmp_path))
+    c = h.client()
+    assert c.get("old") == b"style"
+    assert not (tmp_path / "appendonly.aof").exists()
+    assert manifest(h) == ("file appendonly.aof seq 1 type b\n"
+                           "file appendonly.aof.1.incr.aof seq 1 type i\n")
+    c.set("new", "1")
+    c = crash_and_restart(h)
+    assert c.get("old") == b"style" and c.get("new") == b"1"
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/redis-server"), reason="needs redis-server 7.0")
+def test_loads_files_written_by_redis_7(start_server, tmp_path):
+    # always: with everysec redis postpones writes while a background fsync runs.
+    peer = start_server(binary="/usr/bin/redis-server", config={"appendonly": "yes", "appendfsync": "always"},
+                        workdir=str(tmp_path))
+    pc = peer.client()
+    pc.set("s", "v")
+    pc.rpush("l", 1, 2, 3)
+    pc.hset("h", mapping={"a": "1"})
+    pc.zadd("z", {"m": 2})
+    pc.sadd("set", "x")
+    pc.execute_command("BGREWRITEAOF")
+    end = time.time() + 10
+    while time.time() < end and (pc.info("persistence")["aof_rewrite_in_progress"]
+                                 or pc.info("persistence")["aof_rewrite_scheduled"]):
+        time.sleep(0.05)
+    pc.set("after", "rewrite")
+    pc.incr("n")
+    peer.stop(signal.SIGKILL)
+    h = start_server(config={"appendonly": "yes"}, workdir=str(tmp_path))
+    c = h.client()
+    assert c.get("s") == b"v" and c.lrange("l", 0, -1) == [b"1", b"2", b"3"]
+    assert c.hgetall("h") == {b"a": b"1"} and c.zscore("z", "m") == 2 and c.smembers("set") == {b"x"}
+    assert c.get("after") == b"rewrite" and c.get("n") == b"1"
+    r = run_check(os.path.join(aofdir(h), "appendonly.aof.manifest"))
+    assert r.returncode == 0, r.stdout
