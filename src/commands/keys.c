@@ -1,7 +1,8 @@
 /* keys: the generic keyspace commands (KEYS, SCAN, DEL, RENAME, COPY, MOVE,
  * SWAPDB, FLUSH*, OBJECT) and the expiry commands (EXPIRE family, TTL family,
- * PERSIST). Keys in db->keys are bstr mapped to obj*; db->expires shares the
- * key and stores the absolute unix-ms deadline in v.s64. */
+ * PERSIST). db->keys holds entries (dbEntryKey/dbEntryVal, see db.c);
+ * db->expires is keyed by the key inside the entry and stores the absolute
+ * unix-ms deadline in v.s64. */
 #include "server/server.h"
 #include <ctype.h>
 #include <errno.h>
