@@ -289,7 +289,13 @@ void flushAppendOnlyFile(int force) {
             aof.last_write_ok = 0;
             return;
         }
-        bstrClear(aof.buf);
+        /* One huge command must not pin its buffer forever. */
+        if (bstrAlloc(aof.buf) > 64 * 1024) {
+            bstrFree(aof.buf);
+            aof.buf = bstrEmpty();
+        } else {
+            bstrClear(aof.buf);
+        }
         if (!aof.last_write_ok) serverLog(LL_NOTICE, "AOF write error looks solved, the server can write again.");
         aof.last_write_ok = 1;
     }
