@@ -13,6 +13,7 @@
 #include <string.h>
 
 static ssize_t rdbSaveZset(rio *r, obj *o);
+int rdbSetListpackUnsupported(void);
 /* Streams live in persist/rdb_stream.c. */
 ssize_t rdbSaveStream(rio *r, obj *o);
 obj *rdbLoadStream(rio *r, int rdbtype, int deep, int *error);
@@ -33,8 +34,9 @@ int rdbSaveObjectType(rio *r, obj *o) {
         break;
     case OBJ_SET:
         if (o->encoding == OBJ_ENCODING_INTSET) return rdbSaveType(r, RDB_TYPE_SET_INTSET);
-        if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveType(r, RDB_TYPE_SET_LISTPACK);
-        if (o->encoding == OBJ_ENCODING_HT) return rdbSaveType(r, RDB_TYPE_SET);
+        if (o->encoding == OBJ_ENCODING_LISTPACK && !rdbSetListpackUnsupported())
+            return rdbSaveType(r, RDB_TYPE_SET_LISTPACK);
+        if (o->encoding == OBJ_ENCODING_HT || o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveType(r, RDB_TYPE_SET);
         break;
     case OBJ_ZSET:
         if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveType(r, RDB_TYPE_ZSET_LISTPACK);
@@ -84,9 +86,32 @@ static ssize_t rdbSaveList(rio *r, obj *o) {
     return 1;
 }
 
+/* SET_LISTPACK (20) exists since RDB 11: peers that asked for an older
+ * version (Redis 7.0 replicas) get such sets as plain SET (2). */
+int rdbSetListpackUnsupported(void) { return rdb_save_version_override && rdb_save_version_override < 11; }
+
+static ssize_t rdbSaveListpackSetAsPlain(rio *r, unsigned char *lp) {
+    if (rdbSaveLen(r, lpLength(lp)) == -1) return -1;
+    for (unsigned char *p = lpFirst(lp); p; p = lpNext(lp, p)) {
+        unsigned char *s;
+        uint32_t slen;
+        long long v;
+        char buf[32];
+        if (!lpGetValue(p, &s, &slen, &v)) {
+            slen = (uint32_t)ll2string(buf, sizeof(buf), v);
+            s = (unsigned char *)buf;
+        }
+        if (rdbSaveRawString(r, s, slen) == -1) return -1;
+    }
+    return 1;
+}
+
 static ssize_t rdbSaveSet(rio *r, obj *o) {
     if (o->encoding == OBJ_ENCODING_INTSET) return rdbSaveRawString(r, o->ptr, intsetBlobLen(o->ptr));
-    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
+    if (o->encoding == OBJ_ENCODING_LISTPACK) {
+        if (rdbSetListpackUnsupported()) return rdbSaveListpackSetAsPlain(r, o->ptr);
+        return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
+    }
     hashtable *ht = o->ptr;
     if (rdbSaveLen(r, htSize(ht)) == -1) return -1;
     htIterator it;

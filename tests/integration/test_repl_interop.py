@@ -62,6 +62,9 @@ def test_redis_replica_of_our_primary(start_server, diskless):
     p = start_server(config={"repl-diskless-sync-delay": 0, "repl-diskless-sync": diskless,
                              "dual-channel-replication-enabled": "yes"})
     fill(p.client(), 150)
+    # A listpack-encoded set: RDB 11 only; a 7.0 replica must get it as a plain set.
+    p.client().sadd("lpset", "a", "b", "c", 12, -7)
+    assert p.client().object("encoding", "lpset") == b"listpack"
     r = start_server(binary=REDIS)
     replica_of(r, p)
     wait_for(lambda: offsets_equal(p, r), 30)
