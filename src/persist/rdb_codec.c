@@ -218,6 +218,9 @@ static void *rdbLoadLzfString(rio *r, int flags, size_t *lenptr) {
     if ((clen = rdbLoadLen(r, NULL)) == RDB_LENERR) return NULL;
     if ((len = rdbLoadLen(r, NULL)) == RDB_LENERR) return NULL;
     if (clen == 0 || len == 0 || clen > RDB_MAX_STRING_LEN || len > RDB_MAX_STRING_LEN) return NULL;
+    /* Refuse before allocating: a DUMP payload cannot hold more bytes than it
+     * has, and LZF cannot expand more than 264 bytes out of 3. */
+    if (rioBufferShortOf(r, clen) || len > clen * 88 + 8) return NULL;
     unsigned char *c = ztrymalloc(clen);
     if (!c) return NULL;
     char *val = rdbAllocString(flags, len);
@@ -252,7 +255,7 @@ void *rdbLoadStringEx(rio *r, int flags, size_t *lenptr, int *isint, long long *
         default: return NULL;
         }
     }
-    if (len > RDB_MAX_STRING_LEN) return NULL;
+    if (len > RDB_MAX_STRING_LEN || rioBufferShortOf(r, len)) return NULL;
     char *val = rdbAllocString(flags, len);
     if (!val) return NULL;
     if (len && rioRead(r, val, len) == 0) {

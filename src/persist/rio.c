@@ -37,6 +37,11 @@ static size_t rioBufferRead(rio *r, void *buf, size_t len) {
 }
 
 static off_t rioBufferTell(rio *r) { return r->io.buffer.pos; }
+
+int rioBufferShortOf(rio *r, uint64_t len) {
+    if (r->read != rioBufferRead) return 0;
+    return len > bstrLen(r->io.buffer.ptr) - (size_t)r->io.buffer.pos;
+}
 static int rioBufferFlush(rio *r) { (void)r; return 1; }
 
 void rioInitWithBuffer(rio *r, bstr s) {

@@ -51,6 +51,9 @@ struct rio {
 void rioGenericUpdateChecksum(rio *r, const void *buf, size_t len);
 
 void rioInitWithBuffer(rio *r, bstr s);          /* reads from / appends to s (r owns nothing) */
+/* 1 when r reads from a buffer holding fewer than len more bytes: a loader
+ * checks a length read from untrusted input before allocating for it. */
+int rioBufferShortOf(rio *r, uint64_t len);
 void rioInitWithFile(rio *r, FILE *fp);
 void rioSetAutoSync(rio *r, off_t bytes);        /* file only */
 /* Buffered writer to a blocking or non-blocking fd (pipe or socket). */

@@ -9,6 +9,7 @@ import os
 import random
 import time
 
+import pytest
 import redis
 
 SEED = int(os.environ.get("FUZZ_SEED", "7"))
@@ -113,8 +114,14 @@ def command_table(conn):
     return sorted(table)
 
 
-def test_random_commands(start_server):
-    srv = start_server()
+TINY_ENCODINGS = {"list-max-listpack-size": 2, "list-compress-depth": 1, "hash-max-listpack-entries": 2,
+                  "hash-max-listpack-value": 8, "set-max-intset-entries": 2, "set-max-listpack-entries": 2,
+                  "zset-max-listpack-entries": 2, "zset-max-listpack-value": 8, "stream-node-max-entries": 2}
+
+
+@pytest.mark.parametrize("config", [{}, TINY_ENCODINGS], ids=["default", "tiny-encodings"])
+def test_random_commands(start_server, config):
+    srv = start_server(config=config)
     conn = connect(srv)
     names = command_table(conn)
     gen = Gen(random.Random(SEED))

@@ -428,3 +428,19 @@ def test_lrem_most_negative_count(server):
     c.rpush("l", "a", "b", "a", "a")
     assert c.execute_command("LREM", "l", "-9223372036854775808", "a") == 3
     assert c.lrange("l", 0, -1) == [b"b"]
+
+
+@pytest.mark.parametrize("body", [
+    bytes([2, 1, 0x80, 0xE0, 0x31, 0x34, 0x39]) + b"m1",            # set member claiming 3.7 GB
+    bytes([0, 0x80, 0x7F, 0xFF, 0xFF, 0xFF]) + b"abc",               # plain string claiming 2 GB
+    bytes([0, 0xC3, 0x01, 0x80, 0x7F, 0xFF, 0xFF, 0xFF, 0x00]),      # LZF: 1 byte said to give 2 GB
+])
+def test_restore_huge_declared_length_fails_fast(server, body):
+    """Found by fuzzing RESTORE under ASan: lengths are checked before allocating."""
+    from rdbutil import forge_payload
+    c = server.client()
+    for sanitize in ("no", "yes"):
+        c.config_set("sanitize-dump-payload", sanitize)
+        start = time.time()
+        assert same_err(call(c, "RESTORE", "k", 0, forge_payload(body)), err("Bad data format"))
+        assert time.time() - start < 2
