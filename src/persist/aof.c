@@ -441,6 +441,8 @@ static int aofTruncatedTail(const char *path, off_t valid_up_to, int last, const
     return AOF_LOAD_OK;
 }
 
+static off_t aof_loaded_before; /* bytes of the files already loaded */
+
 static int aofLoadCommands(FILE *fp, const char *path, int last) {
     client *fc = aofFakeClient();
     off_t valid_up_to = ftello(fp);
@@ -473,7 +475,10 @@ static int aofLoadCommands(FILE *fp, const char *path, int last) {
             break;
         }
         if (!(fc->flags & CLIENT_MULTI)) valid_up_to = ftello(fp);
-        if (++count % 1024 == 0) processEventsWhileBlocked();
+        if (++count % 1024 == 0) {
+            server.loading_loaded_bytes = aof_loaded_before + ftello(fp);
+            processEventsWhileBlocked();
+        }
     }
     if (rc == AOF_LOAD_OK && (fc->flags & CLIENT_MULTI)) {
         serverLog(LL_WARNING, "Revert incomplete MULTI/EXEC transaction in AOF file %s", path);
@@ -512,6 +517,9 @@ static int aofLoadFile(const char *name, int last) {
         }
     }
     if (rc == AOF_LOAD_OK) rc = aofLoadCommands(fp, path, last);
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) == 0) aof_loaded_before += sb.st_size;
+    server.loading_loaded_bytes = aof_loaded_before;
     fclose(fp);
     if (rc == AOF_LOAD_OK) serverLog(LL_NOTICE, "DB loaded from file %s", name);
     bstrFree(path);
@@ -523,10 +531,13 @@ static int aofLoadManifestFiles(aofManifest *am) {
     server.loading_start_time = time(NULL);
     server.loading_loaded_bytes = 0;
     server.loading_total_bytes = manifestTotalSize(am);
+    aof_loaded_before = 0;
     int rc = AOF_LOAD_OK;
     if (am->base.name) rc = aofLoadFile(am->base.name, am->nincr == 0);
     for (int i = 0; rc == AOF_LOAD_OK && i < am->nincr; i++) rc = aofLoadFile(am->incr[i].name, i == am->nincr - 1);
     server.loading = 0;
+    /* Replaying the log is not a change that needs saving. */
+    server.dirty = 0;
     return rc;
 }
 

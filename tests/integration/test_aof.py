@@ -523,3 +523,30 @@ def test_loads_files_written_by_redis_7(start_server, tmp_path):
     assert c.get("after") == b"rewrite" and c.get("n") == b"1"
     r = run_check(os.path.join(aofdir(h), "appendonly.aof.manifest"))
     assert r.returncode == 0, r.stdout
+
+
+def test_invalid_manifest_or_missing_file_fails(start_server):
+    h = start_server(config={"appendonly": "yes"})
+    h.client().set("a", "1")
+    h.stop(signal.SIGKILL)
+    mpath = os.path.join(aofdir(h), "appendonly.aof.manifest")
+    with open(mpath, "w") as f:
+        f.write("file appendonly.aof.1.base.rdb seq x type b\n")
+    h.start(wait=False)
+    assert h.proc.wait(10) == 1
+    assert "Invalid AOF manifest file format" in h.log()
+    with open(mpath, "w") as f:
+        f.write("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.7.incr.aof seq 7 type i\n")
+    h.start(wait=False)
+    assert h.proc.wait(10) == 1
+    assert "can't open the append log file" in h.log()
+
+
+def test_loading_does_not_count_as_changes(start_server):
+    h = start_server(config={"appendonly": "yes"})
+    c = h.client()
+    for i in range(100):
+        c.set("k%d" % i, i)
+    c = crash_and_restart(h)
+    assert c.info("persistence")["rdb_changes_since_last_save"] == 0
+    assert c.dbsize() == 100
