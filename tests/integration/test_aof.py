@@ -550,3 +550,23 @@ def test_loading_does_not_count_as_changes(start_server):
     c = crash_and_restart(h)
     assert c.info("persistence")["rdb_changes_since_last_save"] == 0
     assert c.dbsize() == 100
+
+
+def test_enable_while_bgsave_runs_is_scheduled(start_server):
+    h = start_server()
+    c = h.client()
+    c.execute_command("DEBUG", "POPULATE", 20000)
+    k = Conn(h.port)
+    k.send("BGSAVE")
+    k.send("CONFIG", "SET", "appendonly", "yes")
+    assert k.read() == "Background saving started"
+    assert k.read() == "OK"
+    i = wait_rewrite_done(c)
+    assert i["aof_enabled"] == 1 and i["aof_rewrites"] == 1
+    assert "An AOF background was scheduled to start when possible" in h.log()
+    c.set("x", "1")
+    before = digest(c)
+    h.stop(signal.SIGKILL)
+    h.config["appendonly"] = "yes"
+    h.start()
+    assert digest(h.client()) == before
