@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,75 @@ static void aofFsync(void) {
     aof.last_fsync = time(NULL);
 }
 
+/* everysec fsyncs run on one background thread so a slow disk does not stall
+ * the event loop. It works on a dup() of the fd: the main thread may close or
+ * switch its own fd (rewrite) at any time. One job at a time. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int started;
+    int pending_fd; /* -1: none */
+    int busy;
+    int failed;     /* last background fsync failed (read by the main thread) */
+} fsyncer = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, -1, 0, 0};
+
+static void *fsyncThreadMain(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&fsyncer.mu);
+    for (;;) {
+        while (fsyncer.pending_fd == -1) pthread_cond_wait(&fsyncer.cv, &fsyncer.mu);
+        int fd = fsyncer.pending_fd;
+        fsyncer.pending_fd = -1;
+        fsyncer.busy = 1;
+        pthread_mutex_unlock(&fsyncer.mu);
+        int failed = fdatasync(fd) == -1 && errno != EINVAL;
+        close(fd);
+        pthread_mutex_lock(&fsyncer.mu);
+        fsyncer.busy = 0;
+        fsyncer.failed = failed;
+    }
+    return NULL;
+}
+
+static int bgFsyncInProgress(void) {
+    pthread_mutex_lock(&fsyncer.mu);
+    int r = fsyncer.busy || fsyncer.pending_fd != -1;
+    if (fsyncer.failed) {
+        fsyncer.failed = 0;
+        if (aof.last_write_ok) serverLog(LL_WARNING, "Can't persist the AOF (background fsync failed)");
+        aof.last_write_ok = 0;
+    }
+    pthread_mutex_unlock(&fsyncer.mu);
+    return r;
+}
+
+/* 0 when the job was handed over; -1: the caller fsyncs inline. */
+static int bgFsyncSubmit(int fd) {
+    if (!fsyncer.started) {
+        pthread_t tid;
+        if (pthread_create(&tid, NULL, fsyncThreadMain, NULL) != 0) return -1;
+        pthread_detach(tid);
+        fsyncer.started = 1;
+    }
+    int dupfd = dup(fd);
+    if (dupfd == -1) return -1;
+    pthread_mutex_lock(&fsyncer.mu);
+    fsyncer.pending_fd = dupfd;
+    pthread_cond_signal(&fsyncer.cv);
+    pthread_mutex_unlock(&fsyncer.mu);
+    return 0;
+}
+
+static void aofFsyncEverysec(void) {
+    if (time(NULL) - aof.last_fsync < 1 || bgFsyncInProgress()) return;
+    if (bgFsyncSubmit(aof.fd) != 0) {
+        aofFsync();
+        return;
+    }
+    aof.unsynced = 0;
+    aof.last_fsync = time(NULL);
+}
+
 /* Writes the buffer; fsync per appendfsync (force: always fsync what is
  * written, used before a rewrite and at shutdown). Called before replies go
  * out, so with 'always' a client never sees an OK that is not on disk. */
@@ -302,7 +372,7 @@ void flushAppendOnlyFile(int force) {
     if (!aof.unsynced) return;
     int child_rewriting = server.child_pid > 0 && server.aof_no_fsync_on_rewrite;
     if (force || server.appendfsync == AOF_FSYNC_ALWAYS) aofFsync();
-    else if (server.appendfsync == AOF_FSYNC_EVERYSEC && !child_rewriting && time(NULL) - aof.last_fsync >= 1) aofFsync();
+    else if (server.appendfsync == AOF_FSYNC_EVERYSEC && !child_rewriting) aofFsyncEverysec();
 }
 
 /* ---------------------------------------------------------- RESP reader */
@@ -989,9 +1059,10 @@ bstr aofGenInfoSizes(bstr info) {
                          "aof_base_size:%lld\r\n"
                          "aof_pending_rewrite:%d\r\n"
                          "aof_buffer_length:%zu\r\n"
-                         "aof_pending_bio_fsync:0\r\n"
+                         "aof_pending_bio_fsync:%d\r\n"
                          "aof_delayed_fsync:0\r\n",
-                         aof.current_size, aof.base_size, aof.rewrite_scheduled, aof.buf ? bstrLen(aof.buf) : 0);
+                         aof.current_size, aof.base_size, aof.rewrite_scheduled, aof.buf ? bstrLen(aof.buf) : 0,
+                         bgFsyncInProgress());
 }
 
 /* -------------------------------------------------------------- command */
