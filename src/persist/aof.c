@@ -791,6 +791,18 @@ static void ensureManifestInMemory(void) {
     bstrFree(mpath);
 }
 
+static void unlinkAofFile(const char *name);
+
+static void dropUnnamedIncr(void) {
+    if (!aof.rewrite_incr_seq) return;
+    for (int i = 0; i < aof.am->nincr; i++)
+        if (aof.am->incr[i].seq == aof.rewrite_incr_seq) return;
+    bstr name = incrName(aof.rewrite_incr_seq);
+    unlinkAofFile(name);
+    bstrFree(name);
+    aof.rewrite_incr_seq = 0;
+}
+
 /* Switches appends to a fresh incr file so the child's snapshot plus this
  * file cover everything. While AOF is ON the manifest names it at once. */
 static int rewriteOpenNewIncr(void) {
@@ -802,6 +814,8 @@ static int rewriteOpenNewIncr(void) {
         bstrFree(name);
         return -1;
     }
+    /* An incr a failed first rewrite opened is named nowhere: drop it. */
+    if (aof.state == AOF_STATE_WAIT_REWRITE) dropUnnamedIncr();
     if (aof.state == AOF_STATE_ON) {
         manifestAddIncr(aof.am, bstrDup(name), seq);
         if (manifestPersist(aof.am) != 0) {
@@ -830,7 +844,8 @@ int aofRewriteBackground(void) {
     if (hasActiveChildProcess()) return -1;
     if (ensureAofDir() != 0) return -1;
     ensureManifestInMemory();
-    aof.rewrite_incr_seq = 0;
+    /* With AOF off the snapshot alone is the new dataset: no incr follows it. */
+    if (aof.state == AOF_STATE_OFF) aof.rewrite_incr_seq = 0;
     if (aof.state != AOF_STATE_OFF && rewriteOpenNewIncr() != 0) {
         aof.last_rewrite_ok = 0;
         return -1;
@@ -954,6 +969,7 @@ static void stopAppendOnly(void) {
     killAofChild();
     if (aof.fd != -1) close(aof.fd);
     aof.fd = -1;
+    if (aof.state == AOF_STATE_WAIT_REWRITE) dropUnnamedIncr();
     aof.state = AOF_STATE_OFF;
     aof.rewrite_scheduled = 0;
     if (aof.buf) bstrClear(aof.buf);

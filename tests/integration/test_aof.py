@@ -570,3 +570,27 @@ def test_enable_while_bgsave_runs_is_scheduled(start_server):
     h.config["appendonly"] = "yes"
     h.start()
     assert digest(h.client()) == before
+
+
+def test_bgrewriteaof_with_aof_off_writes_base_only(start_server):
+    h = start_server(config={"appendonly": "yes"})
+    c = h.client()
+    c.incr("n")
+    c.execute_command("BGREWRITEAOF")
+    wait_rewrite_done(c)
+    c.incr("n")
+    assert c.config_set("appendonly", "no")
+    c.incr("n")
+    assert Conn(h.port)("BGREWRITEAOF") == "Background append only file rewriting started"
+    end = time.time() + 10
+    while time.time() < end and (info_persistence(c)["aof_rewrite_in_progress"] or info_persistence(c)["aof_rewrites"] < 2):
+        time.sleep(0.05)
+    assert manifest(h) == "file appendonly.aof.3.base.rdb seq 3 type b\n"
+    assert sorted(os.listdir(aofdir(h))) == ["appendonly.aof.3.base.rdb", "appendonly.aof.manifest"]
+    h.stop(signal.SIGKILL)
+    h.config["appendonly"] = "yes"
+    h.start()
+    assert h.client().get("n") == b"3"
+    # Incr numbering restarts from the manifest (no incr lines left), as in Valkey.
+    assert manifest(h) == ("file appendonly.aof.3.base.rdb seq 3 type b\n"
+                           "file appendonly.aof.1.incr.aof seq 1 type i\n")
