@@ -594,3 +594,21 @@ def test_bgrewriteaof_with_aof_off_writes_base_only(start_server):
     # Incr numbering restarts from the manifest (no incr lines left), as in Valkey.
     assert manifest(h) == ("file appendonly.aof.3.base.rdb seq 3 type b\n"
                            "file appendonly.aof.1.incr.aof seq 1 type i\n")
+
+
+def test_full_sync_waits_for_rewrite_child(start_server):
+    from replutil import replica_of, wait_sync, assert_same_data
+    primary = start_server(config={"appendonly": "yes"})
+    pc = primary.client()
+    pc.execute_command("DEBUG", "POPULATE", 50000)
+    replica = start_server()
+    pc.execute_command("BGREWRITEAOF")
+    replica_of(replica, primary)
+    for i in range(100):
+        pc.incr("n")
+    wait_sync(primary, replica)
+    assert_same_data(primary, replica)
+    i = wait_rewrite_done(pc)
+    assert i["aof_last_bgrewrite_status"] == "ok"
+    before = digest(pc)
+    assert digest(crash_and_restart(primary)) == before
