@@ -187,3 +187,17 @@ def test_replica_of_evicting_primary_converges(start_server):
     assert stat(p, "evicted_keys") > 5000
     assert stat(r, "evicted_keys") == 0
     assert_same_data(p, r)
+
+
+def test_lazyfree_eviction_of_big_values(start_server):
+    h = start_server(config={"maxmemory-policy": "allkeys-lru", "lazyfree-lazy-eviction": "yes",
+                             "maxmemory-eviction-tenacity": 0})
+    c = h.client()
+    limit = cap_here(h, "allkeys-lru", slack=1024 * 1024)
+    for i in range(60):   # hashes big enough to be freed on the lazyfree thread
+        p = c.pipeline(transaction=False)
+        p.hset("h%d" % i, mapping={"f%d" % j: VAL for j in range(200)})
+        p.execute(raise_on_error=False)
+    wait_for(lambda: c.set("probe", "1") and used(h) <= limit + 200 * 1024, timeout=10, msg="memory back near limit")
+    assert stat(h, "evicted_keys") > 30
+    assert c.exists("h59") == 1
