@@ -337,6 +337,7 @@ int pathIsBaseName(char *path) { return strchr(path, '/') == NULL; }
 char *getAbsolutePath(char *filename) {
     char cwd[4096];
     if (filename[0] == '/') return zstrdup(filename);
+    while (filename[0] == '.' && filename[1] == '/') filename += 2;
     if (!getcwd(cwd, sizeof(cwd))) return NULL;
     size_t l = strlen(cwd) + strlen(filename) + 2;
     char *abs = zmalloc(l);
