@@ -9,22 +9,6 @@ htType hashHashtableType = {htBstrHash, htBstrEqual, htBstrFree, htBstrFree};
 
 /* ------------------------------------------------------------ helpers */
 
-/* Lookup key for the hashtable without allocating for short fields. */
-#define HT_TMPBUF (sizeof(struct bstrh8) + 256)
-static bstr hashTmpKey(char *buf, const char *s, size_t len) {
-    if (len > 255) return bstrNewLen(s, len);
-    struct bstrh8 *h = (struct bstrh8 *)buf;
-    h->len = (uint8_t)len;
-    h->alloc = (uint8_t)len;
-    h->flags = BSTR_T8;
-    memcpy(h->buf, s, len);
-    h->buf[len] = '\0';
-    return h->buf;
-}
-static void hashTmpKeyFree(char *buf, bstr k) {
-    if (k != ((struct bstrh8 *)buf)->buf) bstrFree(k);
-}
-
 static const char *argStr(obj *o, char *buf, size_t buflen, size_t *len) { return objStrPtr(o, buf, buflen, len); }
 
 static void addReplyBytesOrInt(client *c, const char *s, size_t len, long long ll) {
@@ -204,10 +188,10 @@ int hashTypeGetValue(obj *o, const char *field, size_t flen, const char **s, siz
         lpEntryValue(lpNext(o->ptr, f), s, len, ll);
         return 1;
     }
-    char buf[HT_TMPBUF];
-    bstr k = hashTmpKey(buf, field, flen);
+    char buf[BSTR_TMPBUF];
+    bstr k = bstrTmpView(buf, field, flen);
     htEntry *e = htFind(o->ptr, k);
-    hashTmpKeyFree(buf, k);
+    bstrTmpViewFree(buf, k);
     if (!e) return 0;
     *s = e->v.val;
     *len = bstrLen(e->v.val);
@@ -239,10 +223,10 @@ int hashTypeSet(obj *o, const char *field, size_t flen, const char *value, size_
         if (hashTypeLength(o) > server.hash_max_listpack_entries) hashTypeConvert(o, OBJ_ENCODING_HT);
         return 0;
     }
-    char buf[HT_TMPBUF];
-    bstr k = hashTmpKey(buf, field, flen);
+    char buf[BSTR_TMPBUF];
+    bstr k = bstrTmpView(buf, field, flen);
     htEntry *e = htFind(o->ptr, k);
-    hashTmpKeyFree(buf, k);
+    bstrTmpViewFree(buf, k);
     if (e) {
         bstrFree(e->v.val);
         e->v.val = bstrNewLen(value, vlen);
@@ -259,10 +243,10 @@ int hashTypeDelete(obj *o, const char *field, size_t flen) {
         o->ptr = lpDeleteRangeWithEntry(o->ptr, &f, 2);
         return 1;
     }
-    char buf[HT_TMPBUF];
-    bstr k = hashTmpKey(buf, field, flen);
+    char buf[BSTR_TMPBUF];
+    bstr k = bstrTmpView(buf, field, flen);
     int deleted = htDelete(o->ptr, k) == 0;
-    hashTmpKeyFree(buf, k);
+    bstrTmpViewFree(buf, k);
     return deleted;
 }
 

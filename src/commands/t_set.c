@@ -10,23 +10,6 @@ htType setHashtableType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
 
 /* ------------------------------------------------------------ helpers */
 
-/* A read-only bstr view of arbitrary bytes, for hashtable lookups without
- * allocating: short strings live in the caller's stack buffer. */
-#define TMPBSTR_BUF (sizeof(struct bstrh8) + 256)
-static bstr tmpBstr(char *buf, const char *s, size_t len) {
-    if (len > 255) return bstrNewLen(s, len);
-    struct bstrh8 *h = (struct bstrh8 *)buf;
-    h->len = (uint8_t)len;
-    h->alloc = (uint8_t)len;
-    h->flags = BSTR_T8;
-    memcpy(h->buf, s, len);
-    h->buf[len] = '\0';
-    return h->buf;
-}
-static void tmpBstrFree(char *buf, bstr s) {
-    if (s != ((struct bstrh8 *)buf)->buf) bstrFree(s);
-}
-
 static const char *argBytes(obj *o, char *buf, size_t buflen, size_t *len) {
     return objStrPtr(o, buf, buflen, len);
 }
@@ -225,10 +208,10 @@ int setTypeRemoveAux(obj *set, const char *str, size_t len, int64_t llval, int h
         set->ptr = lpDelete(set->ptr, p, NULL);
         return 1;
     }
-    char tb[TMPBSTR_BUF];
-    bstr k = tmpBstr(tb, str, len);
+    char tb[BSTR_TMPBUF];
+    bstr k = bstrTmpView(tb, str, len);
     int r = htDelete(set->ptr, k) == 0;
-    tmpBstrFree(tb, k);
+    bstrTmpViewFree(tb, k);
     return r;
 }
 
@@ -246,10 +229,10 @@ int setTypeIsMemberAux(obj *set, const char *str, size_t len, int64_t llval, int
         str = nbuf;
     }
     if (set->encoding == OBJ_ENCODING_LISTPACK) return lpFindElem(set->ptr, str, len) != NULL;
-    char tb[TMPBSTR_BUF];
-    bstr k = tmpBstr(tb, str, len);
+    char tb[BSTR_TMPBUF];
+    bstr k = bstrTmpView(tb, str, len);
     int r = htFind(set->ptr, k) != NULL;
-    tmpBstrFree(tb, k);
+    bstrTmpViewFree(tb, k);
     return r;
 }
 

@@ -12,22 +12,6 @@ htType zsetHashtableType = {htBstrHash, htBstrEqual, NULL, NULL};
 
 /* ============================================================ helpers */
 
-#define ZTMP_BUF (sizeof(struct bstrh8) + 256)
-/* Read-only bstr view for lookups; short strings use the caller's buffer. */
-static bstr ztmp(char *buf, const char *s, size_t len) {
-    if (len > 255) return bstrNewLen(s, len);
-    struct bstrh8 *h = (struct bstrh8 *)buf;
-    h->len = (uint8_t)len;
-    h->alloc = (uint8_t)len;
-    h->flags = BSTR_T8;
-    memcpy(h->buf, s, len);
-    h->buf[len] = '\0';
-    return h->buf;
-}
-static void ztmpFree(char *buf, bstr s) {
-    if (s != ((struct bstrh8 *)buf)->buf) bstrFree(s);
-}
-
 static int memberCmp(const char *a, size_t alen, const char *b, size_t blen) {
     size_t m = alen < blen ? alen : blen;
     int c = m ? memcmp(a, b, m) : 0;
@@ -546,10 +530,10 @@ int zsetScore(obj *z, const char *ele, size_t len, double *score) {
     if (!z) return 0;
     if (z->encoding == OBJ_ENCODING_LISTPACK) return zzlFind(z->ptr, ele, len, score) != NULL;
     zset *zs = z->ptr;
-    char tb[ZTMP_BUF];
-    bstr k = ztmp(tb, ele, len);
+    char tb[BSTR_TMPBUF];
+    bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htFind(zs->ht, k);
-    ztmpFree(tb, k);
+    bstrTmpViewFree(tb, k);
     if (!e) return 0;
     *score = e->v.d;
     return 1;
@@ -605,10 +589,10 @@ static int zsetAddSkiplist(obj *z, double score, const char *ele, size_t len, in
     int incr = flags & ZADD_IN_INCR, nx = flags & ZADD_IN_NX, xx = flags & ZADD_IN_XX;
     int gt = flags & ZADD_IN_GT, lt = flags & ZADD_IN_LT;
     zset *zs = z->ptr;
-    char tb[ZTMP_BUF];
-    bstr k = ztmp(tb, ele, len);
+    char tb[BSTR_TMPBUF];
+    bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htFind(zs->ht, k);
-    ztmpFree(tb, k);
+    bstrTmpViewFree(tb, k);
     if (e) {
         if (nx) {
             *out |= ZADD_OUT_NOP;
@@ -667,10 +651,10 @@ int zsetDel(obj *z, const char *ele, size_t len) {
         return 1;
     }
     zset *zs = z->ptr;
-    char tb[ZTMP_BUF];
-    bstr k = ztmp(tb, ele, len);
+    char tb[BSTR_TMPBUF];
+    bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htUnlink(zs->ht, k);
-    ztmpFree(tb, k);
+    bstrTmpViewFree(tb, k);
     if (!e) return 0;
     zskiplistNode *n = zslDetach(zs->zsl, e->v.d, ele, len);
     serverAssert(n != NULL);
@@ -697,10 +681,10 @@ long zsetRank(obj *z, const char *ele, size_t len, int reverse, double *score) {
     }
     zset *zs = z->ptr;
     double s;
-    char tb[ZTMP_BUF];
-    bstr k = ztmp(tb, ele, len);
+    char tb[BSTR_TMPBUF];
+    bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htFind(zs->ht, k);
-    ztmpFree(tb, k);
+    bstrTmpViewFree(tb, k);
     if (!e) return -1;
     s = e->v.d;
     if (score) *score = s;
@@ -1790,10 +1774,10 @@ static void interVisit(void *pd, const char *ele, size_t len, double score) {
 static void unionVisit(void *pd, const char *ele, size_t len, double score) {
     zopState *st = pd;
     double v = weighted(score, st->src[st->cur].weight);
-    char tb[ZTMP_BUF];
-    bstr k = ztmp(tb, ele, len);
+    char tb[BSTR_TMPBUF];
+    bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htFind(st->acc, k);
-    ztmpFree(tb, k);
+    bstrTmpViewFree(tb, k);
     if (e) {
         aggregate(st->aggr, &e->v.d, v);
         return;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <string.h> /* memcpy in bstrTmpView */
 #include <sys/types.h> /* ssize_t */
 
 typedef char *bstr;
@@ -70,4 +71,22 @@ int bstrCmp(const bstr a, const bstr b);
 bstr *bstrSplitArgs(const char *line, int *argc); /* shell-like, quotes and \x escapes */
 bstr *bstrSplitLen(const char *s, ssize_t len, const char *sep, int seplen, int *count);
 void bstrFreeSplit(bstr *tokens, int count);
+/* Read-only bstr views of caller bytes, for hashtable lookups that must not
+ * allocate on the hot path: strings up to 255 bytes are laid out in the
+ * caller's stack buffer (BSTR_TMPBUF bytes), longer ones go to the heap.
+ * Never mutate or keep a view; release it with bstrTmpViewFree. */
+#define BSTR_TMPBUF (sizeof(struct bstrh8) + 256)
+static inline bstr bstrTmpView(char *buf, const char *s, size_t len) {
+    if (len > 255) return bstrNewLen(s, len);
+    struct bstrh8 *h = (struct bstrh8 *)buf;
+    h->len = (uint8_t)len;
+    h->alloc = (uint8_t)len;
+    h->flags = BSTR_T8;
+    memcpy(h->buf, s, len);
+    h->buf[len] = '\0';
+    return h->buf;
+}
+static inline void bstrTmpViewFree(char *buf, bstr view) {
+    if (view != ((struct bstrh8 *)buf)->buf) bstrFree(view);
+}
 #endif
