@@ -209,7 +209,10 @@ static long long manifestTotalSize(const aofManifest *am) {
 }
 
 static int ensureAofDir(void) {
-    if (mkdir(server.appenddirname, 0755) == 0 || errno == EEXIST) return 0;
+    struct stat sb;
+    if (mkdir(server.appenddirname, 0755) == 0) return 0;
+    if (errno == EEXIST && stat(server.appenddirname, &sb) == 0 && S_ISDIR(sb.st_mode)) return 0;
+    if (errno == EEXIST) errno = ENOTDIR;
     serverLog(LL_WARNING, "Can't open or create append-only dir %s: %s", server.appenddirname, strerror(errno));
     return -1;
 }
@@ -992,8 +995,9 @@ static int startAppendOnly(void) {
     return 0;
 }
 
-/* CONFIG SET appendonly has no apply hook into this module: the state is
- * reconciled before the reply to that CONFIG SET goes out (beforeSleep). */
+/* CONFIG SET applies through aofConfigChanged; this catches every other way
+ * server.appendonly and the state can differ (a replica's full sync stopped
+ * the AOF), once loading is over. */
 static void aofFollowConfig(void) {
     if (server.loading || (server.appendonly != 0) == (aof.state != AOF_STATE_OFF)) return;
     const char *err = NULL;

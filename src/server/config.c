@@ -253,6 +253,10 @@ static int applyMaxmemory(const char **err) {
     return 1;
 }
 
+/* persist/aof.c starts (rewrite) or stops the AOF; absent, the flag alone changes. */
+int aofConfigChanged(const char **err) __attribute__((weak));
+static int applyAppendonly(const char **err) { return aofConfigChanged ? aofConfigChanged(err) : 1; }
+
 static int applyLocaleCollate(const char **err) {
     if (setlocale(LC_COLLATE, server.locale_collate ? server.locale_collate : "") == NULL) {
         *err = "Invalid locale name";
@@ -564,7 +568,7 @@ static const configDef configTable[] = {
     {.name = "activedefrag", .kind = K_BOOL, .ptr = &server.active_defrag_enabled, .def = 0, .check_int = checkActiveDefrag},
     CBOOL("syslog-enabled", NULL, IMM, syslog_enabled, 0, NULL),
     CBOOL("cluster-enabled", NULL, IMM, cluster_enabled, 0, NULL),
-    CBOOL("appendonly", NULL, CF_DENY_LOADING, appendonly, 0, NULL),
+    CBOOL("appendonly", NULL, CF_DENY_LOADING, appendonly, 0, applyAppendonly),
     CBOOL("cluster-allow-reads-when-down", NULL, MOD, cluster_allow_reads_when_down, 0, NULL),
     CBOOL("cluster-allow-pubsubshard-when-down", NULL, MOD, cluster_allow_pubsubshard_when_down, 1, NULL),
     CBOOL("crash-log-enabled", NULL, MOD, crashlog_enabled, 1, NULL),

@@ -612,3 +612,14 @@ def test_full_sync_waits_for_rewrite_child(start_server):
     assert i["aof_last_bgrewrite_status"] == "ok"
     before = digest(pc)
     assert digest(crash_and_restart(primary)) == before
+
+
+def test_config_set_appendonly_fails_when_dir_is_unusable(start_server):
+    h = start_server(config={"appenddirname": "blocked"})
+    with open(os.path.join(h.dir, "blocked"), "w") as f:
+        f.write("a file where the directory should be")
+    k = Conn(h.port)
+    assert k("CONFIG", "SET", "appendonly", "yes") == err(
+        "ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.")
+    assert k("CONFIG", "GET", "appendonly") == [b"appendonly", b"no"]
+    assert info_persistence(h.client())["aof_enabled"] == 0
