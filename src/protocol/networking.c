@@ -2,6 +2,7 @@
  * queries (inline and multibulk RESP), flushing replies, output-buffer limits
  * and the listeners (TCP and unix socket). */
 #include "server/server.h"
+#include "core/tls.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -144,6 +145,7 @@ static void unlinkClient(client *c) {
         }
         htDelete(server.clients_index, (void *)(uintptr_t)c->id);
         elDeleteFileEvent(server.el, c->fd, EL_READABLE | EL_WRITABLE);
+        if (c->tls) tlsFreeClient(c);
         close(c->fd);
         c->fd = -1;
     }
@@ -282,7 +284,7 @@ int writeToClient(client *c, int handler_installed) {
             iovcnt++;
         }
         if (iovcnt == 0) break;
-        ssize_t n = writev(c->fd, iov, iovcnt);
+        ssize_t n = c->conn_type == CONN_TYPE_TLS ? tlsWritev(c, iov, iovcnt) : writev(c->fd, iov, iovcnt);
         if (n <= 0) {
             if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
             if (n == -1 && errno == EINTR) continue;
@@ -704,7 +706,8 @@ void readQueryFromClient(eventLoop *el, int fd, void *privdata, int mask) {
     c->querybuf = bstrMakeRoom(c->querybuf, readlen);
     size_t qblen = bstrLen(c->querybuf);
     if (bstrAvail(c->querybuf) > readlen && readlen == PROTO_IOBUF_LEN) readlen = bstrAvail(c->querybuf);
-    ssize_t nread = read(fd, c->querybuf + qblen, readlen);
+    ssize_t nread = c->conn_type == CONN_TYPE_TLS ? tlsRead(c, c->querybuf + qblen, readlen)
+                                                  : read(fd, c->querybuf + qblen, readlen);
     if (nread == -1) {
         if (errno == EAGAIN || errno == EINTR) return;
         serverLog(LL_VERBOSE, "Reading from client: %s", strerror(errno));
@@ -861,19 +864,25 @@ bstr catClientInfoString(bstr s, client *c) {
 /* ---------- listeners ---------- */
 #define MAX_ACCEPTS_PER_CALL 1000
 
-static void acceptCommonHandler(int fd, int flags, const char *ip) {
+/* Returns the new client, or NULL when it was refused (fd already closed). */
+static client *acceptCommonHandler(int fd, int flags, const char *ip, int tls) {
     if (listLength(server.clients) + 32 >= server.maxclients + 32 && listLength(server.clients) >= server.maxclients) {
         const char *err = "-ERR max number of clients reached\r\n";
-        if (write(fd, err, strlen(err)) == -1) { /* best effort */ }
+        /* On a TLS port plaintext would only garble the handshake: just close. */
+        if (!tls && write(fd, err, strlen(err)) == -1) { /* best effort */ }
         server.stat_rejected_conn++;
         close(fd);
-        return;
+        return NULL;
     }
     client *c = createClient(fd);
     if (!c) {
         serverLog(LL_WARNING, "Error registering fd event for the new client: %s (fd=%d)", strerror(errno), fd);
         close(fd);
-        return;
+        return NULL;
+    }
+    if (tls && tlsSetupClient(c) == -1) {
+        freeClient(c);
+        return NULL;
     }
     c->flags |= (uint64_t)flags;
     if (flags & CLIENT_UNIX_SOCKET) c->conn_type = 1;
@@ -882,15 +891,16 @@ static void acceptCommonHandler(int fd, int flags, const char *ip) {
     if (server.protected_mode && !server.requirepass && ip && !(flags & CLIENT_UNIX_SOCKET) && server.bindaddr_count == 0) {
         if (strcmp(ip, "127.0.0.1") && strcmp(ip, "::1")) {
             const char *err = "-DENIED Running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface.\r\n";
-            if (write(fd, err, strlen(err)) == -1) { /* best effort */ }
+            if (!tls && write(fd, err, strlen(err)) == -1) { /* best effort */ }
             server.stat_rejected_conn++;
             freeClient(c);
-            return;
+            return NULL;
         }
     }
+    return c;
 }
 
-static void acceptTcpHandler(eventLoop *el, int fd, void *privdata, int mask) {
+static void acceptTcpConnections(int fd, int tls) {
     for (int n = 0; n < MAX_ACCEPTS_PER_CALL; n++) {
         struct sockaddr_storage sa;
         socklen_t salen = sizeof(sa);
@@ -905,16 +915,19 @@ static void acceptTcpHandler(eventLoop *el, int fd, void *privdata, int mask) {
         else inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, ip, sizeof(ip));
         anetTuneTcp(cfd);
         serverLog(LL_VERBOSE, "Accepted %s", ip);
-        acceptCommonHandler(cfd, 0, ip);
+        acceptCommonHandler(cfd, 0, ip, tls);
     }
 }
+
+static void acceptTcpHandler(eventLoop *el, int fd, void *privdata, int mask) { acceptTcpConnections(fd, 0); }
+static void acceptTlsHandler(eventLoop *el, int fd, void *privdata, int mask) { acceptTcpConnections(fd, 1); }
 
 static void acceptUnixHandler(eventLoop *el, int fd, void *privdata, int mask) {
     for (int n = 0; n < MAX_ACCEPTS_PER_CALL; n++) {
         int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (cfd == -1) return;
         serverLog(LL_VERBOSE, "Accepted connection to %s", server.unixsocket);
-        acceptCommonHandler(cfd, CLIENT_UNIX_SOCKET, NULL);
+        acceptCommonHandler(cfd, CLIENT_UNIX_SOCKET, NULL, 0);
     }
 }
 
@@ -950,20 +963,26 @@ static int listenOn(const char *addr, int port) {
     return fd;
 }
 
-static void closeListeners(void) {
-    for (int j = 0; j < server.ipfd_count; j++) {
-        elDeleteFileEvent(server.el, server.ipfd[j], EL_READABLE);
-        close(server.ipfd[j]);
+static void closeFds(int *fds, int *count) {
+    for (int j = 0; j < *count; j++) {
+        elDeleteFileEvent(server.el, fds[j], EL_READABLE);
+        close(fds[j]);
     }
-    server.ipfd_count = 0;
+    *count = 0;
 }
 
-int listenToPort(void) {
+static void closeListeners(void) {
+    closeFds(server.ipfd, &server.ipfd_count);
+    closeFds(server.tlsfd, &server.tlsfd_count);
+}
+
+/* Binds port on every bind address into fds (the plain and the TLS port share this). */
+static int listenOnBindAddrs(int port, int *fds, int *fd_count, elFileProc *accept_proc) {
     const char *defaults[2] = {"*", "-::*"};
     int count = server.bindaddr_count ? server.bindaddr_count : 2;
     char **addrs = server.bindaddr_count ? server.bindaddr : (char **)defaults;
-    server.ipfd_count = 0;
-    if (server.port == 0) return 0;
+    *fd_count = 0;
+    if (port == 0) return 0;
     for (int j = 0; j < count; j++) {
         const char *a = addrs[j];
         int optional = a[0] == '-';
@@ -971,18 +990,37 @@ int listenToPort(void) {
         const char *bindto = a;
         if (!strcmp(a, "*")) bindto = "0.0.0.0";
         else if (!strcmp(a, "::*")) bindto = "::";
-        int fd = listenOn(bindto, server.port);
+        int fd = listenOn(bindto, port);
         if (fd == -1) {
             if (optional) continue;
-            closeListeners();
+            closeFds(fds, fd_count);
             return -1;
         }
-        server.ipfd[server.ipfd_count++] = fd;
+        fds[(*fd_count)++] = fd;
     }
-    if (server.ipfd_count == 0) return -1;
-    for (int j = 0; j < server.ipfd_count; j++) {
-        if (elCreateFileEvent(server.el, server.ipfd[j], EL_READABLE, acceptTcpHandler, NULL) == EL_ERR) return -1;
+    if (*fd_count == 0) return -1;
+    for (int j = 0; j < *fd_count; j++) {
+        if (elCreateFileEvent(server.el, fds[j], EL_READABLE, accept_proc, NULL) == EL_ERR) return -1;
     }
+    return 0;
+}
+
+int listenToPort(void) { return listenOnBindAddrs(server.port, server.ipfd, &server.ipfd_count, acceptTcpHandler); }
+
+int listenToTlsPort(void) {
+    return listenOnBindAddrs(server.tls_port, server.tlsfd, &server.tlsfd_count, acceptTlsHandler);
+}
+
+/* CONFIG SET tls-port: the old listeners close only once the new ones are up. */
+int changeTlsListenPort(int port) {
+    int oldfds[CONFIG_BINDADDR_MAX], oldcount = server.tlsfd_count;
+    memcpy(oldfds, server.tlsfd, sizeof(oldfds));
+    if (listenOnBindAddrs(port, server.tlsfd, &server.tlsfd_count, acceptTlsHandler) == -1) {
+        server.tlsfd_count = oldcount;
+        memcpy(server.tlsfd, oldfds, sizeof(oldfds));
+        return -1;
+    }
+    closeFds(oldfds, &oldcount);
     return 0;
 }
 

@@ -220,6 +220,7 @@ int main(int argc, char **argv) {
     serverLog(LL_NOTICE, "Server initialized");
     if (rdbLoadAtStartup() != 0) exit(1);
     if (server.ipfd_count > 0) serverLog(LL_NOTICE, "Ready to accept connections tcp");
+    if (server.tlsfd_count > 0) serverLog(LL_NOTICE, "Ready to accept connections tls");
     if (server.sofd > 0) serverLog(LL_NOTICE, "Ready to accept connections unix");
     supervisionReady();
     replicationStartFromConfig();

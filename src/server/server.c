@@ -2,6 +2,7 @@
  * the before-sleep hook, command dispatch (processCommand/call) and the
  * propagation of each execution unit to replicas and the AOF. */
 #include "server/server.h"
+#include "core/tls.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -668,6 +669,7 @@ static void beforeSleep(eventLoop *el) {
     handleBlockedClientsTimeout();
     pauseCheckEnd();
     processUnblockedClients();
+    tlsProcessPendingData();
     if (server.active_expire_enabled && !server.primary_host && !pauseDatasetFrozen()) activeExpireCycle(ACTIVE_EXPIRE_CYCLE_FAST);
     handleClientsBlockedOnKeys();
     postExecutionUnitOperations();
@@ -750,6 +752,7 @@ void prepareForShutdownAndExit(int flags) {
 void initCommandTable(void);
 int listenToPort(void);
 int listenToUnixSocket(void);
+int listenToTlsPort(void);
 
 static htType errorsType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
 static uint64_t objKeyHash(const void *k) {
@@ -842,8 +845,13 @@ int startServerListeners(void) {
         serverLog(LL_WARNING, "Failed listening on port %d (tcp), aborting.", server.port);
         return -1;
     }
+    if (tlsInit() == -1) return -1;
+    if (listenToTlsPort() == -1) {
+        serverLog(LL_WARNING, "Failed listening on port %d (tls), aborting.", server.tls_port);
+        return -1;
+    }
     if (listenToUnixSocket() == -1) return -1;
-    if (server.ipfd_count == 0 && server.sofd < 0) {
+    if (server.ipfd_count == 0 && server.tlsfd_count == 0 && server.sofd < 0) {
         serverLog(LL_WARNING, "Configured to not listen anywhere, exiting.");
         return -1;
     }

@@ -459,6 +459,7 @@ struct valkeyServer {
     char *unixsocket;
     unsigned int unixsocketperm;
     int ipfd[CONFIG_BINDADDR_MAX], ipfd_count;
+    int tlsfd[CONFIG_BINDADDR_MAX], tlsfd_count;   /* tls-port listeners (core/tls.c) */
     int sofd;
     int tcpkeepalive;
     int protected_mode;
