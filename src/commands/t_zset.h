@@ -6,25 +6,7 @@
 #ifndef COMMANDS_T_ZSET_H
 #define COMMANDS_T_ZSET_H
 #include "server/server.h"
-
-#define ZSKIPLIST_MAXLEVEL 32
-#define ZSKIPLIST_P 0.25
-
-typedef struct zskiplistNode {
-    bstr ele;
-    double score;
-    struct zskiplistNode *backward;
-    struct zskiplistLevel {
-        struct zskiplistNode *forward;
-        unsigned long span;
-    } level[];
-} zskiplistNode;
-
-typedef struct zskiplist {
-    zskiplistNode *header, *tail;
-    unsigned long length;
-    int level;
-} zskiplist;
+#include "ds/skiplist.h"
 
 /* ht must stay the first field: SCAN code reads it through o->ptr. */
 typedef struct zset {
@@ -46,13 +28,6 @@ extern htType zsetHashtableType;
 #define ZADD_OUT_NAN (1 << 1)
 #define ZADD_OUT_ADDED (1 << 2)
 #define ZADD_OUT_UPDATED (1 << 3)
-
-zskiplist *zslCreate(void);
-void zslFree(zskiplist *zsl);
-/* Inserts (ele ownership moves to the node). Caller ensures ele is absent. */
-zskiplistNode *zslInsert(zskiplist *zsl, double score, bstr ele);
-unsigned long zslGetRank(zskiplist *zsl, double score, const char *ele, size_t len); /* 1-based, 0 absent */
-zskiplistNode *zslGetElementByRank(zskiplist *zsl, unsigned long rank);             /* 1-based */
 
 /* Type API (RDB loading, DEBUG DIGEST, SORT). */
 obj *zsetTypeCreate(size_t size_hint, size_t value_len_hint);
