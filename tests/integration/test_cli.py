@@ -696,3 +696,105 @@ def test_repl_reconnect_and_connect(tmp_path, term_factory):
     finally:
         a.stop()
         b.stop()
+
+
+def _last_line(t):
+    lines = [l.rstrip(" ") for l in t.screen().split("\n") if l.strip()]
+    return lines[-1] if lines else ""
+
+
+def _wait_last_line(t, want, timeout=5):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if _last_line(t) == want:
+            return
+        time.sleep(0.05)
+    raise AssertionError("last line %r, wanted %r:\n%s" % (_last_line(t), want, t.screen()))
+
+
+def _cursor_x(t):
+    out = subprocess.run(["tmux", "display", "-p", "-t", t.name, "#{cursor_x}"],
+                         capture_output=True, check=True).stdout
+    return int(out)
+
+
+SET_OPTS = ("[NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | "
+            "PXAT unix-time-milliseconds | KEEPTTL]")
+
+
+@tmux
+def test_repl_hints_builtin(fake, term_factory):
+    # The built-in table gives a known synopsis: SET key value [NX | XX] ...
+    t = term_factory(fake.port)
+    p = "127.0.0.1:%d> " % fake.port
+    t.wait_for(p)
+    t.send("set foo ")
+    _wait_last_line(t, p + "set foo value " + SET_OPTS)
+    # The hint sits right of the cursor; the cursor stays after the typed text.
+    assert _cursor_x(t) == len(p + "set foo ")
+    colored = subprocess.run(["tmux", "capture-pane", "-p", "-e", "-t", t.name],
+                             capture_output=True, check=True).stdout.decode()
+    assert "set foo \x1b[90mvalue [NX | XX]" in colored
+    # Partial word: one synopsis word per argument is dropped, with a space
+    # before the hint so it never touches what is being typed.
+    t.send("ba")
+    _wait_last_line(t, p + "set foo ba " + SET_OPTS)
+    assert _cursor_x(t) == len(p + "set foo ba")
+    # Optional parts stay once the required ones are typed.
+    t.send("r ")
+    _wait_last_line(t, p + "set foo bar " + SET_OPTS)
+    t.send("C-u", "get ")
+    _wait_last_line(t, p + "get key")
+    # Complete line: the hint is gone.
+    t.send("foo")
+    _wait_last_line(t, p + "get foo")
+    assert _cursor_x(t) == len(p + "get foo")
+    t.send("C-u", "hgetal", "Tab")
+    _wait_last_line(t, p + "hgetall key")
+    assert _cursor_x(t) == len(p + "hgetall ")
+
+
+@tmux
+def test_repl_hints_server_docs_and_toggle(srv, term_factory):
+    t = term_factory(srv.port)
+    p = "127.0.0.1:%d> " % srv.port
+    t.wait_for(p)
+    t.send("set foo ")
+    s = t.wait_for(p + "set foo value [")
+    assert "[GET]" in s
+    # Enter erases the hint before the reply is printed.
+    t.send("bar", "Enter")
+    t.wait_for(p + "set foo bar\nOK\n" + p)
+    t.send("get foo")
+    _wait_last_line(t, p + "get foo")
+    t.send("Enter")
+    t.wait_for(p + 'get foo\n"bar"\n' + p)
+    t.line(":set nohints")
+    t.wait_for(":set nohints\n" + p)
+    t.send("set foo ")
+    time.sleep(0.5)
+    assert _last_line(t) == p + "set foo"
+    t.send("C-u")
+    t.line(":set hints")
+    t.wait_for(":set hints\n" + p)
+    t.send("set foo ")
+    t.wait_for(p + "set foo value [")
+
+
+@tmux
+def test_repl_hints_narrow_terminal(fake, term_factory):
+    # A hint never wraps: it is cut at the right margin, and long input that
+    # wraps itself gets no hint, so the screen stays as libedit drew it.
+    t = term_factory(fake.port)
+    p = "127.0.0.1:%d> " % fake.port
+    t.wait_for(p)
+    subprocess.run(["tmux", "resize-window", "-t", t.name, "-x", "40"], check=True)
+    time.sleep(0.3)
+    t.send("set foo ")
+    want = (p + "set foo value " + SET_OPTS)[:39]
+    _wait_last_line(t, want)
+    assert _cursor_x(t) == len(p + "set foo ")
+    t.send("x" * 30)
+    t.wait_for(p + "set foo " + "x" * 15 + "\n" + "x" * 15 + "\n")
+    t.send("Enter")
+    t.wait_for("OK\n" + p)

@@ -379,26 +379,44 @@ const char *cliHelpCompletion(const char *prefix, int idx) {
     return NULL;
 }
 
-/* The part of the synopsis still to type after the words of `line`. */
+/* Number of leading words of argv naming `name` ("CLIENT KILL" needs two), 0 if none. */
+static int cliHelpNameWords(const char *name, int argc, bstr *argv) {
+    const char *sp = strchr(name, ' ');
+    if (!sp) return strcasecmp(name, argv[0]) ? 0 : 1;
+    size_t first = (size_t)(sp - name);
+    if (argc < 2 || strlen(argv[0]) != first || strncasecmp(name, argv[0], first)) return 0;
+    return strcasecmp(sp + 1, argv[1]) ? 0 : 2;
+}
+
+/* The synopsis still to type after `line`, valkey-cli style: the entry with the
+ * longest matching name, one synopsis word dropped per argument typed, but
+ * optional parts ("[...") are never dropped since the user may have skipped
+ * them. A leading space is added when the line does not end with one, so the
+ * hint never touches the word being typed. NULL when nothing is left. */
 const char *cliHelpHint(const char *line) {
     static char buf[1024];
     int argc;
     bstr *argv = bstrSplitArgs(line, &argc);
     if (!argv) return NULL;
-    const char *res = NULL;
-    if (argc > 0) {
-        for (size_t i = 0; i < cliHelpLen && !res; i++) {
-            if (strcasecmp(cliHelp[i].name, argv[0])) continue;
-            /* Drop one synopsis word per argument already typed (rough, like hints). */
-            const char *p = cliHelp[i].params;
-            for (int a = 1; a < argc && *p; a++) {
-                while (*p && *p != ' ') p++;
-                while (*p == ' ') p++;
-            }
-            snprintf(buf, sizeof(buf), "%s", p);
-            res = buf;
+    const cliHelpEntry *best = NULL;
+    int matched = 0;
+    for (size_t i = 0; argc > 0 && i < cliHelpLen; i++) {
+        int w = cliHelpNameWords(cliHelp[i].name, argc, argv);
+        if (w > matched) {
+            matched = w;
+            best = &cliHelp[i];
         }
     }
     bstrFreeSplit(argv, argc);
-    return res && *res ? res : NULL;
+    if (!best) return NULL;
+    const char *p = best->params;
+    for (int left = argc - matched; left > 0 && *p && *p != '['; left--) {
+        while (*p && *p != ' ') p++;
+        while (*p == ' ') p++;
+    }
+    if (!*p) return NULL;
+    size_t len = strlen(line);
+    int endspace = len > 0 && isspace((unsigned char)line[len - 1]);
+    snprintf(buf, sizeof(buf), "%s%s", endspace ? "" : " ", p);
+    return buf;
 }
