@@ -2,7 +2,7 @@
  * list of selectors, the first one being the root selector that plain rules
  * (outside parentheses) modify. A command is allowed when any selector allows
  * it. Selector command permissions are a bitmap indexed by serverCommand.id. */
-#include "security/acl.h"
+#include "security/acl_int.h"
 #include "ds/sha256.h"
 #include <ctype.h>
 #include <errno.h>
@@ -12,33 +12,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
-
-#define USER_ON (1u << 0)
-#define USER_OFF (1u << 1)
-#define USER_NOPASS (1u << 2)
-#define USER_SKIP_SANITIZE (1u << 3)
-#define USER_SANITIZE (1u << 4)
-
-#define SEL_ROOT (1u << 0)
-#define SEL_ALLKEYS (1u << 1)
-#define SEL_ALLCOMMANDS (1u << 2)   /* every bit set: the check can skip the bitmap */
-#define SEL_PLUSALL (1u << 3)       /* rules start from +@all (display; cleared only by -@all) */
-#define SEL_ALLCHANNELS ACL_SEL_ALLCHANNELS
-
-#define PERM_READ 1
-#define PERM_WRITE 2
-#define PERM_ALL (PERM_READ | PERM_WRITE)
-
-#define HASH_HEX_LEN 64
-#define LOG_GROUPING_MS 60000
-#define LOG_CTX_TOPLEVEL 0
-#define LOG_CTX_MULTI 1
-#define LOG_CTX_LUA 2
-
-/* Flags in the order ACL LIST and ACL GETUSER print them. */
-static const struct { const char *name; unsigned flag; } userFlagNames[] = {
-    {"on", USER_ON}, {"off", USER_OFF}, {"nopass", USER_NOPASS},
-    {"skip-sanitize-payload", USER_SKIP_SANITIZE}, {"sanitize-payload", USER_SANITIZE}, {NULL, 0}};
 
 typedef enum {
     SET_OK = 0, SET_UNKNOWN, SET_SYNTAX, SET_KEY_AFTER_ALL, SET_CHANNEL_AFTER_ALL,
@@ -64,46 +37,9 @@ static const char *aclSetResultText(aclSetResult r) {
     }
 }
 
-typedef struct aclKeyPattern {
-    int perm;      /* PERM_* */
-    bstr pattern;
-} aclKeyPattern;
-
-typedef struct aclFirstArg {
-    int id;        /* command id the first argument is allowed for */
-    bstr arg;
-} aclFirstArg;
-
-typedef struct aclSelector {
-    unsigned flags;
-    uint64_t *cmds;     /* aclCmdWords words */
-    list *firstargs;    /* aclFirstArg*: argv[1] values allowing an otherwise denied command */
-    list *keys;         /* aclKeyPattern* */
-    list *channels;     /* bstr */
-    bstr rules;         /* +/- rules applied since the last +@all / -@all, for display */
-} aclSelector;
-
-typedef struct aclUser {
-    bstr name;
-    unsigned flags;
-    list *passwords;    /* bstr, 64 hex chars */
-    list *selectors;    /* aclSelector*, root first */
-} aclUser;
-
-typedef struct aclLogEntry {
-    long long count;
-    int reason, context;   /* context: LOG_CTX_* */
-    bstr object, username, cinfo;
-    mstime_t ctime, created;
-    long long id;
-} aclLogEntry;
-
-static hashtable *aclUsers;          /* bstr name -> aclUser* */
+hashtable *aclUsers;          /* bstr name -> aclUser* */
 static aclUser *aclDefault;
 static int aclCmdWords;              /* 64-bit words per command bitmap */
-static list *aclLog;                 /* aclLogEntry*, newest first */
-static long long aclLogNextId;
-static long long aclDenied[ACL_DENIED_CHANNEL + 1];   /* by reason, for INFO */
 
 static htType aclUsersType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
 
@@ -137,7 +73,7 @@ static listNode *bstrListFind(list *l, const char *s, size_t len) {
     return NULL;
 }
 
-static int hasSpaces(const char *s, size_t len) {
+int aclHasSpaces(const char *s, size_t len) {
     for (size_t i = 0; i < len; i++)
         if (isspace((unsigned char)s[i]) || s[i] == '\0') return 1;
     return 0;
@@ -167,7 +103,7 @@ static int hashesEqual(const char *a, const char *b) {
 }
 
 /* Calls fn for every command and subcommand of the table. */
-static void forEachCommand(void (*fn)(serverCommand *cmd, void *priv), void *priv) {
+void aclForEachCommand(void (*fn)(serverCommand *cmd, void *priv), void *priv) {
     htIterator it;
     htEntry *e;
     htInitIterator(&it, server.commands);
@@ -360,7 +296,7 @@ static aclSetResult selAddKeyPattern(aclSelector *s, const char *op, size_t len)
     } else {
         perm = PERM_ALL;
     }
-    if (hasSpaces(op + off, len - off)) return SET_SYNTAX;
+    if (aclHasSpaces(op + off, len - off)) return SET_SYNTAX;
     if (perm == PERM_ALL && len - off == 1 && op[off] == '*') {
         s->flags |= SEL_ALLKEYS;
         selClearKeys(s);
@@ -385,7 +321,7 @@ static aclSetResult selAddKeyPattern(aclSelector *s, const char *op, size_t len)
 
 static aclSetResult selAddChannel(aclSelector *s, const char *op, size_t len) {
     if (s->flags & SEL_ALLCHANNELS) return SET_CHANNEL_AFTER_ALL;
-    if (hasSpaces(op + 1, len - 1)) return SET_SYNTAX;
+    if (aclHasSpaces(op + 1, len - 1)) return SET_SYNTAX;
     if (!bstrListFind(s->channels, op + 1, len - 1)) listAddNodeTail(s->channels, bstrNewLen(op + 1, len - 1));
     return SET_OK;
 }
@@ -416,7 +352,7 @@ static aclSetResult selCommandRule(aclSelector *s, const char *op, size_t len) {
         if (!sub) return SET_UNKNOWN;
         selSetCmd(s, sub, 1);
     } else {
-        if (hasSpaces(last, (size_t)(name + nlen - last))) return SET_SYNTAX;
+        if (aclHasSpaces(last, (size_t)(name + nlen - last))) return SET_SYNTAX;
         serverLog(LL_WARNING, "Deprecation warning: Allowing a first arg of an otherwise blocked command is a misuse "
                               "of ACL and may get disabled in the future (offender: +%.*s)", (int)nlen, name);
         aclFirstArg *fa = zmalloc(sizeof(*fa));
@@ -460,7 +396,7 @@ static aclSetResult selSet(aclSelector *s, const char *op, size_t len) {
         if (idx < 0) return SET_UNKNOWN;
         struct catApply ca = {s, 1ULL << idx, op[0] == '+'};
         if (op[0] == '-') s->flags &= ~SEL_ALLCOMMANDS;
-        forEachCommand(applyCategoryTo, &ca);
+        aclForEachCommand(applyCategoryTo, &ca);
         selAddRule(s, op + 1, len - 1, op[0] == '+');
     } else if ((op[0] == '+' || op[0] == '-') && len > 1) {
         return selCommandRule(s, op, len);
@@ -470,7 +406,7 @@ static aclSetResult selSet(aclSelector *s, const char *op, size_t len) {
     return SET_OK;
 }
 
-static bstr selDescribeCommands(aclSelector *s) {
+bstr aclSelDescribeCommands(aclSelector *s) {
     bstr r = bstrNew((s->flags & SEL_PLUSALL) ? "+@all" : "-@all");
     if (bstrLen(s->rules)) {
         r = bstrCatLen(r, " ", 1);
@@ -487,7 +423,7 @@ static bstr catKeyPattern(bstr out, aclKeyPattern *kp) {
 }
 
 /* Key patterns as ACL GETUSER shows them ("" when none). */
-static bstr selDescribeKeys(aclSelector *s) {
+bstr aclSelDescribeKeys(aclSelector *s) {
     if (s->flags & SEL_ALLKEYS) return bstrNew("~*");
     bstr out = bstrEmpty();
     listIter li;
@@ -500,7 +436,7 @@ static bstr selDescribeKeys(aclSelector *s) {
     return out;
 }
 
-static bstr selDescribeChannels(aclSelector *s) {
+bstr aclSelDescribeChannels(aclSelector *s) {
     if (s->flags & SEL_ALLCHANNELS) return bstrNew("&*");
     bstr out = bstrEmpty();
     listIter li;
@@ -517,14 +453,14 @@ static bstr selDescribeChannels(aclSelector *s) {
 /* The rules that recreate the selector, as ACL LIST prints them. */
 static bstr selDescribe(aclSelector *s) {
     bstr out = bstrEmpty();
-    bstr keys = selDescribeKeys(s);
+    bstr keys = aclSelDescribeKeys(s);
     if (bstrLen(keys)) { out = bstrCatBstr(out, keys); out = bstrCatLen(out, " ", 1); }
     bstrFree(keys);
     if (!(s->flags & SEL_ALLCHANNELS)) out = bstrCat(out, "resetchannels ");
-    bstr ch = selDescribeChannels(s);
+    bstr ch = aclSelDescribeChannels(s);
     if (bstrLen(ch)) { out = bstrCatBstr(out, ch); out = bstrCatLen(out, " ", 1); }
     bstrFree(ch);
-    bstr cmds = selDescribeCommands(s);
+    bstr cmds = aclSelDescribeCommands(s);
     out = bstrCatBstr(out, cmds);
     bstrFree(cmds);
     return out;
@@ -554,7 +490,7 @@ static void userClearSelectors(aclUser *u, int keep_root) {
     }
 }
 
-static void userFree(aclUser *u) {
+void aclUserFree(aclUser *u) {
     bstrFree(u->name);
     bstrListFree(u->passwords);
     userClearSelectors(u, 0);
@@ -586,8 +522,6 @@ static void userReplaceWith(aclUser *dst, aclUser *src) {
     bstrFree(src->name);
     zfree(src);
 }
-
-static aclSelector *userRoot(aclUser *u) { return listFirst(u->selectors)->value; }
 
 static aclSetResult userSet(aclUser *u, const char *op, size_t len);
 
@@ -701,7 +635,7 @@ static bstr userDescribe(aclUser *u) {
     return out;
 }
 
-static aclUser *aclGetUser(const char *name, size_t len) {
+aclUser *aclGetUser(const char *name, size_t len) {
     bstr key = bstrNewLen(name, len);
     aclUser *u = htFetchValue(aclUsers, key);
     bstrFree(key);
@@ -747,7 +681,7 @@ static bstr *mergeSelectorArgs(bstr *argv, int argc, int *outc, const char **bad
 
 /* Applies rules to a copy of the user (created if missing) and installs the
  * copy only when every rule is valid. On failure *err is a new error text. */
-static int aclSetUserRules(const char *name, size_t nlen, bstr *rules, int nrules, bstr *err, aclUser **changed,
+int aclSetUserRules(const char *name, size_t nlen, bstr *rules, int nrules, bstr *err, aclUser **changed,
                            int from_file) {
     int n;
     const char *bad = NULL;
@@ -773,7 +707,7 @@ static int aclSetUserRules(const char *name, size_t nlen, bstr *rules, int nrule
     for (int i = 0; i < n; i++) bstrFree(merged[i]);
     zfree(merged);
     if (!ok) {
-        userFree(u);
+        aclUserFree(u);
         return -1;
     }
     if (existing) {
@@ -866,7 +800,7 @@ static int keyPermNeeded(serverCommand *cmd, int ordinal) {
     return PERM_WRITE;
 }
 
-static int argBytes(obj *o, char *buf, size_t buflen, const char **p, size_t *len) {
+int aclArgBytes(obj *o, char *buf, size_t buflen, const char **p, size_t *len) {
     *p = objStrPtr(o, buf, buflen, len);
     return 0;
 }
@@ -878,7 +812,7 @@ static int selCheckCommand(aclSelector *s, serverCommand *cmd, obj **argv, int a
             char buf[32];
             const char *a;
             size_t al;
-            argBytes(argv[1], buf, sizeof(buf), &a, &al);
+            aclArgBytes(argv[1], buf, sizeof(buf), &a, &al);
             listIter li;
             listNode *ln;
             listRewind(s->firstargs, &li);
@@ -897,7 +831,7 @@ static int selCheckCommand(aclSelector *s, serverCommand *cmd, obj **argv, int a
             char buf[32];
             const char *k;
             size_t kl;
-            argBytes(argv[keyidx[j]], buf, sizeof(buf), &k, &kl);
+            aclArgBytes(argv[keyidx[j]], buf, sizeof(buf), &k, &kl);
             if (!selKeyAllowed(s, k, kl, need)) {
                 *errpos = keyidx[j];
                 return ACL_DENIED_KEY;
@@ -910,7 +844,7 @@ static int selCheckCommand(aclSelector *s, serverCommand *cmd, obj **argv, int a
             char buf[32];
             const char *ch;
             size_t cl;
-            argBytes(argv[j], buf, sizeof(buf), &ch, &cl);
+            aclArgBytes(argv[j], buf, sizeof(buf), &ch, &cl);
             if (!selChannelAllowed(s, ch, cl, literal)) {
                 *errpos = j;
                 return ACL_DENIED_CHANNEL;
@@ -922,7 +856,7 @@ static int selCheckCommand(aclSelector *s, serverCommand *cmd, obj **argv, int a
 
 /* Any selector may allow the command. Otherwise report the most specific
  * denial (command < key < channel), the later argument on ties. */
-static int userCheckCommand(aclUser *u, serverCommand *cmd, obj **argv, int argc, int *errpos) {
+int aclUserCheckCommand(aclUser *u, serverCommand *cmd, obj **argv, int argc, int *errpos) {
     int best = ACL_DENIED_CMD, bestpos = 0;
     listIter li;
     listNode *ln;
@@ -938,123 +872,6 @@ static int userCheckCommand(aclUser *u, serverCommand *cmd, obj **argv, int argc
     }
     *errpos = bestpos;
     return best;
-}
-
-/* ---------- ACL LOG ---------- */
-
-static void logEntryFree(aclLogEntry *e) {
-    bstrFree(e->object);
-    bstrFree(e->username);
-    bstrFree(e->cinfo);
-    zfree(e);
-}
-
-static void aclLogClear(void) {
-    listIter li;
-    listNode *ln;
-    listRewind(aclLog, &li);
-    while ((ln = listNext(&li))) logEntryFree(ln->value);
-    listEmpty(aclLog);
-}
-
-static void aclAddLogEntry(client *c, int reason, int context, const char *object, size_t olen, const char *username,
-                           size_t ulen) {
-    aclDenied[reason]++;
-    mstime_t now = mstime();
-    bstr cinfo = catClientInfoString(bstrEmpty(), c);
-    listIter li;
-    listNode *ln;
-    listRewind(aclLog, &li);
-    while ((ln = listNext(&li))) {
-        aclLogEntry *e = ln->value;
-        if (e->reason != reason || e->context != context || now - e->ctime > LOG_GROUPING_MS) continue;
-        if (bstrLen(e->object) != olen || memcmp(e->object, object, olen)) continue;
-        if (bstrLen(e->username) != ulen || memcmp(e->username, username, ulen)) continue;
-        e->count++;
-        e->ctime = now;
-        bstrFree(e->cinfo);
-        e->cinfo = cinfo;
-        listUnlinkNode(aclLog, ln);
-        ln->prev = ln->next = NULL;
-        listAddNodeHead(aclLog, e);
-        zfree(ln);
-        return;
-    }
-    aclLogEntry *e = zcalloc(sizeof(*e));
-    e->count = 1;
-    e->reason = reason;
-    e->context = context;
-    e->object = bstrNewLen(object, olen);
-    e->username = bstrNewLen(username, ulen);
-    e->cinfo = cinfo;
-    e->ctime = e->created = now;
-    e->id = aclLogNextId++;
-    listAddNodeHead(aclLog, e);
-    while (listLength(aclLog) > server.acllog_max_len) {
-        logEntryFree(listLast(aclLog)->value);
-        listDelNode(aclLog, listLast(aclLog));
-    }
-}
-
-static const char *reasonName(int r) {
-    switch (r) {
-    case ACL_DENIED_CMD: return "command";
-    case ACL_DENIED_KEY: return "key";
-    case ACL_DENIED_CHANNEL: return "channel";
-    default: return "auth";
-    }
-}
-
-/* Subcommands with optional arguments check their upper bound themselves. */
-static int tooManyArgs(client *c, int max) {
-    if (c->argc <= max) return 0;
-    addReplyErrorFormat(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try ACL HELP.",
-                        (char *)c->argv[1]->ptr);
-    return 1;
-}
-
-static void aclLogCommand(client *c) {
-    long count = 10;
-    if (tooManyArgs(c, 3)) return;
-    if (c->argc == 3) {
-        if (!strcasecmp(c->argv[2]->ptr, "reset")) {
-            aclLogClear();
-            addReply(c, shared.ok);
-            return;
-        }
-        if (getLongFromObjectOrReply(c, c->argv[2], &count, NULL) != 0) return;
-        if (count < 0) count = 0;
-    }
-    long n = (long)listLength(aclLog) < count ? (long)listLength(aclLog) : count;
-    addReplyArrayLen(c, n);
-    mstime_t now = mstime();
-    listIter li;
-    listNode *ln;
-    listRewind(aclLog, &li);
-    for (long i = 0; i < n && (ln = listNext(&li)); i++) {
-        aclLogEntry *e = ln->value;
-        addReplyMapLen(c, 10);
-        addReplyBulkCString(c, "count");
-        addReplyLongLong(c, e->count);
-        addReplyBulkCString(c, "reason");
-        addReplyBulkCString(c, reasonName(e->reason));
-        addReplyBulkCString(c, "context");
-        addReplyBulkCString(c, e->context == LOG_CTX_LUA ? "lua" : e->context == LOG_CTX_MULTI ? "multi" : "toplevel");
-        addReplyBulkCString(c, "object");
-        addReplyBulkCBuffer(c, e->object, bstrLen(e->object));
-        addReplyBulkCString(c, "username");
-        addReplyBulkCBuffer(c, e->username, bstrLen(e->username));
-        addReplyBulkCString(c, "age-seconds");
-        addReplyDouble(c, (double)(now - e->ctime) / 1000.0);
-        addReplyBulkCString(c, "client-info");
-        addReplyBulkCBuffer(c, e->cinfo, bstrLen(e->cinfo));
-        addReplyBulkCString(c, "entry-id");
-        addReplyLongLong(c, e->id);
-        addReplyBulkCString(c, "timestamp-created");
-        addReplyLongLong(c, e->created);
-        addReplyBulkCString(c, "timestamp-last-updated");
-        addReplyLongLong(c, e->ctime);
-    }
 }
 
 /* ---------- clients ---------- */
@@ -1083,7 +900,7 @@ static int clientLostChannels(client *c, aclUser *u) {
             char buf[32];
             const char *ch;
             size_t cl;
-            argBytes(e->key, buf, sizeof(buf), &ch, &cl);
+            aclArgBytes(e->key, buf, sizeof(buf), &ch, &cl);
             int ok = 0;
             listIter li;
             listNode *ln;
@@ -1097,7 +914,7 @@ static int clientLostChannels(client *c, aclUser *u) {
     return 0;
 }
 
-static void killSubscribersWhoLostChannels(aclUser *u, client *current) {
+void aclKillSubscribersWhoLostChannels(aclUser *u, client *current) {
     listIter li;
     listNode *ln;
     listRewind(server.clients, &li);
@@ -1108,7 +925,7 @@ static void killSubscribersWhoLostChannels(aclUser *u, client *current) {
     }
 }
 
-static void killClientsOfUser(aclUser *u, client *current) {
+void aclKillClientsOfUser(aclUser *u, client *current) {
     listIter li;
     listNode *ln;
     listRewind(server.clients, &li);
@@ -1139,10 +956,10 @@ static aclUser *createDefaultUser(void) {
 static void aclEnsureInit(void) {
     if (aclUsers) return;
     int maxid = 0;
-    forEachCommand(maxIdOf, &maxid);
+    aclForEachCommand(maxIdOf, &maxid);
     aclCmdWords = maxid / 64 + 1;
     aclUsers = htCreate(&aclUsersType);
-    aclLog = listCreate();
+    aclLogInit();
     aclDefault = createDefaultUser();
     htAdd(aclUsers, bstrNew("default"), aclDefault);
     if (server.requirepass) aclUpdateDefaultUserPassword(server.requirepass);
@@ -1177,7 +994,7 @@ static int userPasswordMatches(aclUser *u, obj *pass) {
     char buf[32];
     const char *p;
     size_t pl;
-    argBytes(pass, buf, sizeof(buf), &p, &pl);
+    aclArgBytes(pass, buf, sizeof(buf), &p, &pl);
     bstr h = hashPassword(p, pl);
     int ok = 0;
     listIter li;
@@ -1193,7 +1010,7 @@ int aclAuthenticate(client *c, obj *username, obj *password) {
     char buf[32];
     const char *name;
     size_t nl;
-    argBytes(username, buf, sizeof(buf), &name, &nl);
+    aclArgBytes(username, buf, sizeof(buf), &name, &nl);
     aclUser *u = aclGetUser(name, nl);
     if (u && !(u->flags & USER_OFF) && userPasswordMatches(u, password)) {
         bstrFree(c->user);
@@ -1218,7 +1035,7 @@ static int checkAndLog(client *c, serverCommand *cmd, obj **argv, int argc, int 
     if (clientIsExempt(c)) return ACL_OK;
     aclUser *u = clientUser(c);
     int pos = 0;
-    int r = u ? userCheckCommand(u, cmd, argv, argc, &pos) : ACL_DENIED_CMD;
+    int r = u ? aclUserCheckCommand(u, cmd, argv, argc, &pos) : ACL_DENIED_CMD;
     if (r == ACL_OK) return ACL_OK;
     const char *uname = u ? u->name : (c->user ? c->user : "default");
     if (r == ACL_DENIED_CMD) {
@@ -1228,7 +1045,7 @@ static int checkAndLog(client *c, serverCommand *cmd, obj **argv, int argc, int 
         char buf[32];
         const char *a;
         size_t al;
-        argBytes(argv[pos], buf, sizeof(buf), &a, &al);
+        aclArgBytes(argv[pos], buf, sizeof(buf), &a, &al);
         aclAddLogEntry(c, r, ctx, a, al, uname, strlen(uname));
         *msg = bstrNew(r == ACL_DENIED_KEY ? "No permissions to access a key" : "No permissions to access a channel");
     }
@@ -1295,7 +1112,7 @@ static hashtable *parseUserLines(list *lines, const char *origin, bstr *errors, 
             continue;
         }
         bstr name = argv[base];
-        if (hasSpaces(name, bstrLen(name))) {
+        if (aclHasSpaces(name, bstrLen(name))) {
             *errors = bstrCatPrintf(*errors, "%s:%d: username '%s' contains invalid characters. ", origin, linenum, name);
         } else if (bstrListFind(seen, name, bstrLen(name))) {
             *errors = bstrCatPrintf(*errors, "WARNING: Duplicate user '%s' found on line %d. ", name, linenum);
@@ -1323,7 +1140,7 @@ static hashtable *parseUserLines(list *lines, const char *origin, bstr *errors, 
         htIterator it;
         htEntry *e;
         htInitIterator(&it, parsed);
-        while ((e = htNext(&it))) userFree(e->v.val);
+        while ((e = htNext(&it))) aclUserFree(e->v.val);
         htResetIterator(&it);
         htRelease(parsed);
         return NULL;
@@ -1361,7 +1178,7 @@ static void installUsers(hashtable *parsed, client *current) {
     htEntry *e;
     htInitSafeIterator(&it, aclUsers);
     while ((e = htNext(&it))) {
-        if (e->v.val != aclDefault) userFree(e->v.val);
+        if (e->v.val != aclDefault) aclUserFree(e->v.val);
     }
     htResetIterator(&it);
     htRelease(aclUsers);
@@ -1387,7 +1204,7 @@ static list *readFileLines(const char *path, bstr *err) {
 }
 
 /* 0 ok, -1 with *err (a new bstr, no "ERR " prefix). */
-static int aclLoadFromFile(const char *path, client *current, bstr *err) {
+int aclLoadFromFile(const char *path, client *current, bstr *err) {
     list *lines = readFileLines(path, err);
     if (!lines) return -1;
     bstr errors = bstrEmpty();
@@ -1407,7 +1224,7 @@ static int aclLoadFromFile(const char *path, client *current, bstr *err) {
 static int cmpBstrPtr(const void *a, const void *b) { return bstrCmp(*(bstr *)a, *(bstr *)b); }
 
 /* User names, sorted as Valkey lists them. Caller frees the array only. */
-static bstr *sortedUserNames(size_t *count) {
+bstr *aclSortedUserNames(size_t *count) {
     size_t n = htSize(aclUsers), i = 0;
     bstr *names = zmalloc(sizeof(bstr) * (n ? n : 1));
     htIterator it;
@@ -1420,15 +1237,11 @@ static bstr *sortedUserNames(size_t *count) {
     return names;
 }
 
-static bstr userListLine(aclUser *u) {
+bstr aclUserListLine(aclUser *u) {
     bstr d = userDescribe(u);
     bstr line = bstrCatPrintf(bstrEmpty(), "user %s %s", u->name, d);
     bstrFree(d);
     return line;
-}
-
-long long aclDeniedCount(int reason) {
-    return reason >= 0 && reason <= ACL_DENIED_CHANNEL ? aclDenied[reason] : 0;
 }
 
 int aclUserConfigLines(bstr **lines) {
@@ -1436,14 +1249,14 @@ int aclUserConfigLines(bstr **lines) {
     *lines = NULL;
     if (server.acl_filename && server.acl_filename[0]) return 0;
     size_t n;
-    bstr *names = sortedUserNames(&n);
+    bstr *names = aclSortedUserNames(&n);
     *lines = zmalloc(sizeof(bstr) * (n ? n : 1));
-    for (size_t i = 0; i < n; i++) (*lines)[i] = userListLine(htFetchValue(aclUsers, names[i]));
+    for (size_t i = 0; i < n; i++) (*lines)[i] = aclUserListLine(htFetchValue(aclUsers, names[i]));
     zfree(names);
     return (int)n;
 }
 
-static int aclSaveToFile(const char *path) {
+int aclSaveToFile(const char *path) {
     bstr tmp = bstrCatPrintf(bstrEmpty(), "%s.tmp-%d", path, (int)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd == -1) {
@@ -1452,10 +1265,10 @@ static int aclSaveToFile(const char *path) {
         return -1;
     }
     size_t n;
-    bstr *names = sortedUserNames(&n);
+    bstr *names = aclSortedUserNames(&n);
     bstr all = bstrEmpty();
     for (size_t i = 0; i < n; i++) {
-        bstr line = userListLine(htFetchValue(aclUsers, names[i]));
+        bstr line = aclUserListLine(htFetchValue(aclUsers, names[i]));
         all = bstrCatBstr(all, line);
         all = bstrCatLen(all, "\n", 1);
         bstrFree(line);
@@ -1525,285 +1338,3 @@ void aclInit(void) {
     }
 }
 
-/* ---------- ACL command ---------- */
-
-static void aclSetuserCommand(client *c) {
-    bstr name = c->argv[2]->ptr;
-    if (hasSpaces(name, bstrLen(name))) {
-        addReplyError(c, "ERR Usernames can't contain spaces or null characters");
-        return;
-    }
-    bstr err = NULL;
-    aclUser *u = NULL;
-    bstr *rules = zmalloc(sizeof(bstr) * (size_t)(c->argc > 3 ? c->argc - 3 : 1));
-    for (int j = 3; j < c->argc; j++) rules[j - 3] = c->argv[j]->ptr;
-    int r = aclSetUserRules(name, bstrLen(name), rules, c->argc - 3, &err, &u, 0);
-    zfree(rules);
-    if (r != 0) {
-        addReplyErrorSdsSafe(c, err);
-        return;
-    }
-    killSubscribersWhoLostChannels(u, c);
-    addReply(c, shared.ok);
-}
-
-static void aclGetuserCommand(client *c) {
-    bstr name = c->argv[2]->ptr;
-    aclUser *u = aclGetUser(name, bstrLen(name));
-    if (!u) {
-        addReplyNull(c);
-        return;
-    }
-    addReplyMapLen(c, 6);
-    addReplyBulkCString(c, "flags");
-    int nf = 0;
-    for (int i = 0; userFlagNames[i].name; i++) nf += (u->flags & userFlagNames[i].flag) != 0;
-    addReplySetLen(c, nf);
-    for (int i = 0; userFlagNames[i].name; i++)
-        if (u->flags & userFlagNames[i].flag) addReplyBulkCString(c, userFlagNames[i].name);
-    addReplyBulkCString(c, "passwords");
-    addReplyArrayLen(c, (long)listLength(u->passwords));
-    listIter li;
-    listNode *ln;
-    listRewind(u->passwords, &li);
-    while ((ln = listNext(&li))) addReplyBulkCBuffer(c, ln->value, bstrLen(ln->value));
-    aclSelector *root = userRoot(u);
-    addReplyBulkCString(c, "commands");
-    addReplyBulkBstr(c, selDescribeCommands(root));
-    addReplyBulkCString(c, "keys");
-    addReplyBulkBstr(c, selDescribeKeys(root));
-    addReplyBulkCString(c, "channels");
-    addReplyBulkBstr(c, selDescribeChannels(root));
-    addReplyBulkCString(c, "selectors");
-    addReplyArrayLen(c, (long)listLength(u->selectors) - 1);
-    listRewind(u->selectors, &li);
-    while ((ln = listNext(&li))) {
-        aclSelector *s = ln->value;
-        if (s->flags & SEL_ROOT) continue;
-        addReplyMapLen(c, 3);
-        addReplyBulkCString(c, "commands");
-        addReplyBulkBstr(c, selDescribeCommands(s));
-        addReplyBulkCString(c, "keys");
-        addReplyBulkBstr(c, selDescribeKeys(s));
-        addReplyBulkCString(c, "channels");
-        addReplyBulkBstr(c, selDescribeChannels(s));
-    }
-}
-
-static void aclDeluserCommand(client *c) {
-    long long deleted = 0;
-    for (int j = 2; j < c->argc; j++) {
-        if (!strcmp(c->argv[j]->ptr, "default")) {
-            addReplyError(c, "ERR The 'default' user cannot be removed");
-            return;
-        }
-    }
-    for (int j = 2; j < c->argc; j++) {
-        bstr name = c->argv[j]->ptr;
-        aclUser *u = aclGetUser(name, bstrLen(name));
-        if (!u) continue;
-        killClientsOfUser(u, c);
-        htDelete(aclUsers, name);
-        userFree(u);
-        deleted++;
-    }
-    addReplyLongLong(c, deleted);
-}
-
-static void aclUsersCommand(client *c) {
-    size_t n;
-    bstr *names = sortedUserNames(&n);
-    addReplyArrayLen(c, (long)n);
-    for (size_t i = 0; i < n; i++) addReplyBulkCBuffer(c, names[i], bstrLen(names[i]));
-    zfree(names);
-}
-
-static void aclListCommand(client *c) {
-    size_t n;
-    bstr *names = sortedUserNames(&n);
-    addReplyArrayLen(c, (long)n);
-    for (size_t i = 0; i < n; i++) addReplyBulkBstr(c, userListLine(htFetchValue(aclUsers, names[i])));
-    zfree(names);
-}
-
-static void aclWhoamiCommand(client *c) {
-    if (c->user) addReplyBulkCBuffer(c, c->user, bstrLen(c->user));
-    else addReplyBulkCString(c, "default");
-}
-
-struct catList { client *c; uint64_t mask; long n; };
-
-static void addIfInCategory(serverCommand *cmd, void *priv) {
-    struct catList *cl = priv;
-    if (!(cmd->acl_categories & cl->mask)) return;
-    addReplyBulkCString(cl->c, cmd->fullname);
-    cl->n++;
-}
-
-static void aclCatCommand(client *c) {
-    if (tooManyArgs(c, 3)) return;
-    if (c->argc == 2) {
-        int n = 0;
-        while (commandAclCategoryName(n)) n++;
-        addReplyArrayLen(c, n);
-        for (int i = 0; i < n; i++) addReplyBulkCString(c, commandAclCategoryName(i));
-        return;
-    }
-    int idx = commandAclCategoryIndex(c->argv[2]->ptr);
-    if (idx < 0) {
-        addReplyErrorFormat(c, "ERR Unknown category '%.128s'", (char *)c->argv[2]->ptr);
-        return;
-    }
-    struct catList cl = {c, 1ULL << idx, 0};
-    void *node = addReplyDeferredLen(c);
-    forEachCommand(addIfInCategory, &cl);
-    setDeferredArrayLen(c, node, cl.n);
-}
-
-static void aclGenpassCommand(client *c) {
-    long bits = 256;
-    if (tooManyArgs(c, 3)) return;
-    if (c->argc == 3 && getLongFromObjectOrReply(c, c->argv[2], &bits, NULL) != 0) return;
-    if (bits <= 0 || bits > 4096) {
-        addReplyError(c, "ERR ACL GENPASS argument must be the number of bits for the output password, a positive "
-                         "number up to 4096");
-        return;
-    }
-    size_t chars = (size_t)(bits + 3) / 4;
-    unsigned char raw[512];
-    size_t need = (chars + 1) / 2, got = 0;
-    while (got < need) {
-        ssize_t r = getrandom(raw + got, need - got, 0);
-        if (r <= 0) {
-            if (r < 0 && errno == EINTR) continue;
-            addReplyError(c, "ERR Failed to get random bytes");
-            return;
-        }
-        got += (size_t)r;
-    }
-    static const char hex[] = "0123456789abcdef";
-    char out[1025];
-    for (size_t i = 0; i < chars; i++) out[i] = hex[(raw[i / 2] >> ((i % 2) ? 0 : 4)) & 15];
-    addReplyBulkCBuffer(c, out, chars);
-}
-
-static void aclDryrunCommand(client *c) {
-    bstr name = c->argv[2]->ptr;
-    aclUser *u = aclGetUser(name, bstrLen(name));
-    if (!u) {
-        addReplyErrorFormat(c, "ERR User '%s' not found", name);
-        return;
-    }
-    serverCommand *cmd = lookupCommand(c->argv + 3, c->argc - 3);
-    if (!cmd) {
-        addReplyErrorFormat(c, "ERR Command '%s' not found", (char *)c->argv[3]->ptr);
-        return;
-    }
-    int argc = c->argc - 3;
-    if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity) {
-        addReplyErrorFormat(c, "ERR wrong number of arguments for '%s' command", cmd->fullname);
-        return;
-    }
-    int pos = 0;
-    int r = userCheckCommand(u, cmd, c->argv + 3, argc, &pos);
-    if (r == ACL_OK) {
-        addReply(c, shared.ok);
-        return;
-    }
-    bstr msg;
-    if (r == ACL_DENIED_CMD) {
-        msg = bstrCatPrintf(bstrEmpty(), "User %s has no permissions to run the '%s' command", u->name, cmd->fullname);
-    } else {
-        char buf[32];
-        const char *a;
-        size_t al;
-        argBytes(c->argv[3 + pos], buf, sizeof(buf), &a, &al);
-        msg = bstrCatPrintf(bstrEmpty(), "No permissions to access the '%.*s' %s", (int)al, a,
-                            r == ACL_DENIED_KEY ? "key" : "channel");
-    }
-    addReplyBulkBstr(c, msg);
-}
-
-static int aclFileConfigured(client *c) {
-    if (server.acl_filename && server.acl_filename[0]) return 1;
-    addReplyError(c, "ERR This instance is not configured to use an ACL file. You may want to specify users via the "
-                     "ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a configuration file "
-                     "set) in order to store users in the configuration.");
-    return 0;
-}
-
-static void aclLoadCommand(client *c) {
-    if (!aclFileConfigured(c)) return;
-    bstr err = NULL;
-    if (aclLoadFromFile(server.acl_filename, c, &err) != 0) {
-        addReplyErrorSdsSafe(c, bstrCatPrintf(bstrEmpty(), "ERR %s", err));
-        bstrFree(err);
-        return;
-    }
-    addReply(c, shared.ok);
-}
-
-static void aclSaveCommand(client *c) {
-    if (!aclFileConfigured(c)) return;
-    if (aclSaveToFile(server.acl_filename) != 0) {
-        addReplyError(c, "ERR There was an error trying to save the ACLs. Please check the server logs for more "
-                         "information");
-        return;
-    }
-    addReply(c, shared.ok);
-}
-
-static void aclHelpCommand(client *c) {
-    const char *help[] = {
-        "CAT [<category>]",
-        "    List all commands that belong to <category>, or all command categories",
-        "    when no category is specified.",
-        "DELUSER <username> [<username> ...]",
-        "    Delete a list of users.",
-        "DRYRUN <username> <command> [<arg> ...]",
-        "    Returns whether the user can execute the given command without executing the command.",
-        "GETUSER <username>",
-        "    Get the user's details.",
-        "GENPASS [<bits>]",
-        "    Generate a secure 256-bit user password. The optional `bits` argument can",
-        "    be used to specify a different size.",
-        "LIST",
-        "    Show users details in config file format.",
-        "LOAD",
-        "    Reload users from the ACL file.",
-        "LOG [<count> | RESET]",
-        "    Show the ACL log entries.",
-        "SAVE",
-        "    Save the current config to the ACL file.",
-        "SETUSER <username> <attribute> [<attribute> ...]",
-        "    Create or modify a user with the specified attributes.",
-        "USERS",
-        "    List all the registered usernames.",
-        "WHOAMI",
-        "    Return the current connection username.",
-        NULL};
-    addReplyHelp(c, help);
-}
-
-#define ACLSUB(n, proc, arity, flags, summary, args) \
-    {n, proc, arity, flags, 0, 0, 0, "server", summary, "6.0.0", "O(1)", NULL, NULL, args}
-
-static const serverCommandDef aclSubcommands[] = {
-    ACLSUB("cat", aclCatCommand, -2, "noscript loading stale sentinel", "Lists the ACL categories, or the commands inside a category.", "[category]"),
-    ACLSUB("deluser", aclDeluserCommand, -3, "admin noscript loading stale sentinel", "Deletes ACL users, and terminates their connections.", "username [username ...]"),
-    {"dryrun", aclDryrunCommand, -4, "admin noscript loading stale sentinel", 0, 0, 0, "server", "Simulates the execution of a command by a user, without executing the command.", "7.0.0", "O(1).", NULL, NULL, "username command [arg [arg ...]]"},
-    ACLSUB("genpass", aclGenpassCommand, -2, "noscript loading stale sentinel", "Generates a pseudorandom, secure password that can be used to identify ACL users.", "[bits]"),
-    ACLSUB("getuser", aclGetuserCommand, 3, "admin noscript loading stale sentinel", "Lists the ACL rules of a user.", "username"),
-    ACLSUB("help", aclHelpCommand, 2, "loading stale sentinel", "Returns helpful text about the different subcommands.", ""),
-    ACLSUB("list", aclListCommand, 2, "admin noscript loading stale sentinel", "Dumps the effective rules in ACL file format.", ""),
-    ACLSUB("load", aclLoadCommand, 2, "admin noscript loading stale sentinel", "Reloads the rules from the configured ACL file.", ""),
-    ACLSUB("log", aclLogCommand, -2, "admin noscript loading stale sentinel", "Lists recent security events generated due to ACL rules.", "[count|RESET]"),
-    ACLSUB("save", aclSaveCommand, 2, "admin noscript loading stale sentinel", "Saves the effective ACL rules in the configured ACL file.", ""),
-    ACLSUB("setuser", aclSetuserCommand, -3, "admin noscript loading stale sentinel", "Creates and modifies an ACL user and its rules.", "username [rule [rule ...]]"),
-    ACLSUB("users", aclUsersCommand, 2, "admin noscript loading stale sentinel", "Lists all ACL users.", ""),
-    ACLSUB("whoami", aclWhoamiCommand, 2, "noscript loading stale sentinel", "Returns the authenticated username of the current connection.", ""),
-    {0}};
-
-const serverCommandDef aclCommandTable[] = {
-    {"acl", NULL, -2, "sentinel", 0, 0, 0, "server", "A container for Access List Control commands.", "6.0.0", "Depends on subcommand.", NULL, aclSubcommands, "subcommand [arg ...]"},
-    {0}};
