@@ -285,3 +285,25 @@ def test_plain_build_refuses_tls_port(start_server):
     assert c.config_get("tls-port") == {"tls-port": "0"}
     # The other tls-* settings are only stored.
     assert c.config_set("tls-ciphers", "DEFAULT") is True
+
+
+@needs_tls
+def test_tls_cli_flags(start_server, certs):
+    from conftest import CLI_BIN
+    srv = start_server(config=tls_config(certs))
+    port = str(srv.config["tls-port"])
+    auth = ["--cacert", os.path.join(certs, "ca.crt"), "--cert", os.path.join(certs, "client.crt"),
+            "--key", os.path.join(certs, "client.key")]
+
+    def cli(*args):
+        return subprocess.run([CLI_BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+
+    out = cli("-p", port, "--tls", *auth, "SET", "k", "v")
+    assert out.stdout == b"OK\n", out.stderr
+    assert cli("-p", port, "--tls", *auth, "GET", "k").stdout == b"v\n"
+    assert cli("-u", "valkeys://127.0.0.1:" + port, *auth, "PING").stdout == b"PONG\n"
+    assert cli("-p", port, "--tls", "--insecure", "--sni", "localhost", *auth[2:], "PING").stdout == b"PONG\n"
+    # Without a trusted CA the server's certificate is refused.
+    bad = cli("-p", port, "--tls", *auth[2:], "PING")
+    assert bad.returncode == 1
+    assert b"Could not negotiate a TLS connection" in bad.stderr

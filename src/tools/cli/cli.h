@@ -60,6 +60,9 @@ typedef struct cliConfig {
     int intrinsic_latency;
     int intrinsic_seconds;
     int last_reply_error;
+    /* TLS (BUILD_TLS=yes only): --tls and friends, or a valkeys:// URI. */
+    int tls, insecure;
+    char *sni, *cacert, *cacertdir, *cert, *key, *tls_ciphers, *tls_ciphersuites;
 } cliConfig;
 
 extern cliConfig cliCfg;
@@ -68,6 +71,7 @@ extern cliConfig cliCfg;
 typedef struct cliConn {
     int fd;
     respReader *reader;
+    void *ssl;   /* SSL* when the link is TLS, else NULL */
 } cliConn;
 
 extern cliConn *cliLink;
@@ -75,6 +79,9 @@ extern cliConn *cliLink;
 cliConn *cliConnect(const char *host, int port, const char *sock, int quiet);
 void cliConnClose(cliConn *c);
 int cliWriteAll(cliConn *c, const char *buf, size_t len);
+/* read(2)/write(2) on the link, through TLS when it is one (errno EAGAIN when it would block). */
+ssize_t cliConnRead(cliConn *c, void *buf, size_t len);
+ssize_t cliConnWrite(cliConn *c, const void *buf, size_t len);
 /* Blocks until one reply arrives. NULL on I/O or protocol error (errno-ish text printed). */
 respValue *cliReadReply(cliConn *c);
 respValue *cliCommandArgv(cliConn *c, int argc, const char **argv, const size_t *lens);

@@ -18,6 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef USE_OPENSSL
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#endif
+
 cliConn *cliLink = NULL;
 
 long long cliUsNow(void) {
@@ -85,6 +90,87 @@ static int cliOpenUnix(const char *path, char *err, size_t errlen) {
     return fd;
 }
 
+#ifdef USE_OPENSSL
+static const char *cliTlsError(char *buf, size_t len, const char *fallback) {
+    unsigned long e = ERR_peek_last_error();
+    if (!e) return fallback;
+    ERR_error_string_n(e, buf, len);
+    ERR_clear_error();
+    return buf;
+}
+
+/* One context per process: the flags cannot change while the CLI runs. */
+static SSL_CTX *cliTlsContext(char *err, size_t errlen) {
+    static SSL_CTX *ctx;
+    if (ctx) return ctx;
+    SSL_CTX *x = SSL_CTX_new(TLS_client_method());
+    if (!x) goto fail;
+    SSL_CTX_set_min_proto_version(x, TLS1_2_VERSION);
+    SSL_CTX_set_mode(x, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (cliCfg.insecure) {
+        SSL_CTX_set_verify(x, SSL_VERIFY_NONE, NULL);
+    } else {
+        SSL_CTX_set_verify(x, SSL_VERIFY_PEER, NULL);
+        int ok = (cliCfg.cacert || cliCfg.cacertdir) ? SSL_CTX_load_verify_locations(x, cliCfg.cacert, cliCfg.cacertdir)
+                                                   : SSL_CTX_set_default_verify_paths(x);
+        if (ok != 1) {
+            snprintf(err, errlen, "Invalid CA Certificate File/Directory");
+            goto fail_free;
+        }
+    }
+    if ((cliCfg.cert != NULL) != (cliCfg.key != NULL)) {
+        snprintf(err, errlen, "--cert and --key must be given together");
+        goto fail_free;
+    }
+    if (cliCfg.cert && SSL_CTX_use_certificate_chain_file(x, cliCfg.cert) != 1) {
+        snprintf(err, errlen, "Invalid client certificate");
+        goto fail_free;
+    }
+    if (cliCfg.key && SSL_CTX_use_PrivateKey_file(x, cliCfg.key, SSL_FILETYPE_PEM) != 1) {
+        snprintf(err, errlen, "Invalid private key");
+        goto fail_free;
+    }
+    if (cliCfg.tls_ciphers && SSL_CTX_set_cipher_list(x, cliCfg.tls_ciphers) != 1) {
+        snprintf(err, errlen, "Error while configuring ciphers");
+        goto fail_free;
+    }
+    if (cliCfg.tls_ciphersuites && SSL_CTX_set_ciphersuites(x, cliCfg.tls_ciphersuites) != 1) {
+        snprintf(err, errlen, "Error while setting cypher suites");
+        goto fail_free;
+    }
+    ctx = x;
+    return ctx;
+fail_free:
+    SSL_CTX_free(x);
+    return NULL;
+fail:
+    snprintf(err, errlen, "Failed to create SSL_CTX");
+    return NULL;
+}
+
+/* Blocking handshake on a connected socket; 0 ok, -1 with err filled. */
+static int cliTlsHandshake(cliConn *c, char *err, size_t errlen) {
+    char eb[256];
+    SSL_CTX *ctx = cliTlsContext(err, errlen);
+    if (!ctx) return -1;
+    SSL *ssl = SSL_new(ctx);
+    if (!ssl || SSL_set_fd(ssl, c->fd) != 1) {
+        snprintf(err, errlen, "%s", cliTlsError(eb, sizeof(eb), "Failed to create SSL object"));
+        if (ssl) SSL_free(ssl);
+        return -1;
+    }
+    if (cliCfg.sni) SSL_set_tlsext_host_name(ssl, cliCfg.sni);
+    ERR_clear_error();
+    if (SSL_connect(ssl) != 1) {
+        snprintf(err, errlen, "%s", cliTlsError(eb, sizeof(eb), "connection reset during the handshake"));
+        SSL_free(ssl);
+        return -1;
+    }
+    c->ssl = ssl;
+    return 0;
+}
+#endif
+
 cliConn *cliConnect(const char *host, int port, const char *sock, int quiet) {
     char err[256];
     int fd = sock ? cliOpenUnix(sock, err, sizeof(err)) : cliOpenTcp(host, port, err, sizeof(err));
@@ -97,12 +183,56 @@ cliConn *cliConnect(const char *host, int port, const char *sock, int quiet) {
     }
     cliConn *c = zmalloc(sizeof(*c));
     c->fd = fd;
+    c->ssl = NULL;
+#ifdef USE_OPENSSL
+    if (cliCfg.tls && !sock && cliTlsHandshake(c, err, sizeof(err)) == -1) {
+        if (!quiet) fprintf(stderr, "Could not negotiate a TLS connection: %s\n", err);
+        close(fd);
+        zfree(c);
+        return NULL;
+    }
+#endif
     c->reader = respReaderCreate();
     return c;
 }
 
+ssize_t cliConnRead(cliConn *c, void *buf, size_t len) {
+#ifdef USE_OPENSSL
+    if (c->ssl) {
+        ERR_clear_error();
+        int n = SSL_read(c->ssl, buf, len > 1 << 30 ? 1 << 30 : (int)len);
+        if (n > 0) return n;
+        int e = SSL_get_error(c->ssl, n);
+        if (e == SSL_ERROR_ZERO_RETURN) return 0;
+        errno = (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) ? EAGAIN : ECONNRESET;
+        return -1;
+    }
+#endif
+    return read(c->fd, buf, len);
+}
+
+ssize_t cliConnWrite(cliConn *c, const void *buf, size_t len) {
+#ifdef USE_OPENSSL
+    if (c->ssl) {
+        ERR_clear_error();
+        int n = SSL_write(c->ssl, buf, len > 1 << 30 ? 1 << 30 : (int)len);
+        if (n > 0) return n;
+        int e = SSL_get_error(c->ssl, n);
+        errno = (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) ? EAGAIN : EPIPE;
+        return -1;
+    }
+#endif
+    return write(c->fd, buf, len);
+}
+
 void cliConnClose(cliConn *c) {
     if (!c) return;
+#ifdef USE_OPENSSL
+    if (c->ssl) {
+        SSL_shutdown(c->ssl);
+        SSL_free(c->ssl);
+    }
+#endif
     close(c->fd);
     respReaderFree(c->reader);
     zfree(c);
@@ -110,7 +240,7 @@ void cliConnClose(cliConn *c) {
 
 int cliWriteAll(cliConn *c, const char *buf, size_t len) {
     while (len > 0) {
-        ssize_t n = write(c->fd, buf, len);
+        ssize_t n = cliConnWrite(c, buf, len);
         if (n < 0) {
             if (errno == EINTR) continue;
             return -1;
@@ -135,7 +265,7 @@ respValue *cliReadReply(cliConn *c) {
             fprintf(stderr, "Error: %s\n", respReaderError(c->reader));
             return NULL;
         }
-        ssize_t n = read(c->fd, buf, sizeof(buf));
+        ssize_t n = cliConnRead(c, buf, sizeof(buf));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             if (n == 0) errno = ECONNRESET;

@@ -29,6 +29,17 @@ static void cliUsage(int status) {
 "  --pass <password>  Same as -a.\n"
 "  --askpass          Read the password from the terminal, without echo.\n"
 "  -u <uri>           valkey://user:password@host:port/db (redis:// accepted).\n"
+#ifdef USE_OPENSSL
+"  --tls              Connect with TLS (a valkeys:// URI does too).\n"
+"  --sni <host>       Server name indication for TLS.\n"
+"  --cacert <file>    CA certificate file to verify the server with.\n"
+"  --cacertdir <dir>  Directory of trusted CA certificates.\n"
+"  --insecure         Do not verify the server's certificate.\n"
+"  --cert <file>      Client certificate to authenticate with.\n"
+"  --key <file>       Private key file of --cert.\n"
+"  --tls-ciphers <list>       TLSv1.2 ciphers to offer.\n"
+"  --tls-ciphersuites <list>  TLSv1.3 ciphersuites to offer.\n"
+#endif
 "  -r <repeat>        Run the command this many times (-1: forever).\n"
 "  -i <interval>      Seconds to wait between repeats (decimals allowed).\n"
 "  -n <db>            Database number.\n"
@@ -100,8 +111,13 @@ static void cliParseUri(const char *uri) {
     if (!strncasecmp(p, "valkey://", 9)) p += 9;
     else if (!strncasecmp(p, "redis://", 8)) p += 8;
     else if (!strncasecmp(p, "valkeys://", 10) || !strncasecmp(p, "rediss://", 9)) {
+#ifdef USE_OPENSSL
+        cliCfg.tls = 1;
+        p += (p[0] == 'v' || p[0] == 'V') ? 10 : 9;
+#else
         fprintf(stderr, "Insecure URI scheme: this valkey-cli was built without TLS support\n");
         exit(1);
+#endif
     } else {
         fprintf(stderr, "Invalid URI scheme\n");
         exit(1);
@@ -186,6 +202,17 @@ static int cliParseOptions(int argc, char **argv) {
         else if (!strcmp(a, "--askpass")) cliCfg.askpass = 1;
         else if (!strcmp(a, "-a") || !strcmp(a, "--pass")) { cliCfg.auth = zstrdup(NEXT()); saw_auth_flag = 1; }
         else if (!strcmp(a, "--user")) cliCfg.user = zstrdup(NEXT());
+#ifdef USE_OPENSSL
+        else if (!strcmp(a, "--tls")) cliCfg.tls = 1;
+        else if (!strcmp(a, "--sni")) cliCfg.sni = NEXT();
+        else if (!strcmp(a, "--cacert")) cliCfg.cacert = NEXT();
+        else if (!strcmp(a, "--cacertdir")) cliCfg.cacertdir = NEXT();
+        else if (!strcmp(a, "--insecure")) cliCfg.insecure = 1;
+        else if (!strcmp(a, "--cert")) cliCfg.cert = NEXT();
+        else if (!strcmp(a, "--key")) cliCfg.key = NEXT();
+        else if (!strcmp(a, "--tls-ciphers")) cliCfg.tls_ciphers = NEXT();
+        else if (!strcmp(a, "--tls-ciphersuites")) cliCfg.tls_ciphersuites = NEXT();
+#endif
         else if (!strcmp(a, "-u")) { cliParseUri(NEXT()); if (cliCfg.auth) saw_auth_flag = 1; }
         else if (!strcmp(a, "--raw")) { cliCfg.output = CLI_OUT_RAW; cliCfg.output_explicit = 1; }
         else if (!strcmp(a, "--no-raw")) { cliCfg.output = CLI_OUT_STANDARD; cliCfg.output_explicit = 1; }

@@ -662,7 +662,7 @@ static int cliReadRawLine(char *buf, size_t len) {
     size_t n = 0;
     for (;;) {
         char c;
-        ssize_t r = read(cliLink->fd, &c, 1);
+        ssize_t r = cliConnRead(cliLink, &c, 1);
         if (r <= 0) {
             if (r < 0 && errno == EINTR) continue;
             return -1;
@@ -725,7 +725,7 @@ static unsigned long long cliSyncPayload(int outfd, const char *filename, int qu
             if (written == payload) break;
             if (payload - written < want) want = (size_t)(payload - written);
         }
-        ssize_t r = read(cliLink->fd, buf, want);
+        ssize_t r = cliConnRead(cliLink, buf, want);
         if (r <= 0) {
             if (r < 0 && errno == EINTR) continue;
             fprintf(stderr, "I/O error reading bulk count from master\n");
@@ -829,7 +829,7 @@ int cliReplicaMode(void) {
             last_ack = cliMsNow();
         }
         if (pr <= 0) continue;
-        ssize_t r = read(cliLink->fd, buf, sizeof(buf));
+        ssize_t r = cliConnRead(cliLink, buf, sizeof(buf));
         if (r <= 0) {
             if (r < 0 && errno == EINTR) continue;
             fprintf(stderr, "Connection lost\n");
