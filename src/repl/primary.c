@@ -4,6 +4,7 @@
  * stream into the shared backlog, WAIT, and INFO/ROLE. */
 #include "repl/repl.h"
 #include "persist/rdb.h"
+#include "core/tls.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -570,6 +571,12 @@ static void replicationRemoveFromWaitingPsync(client *c);
 /* SYNC and PSYNC. */
 static void syncCommand(client *c) {
     if (c->flags & CLIENT_REPLICA) return;
+    /* Handshake replies and the snapshot bypass the client's TLS session (raw fd
+     * writes, fork child): refuse rather than corrupt the stream. docs/TLS.md */
+    if (c->conn_type == CONN_TYPE_TLS) {
+        addReplyError(c, "ERR Replication over TLS is not supported by this server");
+        return;
+    }
     if (server.primary_host && server.repl_state != REPL_STATE_CONNECTED) {
         addReplyError(c, "-NOMASTERLINK Can't SYNC while not connected with my master");
         return;

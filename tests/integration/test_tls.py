@@ -307,3 +307,13 @@ def test_tls_cli_flags(start_server, certs):
     bad = cli("-p", port, "--tls", *auth[2:], "PING")
     assert bad.returncode == 1
     assert b"Could not negotiate a TLS connection" in bad.stderr
+
+
+@needs_tls
+def test_tls_sync_refused_cleanly(start_server, certs):
+    srv = start_server(config=tls_config(certs))
+    err = b"-ERR Replication over TLS is not supported by this server\r\n"
+    out, _ = tls_raw(srv.config["tls-port"], ssl_context(certs), b"SYNC\r\nPING\r\n", len(err) + 7)
+    assert out == err + b"+PONG\r\n"
+    out, _ = tls_raw(srv.config["tls-port"], ssl_context(certs), b"PSYNC ? -1\r\n", len(err))
+    assert out == err
