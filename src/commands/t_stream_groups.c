@@ -557,13 +557,29 @@ static void replyNoKeyOrGroup(client *c, obj *key, obj *group, const char *suffi
     addReplyErrorFormat(c, "NOGROUP No such key '%.*s' or consumer group '%.*s'%s", (int)l1, k, (int)l2, g, suffix);
 }
 
+/* The stream at argv[1] and its group named by argv[2]; either may come back
+ * NULL. Returns 0 after replying WRONGTYPE. */
+static int streamLookupKeyAndGroup(client *c, obj **o, streamCG **cg) {
+    *o = lookupKeyRead(c->db, c->argv[1]);
+    *cg = NULL;
+    if (!*o) return 1;
+    if (checkType(c, *o, OBJ_STREAM)) return 0;
+    *cg = streamLookupCG((*o)->ptr, c->argv[2]);
+    return 1;
+}
+
+/* Same, but both must exist: otherwise replies NOGROUP and returns 0. */
+static int streamLookupKeyAndGroupOrReply(client *c, obj **o, streamCG **cg) {
+    if (!streamLookupKeyAndGroup(c, o, cg)) return 0;
+    if (*o && *cg) return 1;
+    replyNoKeyOrGroup(c, c->argv[1], c->argv[2], "");
+    return 0;
+}
+
 void xackCommand(client *c) {
-    obj *o = lookupKeyRead(c->db, c->argv[1]);
-    streamCG *cg = NULL;
-    if (o) {
-        if (checkType(c, o, OBJ_STREAM)) return;
-        cg = streamLookupCG(o->ptr, c->argv[2]);
-    }
+    obj *o;
+    streamCG *cg;
+    if (!streamLookupKeyAndGroup(c, &o, &cg)) return;
     int n = c->argc - 3;
     streamID *ids = zmalloc(sizeof(streamID) * (size_t)n);
     for (int j = 0; j < n; j++) {
@@ -625,13 +641,9 @@ void xpendingCommand(client *c) {
         }
         if (si + 3 < c->argc) consumername = c->argv[si + 3];
     }
-    obj *o = lookupKeyRead(c->db, c->argv[1]);
-    if (checkType(c, o, OBJ_STREAM)) return;
-    streamCG *cg = o ? streamLookupCG(o->ptr, c->argv[2]) : NULL;
-    if (!cg) {
-        replyNoKeyOrGroup(c, c->argv[1], c->argv[2], "");
-        return;
-    }
+    obj *o;
+    streamCG *cg;
+    if (!streamLookupKeyAndGroupOrReply(c, &o, &cg)) return;
     raxIterator it;
     if (justinfo) {
         addReplyArrayLen(c, 4);
@@ -728,16 +740,9 @@ static void streamMoveNACK(streamNACK *nack, streamConsumer *to, unsigned char *
 }
 
 void xclaimCommand(client *c) {
-    obj *o = lookupKeyRead(c->db, c->argv[1]);
-    streamCG *cg = NULL;
-    if (o) {
-        if (checkType(c, o, OBJ_STREAM)) return;
-        cg = streamLookupCG(o->ptr, c->argv[2]);
-    }
-    if (!o || !cg) {
-        replyNoKeyOrGroup(c, c->argv[1], c->argv[2], "");
-        return;
-    }
+    obj *o;
+    streamCG *cg;
+    if (!streamLookupKeyAndGroupOrReply(c, &o, &cg)) return;
     stream *s = o->ptr;
     long long minidle, retrycount = -1;
     mstime_t deliverytime = -1;
@@ -832,16 +837,9 @@ void xclaimCommand(client *c) {
 }
 
 void xautoclaimCommand(client *c) {
-    obj *o = lookupKeyRead(c->db, c->argv[1]);
-    streamCG *cg = NULL;
-    if (o) {
-        if (checkType(c, o, OBJ_STREAM)) return;
-        cg = streamLookupCG(o->ptr, c->argv[2]);
-    }
-    if (!o || !cg) {
-        replyNoKeyOrGroup(c, c->argv[1], c->argv[2], "");
-        return;
-    }
+    obj *o;
+    streamCG *cg;
+    if (!streamLookupKeyAndGroupOrReply(c, &o, &cg)) return;
     stream *s = o->ptr;
     long long minidle;
     long count = 100;
