@@ -3,6 +3,7 @@
  * New entries go to table[1] while rehashing so table[0] only shrinks. */
 #include <sys/types.h>
 #include "ds/hashtable.h"
+#include "ds/scancursor.h"
 #include "ds/bstr.h"
 #include "core/zmalloc.h"
 #include <assert.h>
@@ -627,24 +628,6 @@ htEntry *htGetFairRandomEntry(hashtable *ht) {
 
 /* ------------------------------------------------------------------- scan */
 
-static inline unsigned long reverseBits(unsigned long v) {
-    unsigned long s = 8 * sizeof(v), mask = ~0UL;
-    while ((s >>= 1) > 0) {
-        mask ^= (mask << s);
-        v = ((v >> s) & mask) | ((v << s) & ~mask);
-    }
-    return v;
-}
-
-/* Increment the high bits of the cursor: the order that stays valid when
- * the table doubles or halves between calls. */
-static inline unsigned long nextCursor(unsigned long v, unsigned long mask) {
-    v |= ~mask;
-    v = reverseBits(v);
-    v++;
-    return reverseBits(v);
-}
-
 static void scanBucket(htEntry *e, htScanFunction *fn, void *privdata) {
     while (e) {
         htEntry *next = e->next;
@@ -660,7 +643,7 @@ unsigned long htScan(hashtable *ht, unsigned long cursor, htScanFunction *fn, vo
     if (!rehashing(ht)) {
         unsigned long m0 = ht->size[0] - 1;
         scanBucket(ht->table[0][v & m0], fn, privdata);
-        v = nextCursor(v, m0);
+        v = scanCursorNext(v, m0);
     } else {
         int small = ht->size[0] <= ht->size[1] ? 0 : 1, large = 1 - small;
         unsigned long m0 = ht->size[small] - 1, m1 = ht->size[large] - 1;
@@ -668,7 +651,7 @@ unsigned long htScan(hashtable *ht, unsigned long cursor, htScanFunction *fn, vo
         /* Every bucket of the larger table that folds onto the small one. */
         do {
             scanBucket(ht->table[large][v & m1], fn, privdata);
-            v = nextCursor(v, m1);
+            v = scanCursorNext(v, m1);
         } while (v & (m0 ^ m1));
     }
     ht->pauserehash--;

@@ -3,6 +3,7 @@
  * Deleting only clears a presence bit; an emptied child at the end of a chain
  * is freed unless a safe iterator may be standing on it. */
 #include "ds/kvtable.h"
+#include "ds/scancursor.h"
 #include "core/zmalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -458,38 +459,20 @@ static void scanChain(kvtBucket *b, kvtScanFunction *fn, void *privdata) {
     }
 }
 
-static inline unsigned long revBits(unsigned long v) {
-    unsigned long s = 8 * sizeof(v), mask = ~0UL;
-    while ((s >>= 1) > 0) {
-        mask ^= (mask << s);
-        v = ((v >> s) & mask) | ((v << s) & ~mask);
-    }
-    return v;
-}
-
-/* Next cursor: increment the bits above the mask in reversed order, so a
- * cursor means the same bucket family in tables of every size. */
-static inline unsigned long nextCursor(unsigned long v, unsigned long mask) {
-    v |= ~mask;
-    v = revBits(v);
-    v++;
-    return revBits(v);
-}
-
 unsigned long kvtScan(kvtable *t, unsigned long v, kvtScanFunction *fn, void *privdata) {
     if (kvtSize(t) == 0) return 0;
     t->pauserehash++;
     if (!rehashing(t)) {
         unsigned long m0 = maskOf(t, 0);
         scanChain(&t->tables[0][v & m0], fn, privdata);
-        v = nextCursor(v, m0);
+        v = scanCursorNext(v, m0);
     } else {
         int small = numBuckets(t, 0) <= numBuckets(t, 1) ? 0 : 1, large = 1 - small;
         unsigned long m0 = maskOf(t, small), m1 = maskOf(t, large);
         scanChain(&t->tables[small][v & m0], fn, privdata);
         do {
             scanChain(&t->tables[large][v & m1], fn, privdata);
-            v = nextCursor(v, m1);
+            v = scanCursorNext(v, m1);
         } while (v & (m0 ^ m1));
     }
     t->pauserehash--;
