@@ -58,7 +58,7 @@ int cliPipeMode(void) {
             break;
         }
         if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t r = read(fd, rbuf, sizeof(rbuf));
+            ssize_t r = cliConnRead(cliLink, rbuf, sizeof(rbuf));
             if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
                 fprintf(stderr, "Error reading from the server: %s\n", r == 0 ? "Connection reset by peer" : strerror(errno));
                 exit(1);
@@ -87,7 +87,7 @@ int cliPipeMode(void) {
             }
         }
         if (opos < olen && (pfd[0].revents & POLLOUT)) {
-            ssize_t w = write(fd, obuf + opos, olen - opos);
+            ssize_t w = cliConnWrite(cliLink, obuf + opos, olen - opos);
             if (w < 0 && errno != EAGAIN && errno != EINTR) {
                 fprintf(stderr, "Error writing to the server: %s\n", strerror(errno));
                 exit(1);
