@@ -2,7 +2,6 @@
 conversions, and blocking pops with several clients."""
 import os
 import random
-import socket
 import time
 
 import pytest
