@@ -71,6 +71,7 @@ typedef struct tlsConn {
 
 static SSL_CTX *tls_ctx;
 static list *tls_pending;
+static int tls_bound_port;   /* port the TLS listeners are bound to now (0: none) */
 
 int tlsIsAvailable(void) { return 1; }
 
@@ -253,10 +254,12 @@ static int tlsReloadContext(void) {
 int tlsInit(void) {
     if (!tls_pending) tls_pending = listCreate();
     if (server.tls_port == 0) return 0;
-    if (tlsReloadContext() == -1) {
+    if (!tls_ctx && tlsReloadContext() == -1) {
         serverLog(LL_WARNING, "Failed to configure TLS. Check logs for more info.");
         return -1;
     }
+    /* Startup binds right after this; a bind failure aborts the server anyway. */
+    if (!tls_bound_port) tls_bound_port = server.tls_port;
     return 0;
 }
 
@@ -271,7 +274,10 @@ int tlsApplyConfig(const char **err) {
 }
 
 int tlsApplyPort(const char **err) {
-    if (server.tls_port != 0 && !tls_ctx && tlsInit() == -1) {
+    /* Re-binding the port we already hold would fail with EADDRINUSE. */
+    if (server.tls_port == tls_bound_port) return 1;
+    if (server.tls_port != 0 && !tls_ctx && tlsReloadContext() == -1) {
+        serverLog(LL_WARNING, "Failed to configure TLS. Check logs for more info.");
         *err = "Unable to update TLS configuration. Check server logs.";
         return 0;
     }
@@ -279,6 +285,7 @@ int tlsApplyPort(const char **err) {
         *err = "Unable to listen on this port. Check server logs.";
         return 0;
     }
+    tls_bound_port = server.tls_port;
     return 1;
 }
 

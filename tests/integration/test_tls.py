@@ -317,3 +317,46 @@ def test_tls_sync_refused_cleanly(start_server, certs):
     assert out == err + b"+PONG\r\n"
     out, _ = tls_raw(srv.config["tls-port"], ssl_context(certs), b"PSYNC ? -1\r\n", len(err))
     assert out == err
+
+
+@needs_tls
+def test_tls_config_set_same_port_and_failed_set_keeps_listener(start_server, certs):
+    srv = start_server(config=tls_config(certs))
+    port = srv.config["tls-port"]
+    plain = srv.client()
+    assert plain.config_set("tls-port", port) is True
+    # A CONFIG SET that fails as a whole leaves the old port serving.
+    other = free_port()
+    with pytest.raises(redis.exceptions.ResponseError):
+        plain.execute_command("CONFIG", "SET", "tls-port", other, "tls-ciphers", "NO-SUCH-CIPHER")
+    assert plain.config_get("tls-port") == {"tls-port": str(port)}
+    assert tls_client(port, certs).ping() is True
+
+
+@needs_tls
+def test_tls_pubsub_blocking_and_resp3(start_server, certs):
+    srv = start_server(config=tls_config(certs))
+    port = srv.config["tls-port"]
+    sub = tls_client(port, certs).pubsub()
+    sub.subscribe("ch")
+    assert sub.get_message(timeout=5)["type"] == "subscribe"
+    assert srv.client().publish("ch", "hello") == 1
+    msg = sub.get_message(timeout=5)
+    assert msg["type"] == "message" and msg["data"] == b"hello"
+    sub.close()
+    # A client blocked on a TLS connection is woken by a write from the plain port.
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        with ssl_context(certs).wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(b"HELLO 3\r\n")
+            s.settimeout(5)
+            hello = b""
+            while b"modules" not in hello:
+                hello += s.recv(65536)
+            assert hello.startswith(b"%")
+            s.sendall(b"BLPOP q 10\r\n")
+            time.sleep(0.2)
+            assert srv.client().rpush("q", "item") == 1
+            got = b""
+            while not got.endswith(b"item\r\n"):
+                got += s.recv(65536)
+            assert got == b"*2\r\n$1\r\nq\r\n$4\r\nitem\r\n"
