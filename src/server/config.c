@@ -1,6 +1,7 @@
-/* config.c: directive table, valkey.conf loading, CONFIG GET/SET/RESETSTAT/
- * REWRITE/HELP. See config.h for the invariants. */
-#include "server/config.h"
+/* config.c: the directive table, typed access to live values and valkey.conf
+ * loading. CONFIG REWRITE is in config_rewrite.c, the CONFIG command family in
+ * config_cmd.c. See config.h for the invariants. */
+#include "server/config_int.h"
 #include "core/tls.h"
 
 #include <ctype.h>
@@ -26,48 +27,8 @@
 
 /* ---------- directive description ---------- */
 
-#define CF_IMMUTABLE (1 << 0)
-#define CF_SENSITIVE (1 << 1)   /* value must never be logged */
-#define CF_PROTECTED (1 << 2)   /* CONFIG SET needs enable-protected-configs */
-#define CF_HIDDEN (1 << 3)      /* only exact-name CONFIG GET shows it */
-#define CF_MULTI_ARG (1 << 4)   /* value is a list of words */
-#define CF_DENY_LOADING (1 << 5)
-#define CF_EMPTY_NULL (1 << 6)  /* string: "" is stored as NULL */
-
-#define NF_MEMORY (1 << 0)
-#define NF_PERCENT (1 << 1)     /* "n%" stored as -n */
-#define NF_OCTAL (1 << 2)
-
-enum { K_BOOL, K_NUM, K_STR, K_ENUM, K_SPECIAL };
-enum { N_INT, N_UINT, N_LONG, N_ULONG, N_LL, N_ULL };
-
 #define NUMTYPE(f) _Generic((f), int: N_INT, unsigned int: N_UINT, long: N_LONG, \
                             unsigned long: N_ULONG, long long: N_LL, unsigned long long: N_ULL)
-
-typedef struct configEnumItem {
-    const char *name;
-    int val;
-} configEnumItem;
-
-typedef struct rwState rwState;
-
-/* set callbacks return 1 = changed, 2 = unchanged, 0 = error (*err set). */
-typedef struct configDef {
-    const char *name, *alias;
-    unsigned flags;
-    unsigned char kind, ntype;
-    unsigned nflags;
-    void *ptr;
-    long long lo, hi, def;
-    const char *defstr;
-    const configEnumItem *enums;
-    int (*check_str)(const char *v, const char **err);
-    int (*check_int)(long long v, const char **err);
-    int (*sset)(bstr *argv, int argc, const char **err);
-    bstr (*sget)(void);
-    void (*srewrite)(rwState *st, const char *name);
-    int (*apply)(const char **err);
-} configDef;
 
 #define CBOOL(n, a, fl, f, d, ap) \
     {.name = n, .alias = a, .flags = fl, .kind = K_BOOL, .ptr = &server.f, .def = d, .apply = ap}
@@ -328,7 +289,7 @@ static bstr getDir(void) {
     return bstrNew(buf);
 }
 
-static const char *obufClassName(int j) {
+const char *configObufClassName(int j) {
     /* CONFIG GET keeps the historical class names of getClientTypeName(). */
     return j == CLIENT_TYPE_NORMAL ? "normal" : j == CLIENT_TYPE_REPLICA ? "slave" : "pubsub";
 }
@@ -376,14 +337,14 @@ static int setObufLimits(bstr *argv, int argc, const char **err) {
 static bstr getObufLimits(void) {
     bstr s = bstrEmpty();
     for (int j = 0; j < CLIENT_TYPE_OBUF_COUNT; j++)
-        s = bstrCatPrintf(s, "%s%s %llu %llu %lld", j ? " " : "", obufClassName(j),
+        s = bstrCatPrintf(s, "%s%s %llu %llu %lld", j ? " " : "", configObufClassName(j),
                           server.client_obuf_limits[j].hard_limit_bytes,
                           server.client_obuf_limits[j].soft_limit_bytes,
                           (long long)server.client_obuf_limits[j].soft_limit_seconds);
     return s;
 }
 
-static const int oom_defaults[CONFIG_OOM_COUNT] = {0, 200, 800};
+const int configOomDefaults[CONFIG_OOM_COUNT] = {0, 200, 800};
 
 static int setOomValues(bstr *argv, int argc, const char **err) {
     int vals[CONFIG_OOM_COUNT], changed = 0;
@@ -410,7 +371,7 @@ static int setOomValues(bstr *argv, int argc, const char **err) {
     return changed ? 1 : 2;
 }
 
-static bstr getOomValues(void) {
+bstr configGetOomValues(void) {
     return bstrCatPrintf(bstrEmpty(), "%d %d %d", server.oom_score_adj_values[0], server.oom_score_adj_values[1],
                          server.oom_score_adj_values[2]);
 }
@@ -429,7 +390,7 @@ static int setNotify(bstr *argv, int argc, const char **err) {
     return 1;
 }
 
-static bstr getNotify(void) {
+bstr configGetNotify(void) {
     return keyspaceEventsFlagsToString(server.notify_keyspace_events);
 }
 
@@ -445,7 +406,7 @@ static int setBind(bstr *argv, int argc, const char **err) {
     return 1;
 }
 
-static bstr getBind(void) {
+bstr configGetBind(void) {
     bstr s = bstrEmpty();
     for (int j = 0; j < server.bindaddr_count; j++) s = bstrCatPrintf(s, "%s%s", j ? " " : "", server.bindaddr[j]);
     return s;
@@ -476,7 +437,7 @@ static bstr getReplicaof(void) {
 }
 
 /* Percentiles print like %f with the trailing zeros (and dot) dropped. */
-static bstr catPercentile(bstr s, double v) {
+bstr configCatPercentile(bstr s, double v) {
     char buf[128];
     int len = snprintf(buf, sizeof(buf), "%f", v);
     if (strchr(buf, '.')) {
@@ -512,20 +473,10 @@ static bstr getPercentiles(void) {
     bstr s = bstrEmpty();
     for (int j = 0; j < server.latency_tracking_info_percentiles_len; j++) {
         if (j) s = bstrCat(s, " ");
-        s = catPercentile(s, server.latency_tracking_info_percentiles[j]);
+        s = configCatPercentile(s, server.latency_tracking_info_percentiles[j]);
     }
     return s;
 }
-
-/* rewrite callbacks of the special directives (defined with the rewriter) */
-static void rwSave(rwState *st, const char *name);
-static void rwDir(rwState *st, const char *name);
-static void rwObufLimits(rwState *st, const char *name);
-static void rwOomValues(rwState *st, const char *name);
-static void rwNotify(rwState *st, const char *name);
-static void rwBind(rwState *st, const char *name);
-static void rwReplicaof(rwState *st, const char *name);
-static void rwPercentiles(rwState *st, const char *name);
 
 /* ---------- the table ---------- */
 
@@ -533,7 +484,7 @@ static void rwPercentiles(rwState *st, const char *name);
 #define IMM CF_IMMUTABLE
 #define MEM NF_MEMORY
 
-static const configDef configTable[] = {
+const configDef configTable[] = {
     /* yes/no */
     CBOOL("rdbchecksum", NULL, IMM, rdb_checksum, 1, NULL),
     CBOOL("daemonize", NULL, IMM, daemonize, 0, NULL),
@@ -752,18 +703,19 @@ static const configDef configTable[] = {
     CSTR("tls-ciphersuites", NULL, CF_EMPTY_NULL, tls_ciphersuites, NULL, NULL, tlsApplyConfig),
 
     /* special */
-    CSPEC("dir", NULL, CF_PROTECTED | CF_DENY_LOADING, setDir, getDir, rwDir, NULL),
-    CSPEC("save", NULL, CF_MULTI_ARG, setSave, getSave, rwSave, NULL),
-    CSPEC("client-output-buffer-limit", NULL, CF_MULTI_ARG, setObufLimits, getObufLimits, rwObufLimits, NULL),
-    CSPEC("oom-score-adj-values", NULL, CF_MULTI_ARG, setOomValues, getOomValues, rwOomValues, NULL),
-    CSPEC("notify-keyspace-events", NULL, MOD, setNotify, getNotify, rwNotify, NULL),
-    CSPEC("bind", NULL, CF_MULTI_ARG, setBind, getBind, rwBind, applyBind),
-    CSPEC("replicaof", "slaveof", IMM | CF_MULTI_ARG, setReplicaof, getReplicaof, rwReplicaof, NULL),
-    CSPEC("latency-tracking-info-percentiles", NULL, CF_MULTI_ARG, setPercentiles, getPercentiles, rwPercentiles,
+    CSPEC("dir", NULL, CF_PROTECTED | CF_DENY_LOADING, setDir, getDir, configRwDir, NULL),
+    CSPEC("save", NULL, CF_MULTI_ARG, setSave, getSave, configRwSave, NULL),
+    CSPEC("client-output-buffer-limit", NULL, CF_MULTI_ARG, setObufLimits, getObufLimits, configRwObufLimits, NULL),
+    CSPEC("oom-score-adj-values", NULL, CF_MULTI_ARG, setOomValues, configGetOomValues, configRwOomValues, NULL),
+    CSPEC("notify-keyspace-events", NULL, MOD, setNotify, configGetNotify, configRwNotify, NULL),
+    CSPEC("bind", NULL, CF_MULTI_ARG, setBind, configGetBind, configRwBind, applyBind),
+    CSPEC("replicaof", "slaveof", IMM | CF_MULTI_ARG, setReplicaof, getReplicaof, configRwReplicaof, NULL),
+    CSPEC("latency-tracking-info-percentiles", NULL, CF_MULTI_ARG, setPercentiles, getPercentiles, configRwPercentiles,
           NULL),
     {.name = NULL}};
 
 #define CONFIG_COUNT ((int)(sizeof(configTable) / sizeof(configTable[0])) - 1)
+const int configTableCount = CONFIG_COUNT;
 
 /* Directives accepted in files for compatibility and otherwise ignored. */
 static const struct { const char *name; int argc; } deprecatedDirectives[] = {
@@ -772,7 +724,7 @@ static const struct { const char *name; int argc; } deprecatedDirectives[] = {
 
 /* Finds a directive by primary name or alias (case-insensitive). *shown gets
  * the spelling of the table entry that matched. */
-static const configDef *configLookup(const char *name, const char **shown) {
+const configDef *configLookup(const char *name, const char **shown) {
     for (const configDef *d = configTable; d->name; d++) {
         if (!strcasecmp(d->name, name)) {
             if (shown) *shown = d->name;
@@ -788,11 +740,11 @@ static const configDef *configLookup(const char *name, const char **shown) {
 
 /* ---------- generic typed access ---------- */
 
-static int numIsUnsigned(const configDef *d) {
+int configNumIsUnsigned(const configDef *d) {
     return d->ntype == N_UINT || d->ntype == N_ULONG || d->ntype == N_ULL;
 }
 
-static long long numLoad(const configDef *d) {
+long long configNumLoad(const configDef *d) {
     switch (d->ntype) {
     case N_INT: return *(int *)d->ptr;
     case N_UINT: return *(unsigned int *)d->ptr;
@@ -845,7 +797,7 @@ static int numParse(const configDef *d, const char *s, long long *out, const cha
 
 static int numCheckBounds(const configDef *d, long long v, const char **err) {
     static char buf[160];
-    if (numIsUnsigned(d)) {
+    if (configNumIsUnsigned(d)) {
         unsigned long long u = (unsigned long long)v, lo = (unsigned long long)d->lo, hi = (unsigned long long)d->hi;
         if (u >= lo && u <= hi) return 1;
         snprintf(buf, sizeof(buf),
@@ -879,7 +831,7 @@ static int enumParse(const configDef *d, bstr *argv, int argc, int *out) {
     return 1;
 }
 
-static bstr enumName(const configDef *d, int val) {
+bstr configEnumName(const configDef *d, int val) {
     int bitflags = (d->flags & CF_MULTI_ARG) != 0, rest = val;
     bstr s = NULL;
     for (const configEnumItem *e = d->enums; e->name; e++) {
@@ -932,7 +884,7 @@ static int configSetArgs(const configDef *d, bstr *argv, int argc, const char **
         long long v;
         if (!numParse(d, argv[0], &v, err) || !numCheckBounds(d, v, err)) return 0;
         if (d->check_int && !d->check_int(v, err)) return 0;
-        if (numLoad(d) == v) return 2;
+        if (configNumLoad(d) == v) return 2;
         numStore(d, v);
         return 1;
     }
@@ -967,17 +919,17 @@ static int configSetArgs(const configDef *d, bstr *argv, int argc, const char **
 }
 
 /* The CONFIG GET form of a directive's current value. */
-static bstr configGetString(const configDef *d) {
+bstr configGetString(const configDef *d) {
     char buf[64];
     switch (d->kind) {
     case K_BOOL: return bstrNew(*(int *)d->ptr ? "yes" : "no");
     case K_NUM: {
-        long long v = numLoad(d);
+        long long v = configNumLoad(d);
         if ((d->nflags & NF_PERCENT) && v < 0)
             snprintf(buf, sizeof(buf), "%lld%%", -v);
         else if (d->nflags & NF_OCTAL)
             snprintf(buf, sizeof(buf), "%llo", (unsigned long long)v);
-        else if ((d->nflags & NF_MEMORY) || numIsUnsigned(d))
+        else if ((d->nflags & NF_MEMORY) || configNumIsUnsigned(d))
             snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
         else
             snprintf(buf, sizeof(buf), "%lld", v);
@@ -987,7 +939,7 @@ static bstr configGetString(const configDef *d) {
         char *s = *(char **)d->ptr;
         return bstrNew(s ? s : "");
     }
-    case K_ENUM: return enumName(d, *(int *)d->ptr);
+    case K_ENUM: return configEnumName(d, *(int *)d->ptr);
     default: return d->sget();
     }
 }
@@ -1008,7 +960,7 @@ static bstr *splitSetValue(const configDef *d, const char *value, int *argc) {
     return bstrSplitLen(value, (ssize_t)strlen(value), " ", 1, argc);
 }
 
-static int configSetValue(const configDef *d, const char *value, const char **err) {
+int configSetValue(const configDef *d, const char *value, const char **err) {
     int argc;
     bstr *argv = splitSetValue(d, value, &argc);
     int res = configSetArgs(d, argv, argc, err);
@@ -1044,7 +996,7 @@ void initConfigValues(void) {
         {0, 0, 0}, {256ULL << 20, 64ULL << 20, 60}, {32ULL << 20, 8ULL << 20, 60}};
     memcpy(server.client_obuf_limits, obuf_defaults, sizeof(obuf_defaults));
 
-    memcpy(server.oom_score_adj_values, oom_defaults, sizeof(oom_defaults));
+    memcpy(server.oom_score_adj_values, configOomDefaults, sizeof(configOomDefaults));
 
     for (int j = 0; j < server.bindaddr_count; j++) zfree(server.bindaddr[j]);
     server.bindaddr[0] = zstrdup("*");
@@ -1193,7 +1145,7 @@ static void configCheckAfterLoad(void) {
     applyHz(NULL);
 }
 
-static bstr readWholeFile(FILE *fp, bstr into) {
+bstr configReadWholeFile(FILE *fp, bstr into) {
     char buf[4096];
     size_t n;
     while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) into = bstrCatLen(into, buf, n);
@@ -1206,7 +1158,7 @@ static bstr appendConfigFile(bstr config, const char *path) {
         serverLog(LL_WARNING, "Fatal error, can't open config file '%s': %s", path, strerror(errno));
         exit(1);
     }
-    config = readWholeFile(fp, config);
+    config = configReadWholeFile(fp, config);
     fclose(fp);
     /* Keep the next file's first line from joining this file's last one. */
     if (bstrLen(config) && config[bstrLen(config) - 1] != '\n') config = bstrCat(config, "\n");
@@ -1230,7 +1182,7 @@ void loadServerConfig(char *filename, char config_from_stdin, char *options) {
     }
     if (config_from_stdin) {
         serverLog(LL_NOTICE, "Reading config from stdin");
-        config = readWholeFile(stdin, config);
+        config = configReadWholeFile(stdin, config);
     }
     if (options) {
         config = bstrCat(config, "\n");
@@ -1242,585 +1194,3 @@ void loadServerConfig(char *filename, char config_from_stdin, char *options) {
     bstrFree(config);
     if (depth == 0) configCheckAfterLoad();
 }
-
-/* ---------- CONFIG REWRITE ---------- */
-
-#define REWRITE_SIGNATURE "# Generated by CONFIG REWRITE"
-
-struct rwState {
-    bstr *lines;
-    char **owner;     /* per line: directive it sets (primary name), NULL otherwise */
-    int n;
-    bstr *done;       /* directives already handled */
-    int ndone;
-    int needs_signature;
-};
-
-static void rwAppend(rwState *st, bstr line, const char *owner) {
-    st->lines = zrealloc(st->lines, sizeof(bstr) * (size_t)(st->n + 1));
-    st->owner = zrealloc(st->owner, sizeof(char *) * (size_t)(st->n + 1));
-    st->lines[st->n] = line;
-    st->owner[st->n] = owner ? zstrdup(owner) : NULL;
-    st->n++;
-}
-
-static void rwMarkDone(rwState *st, const char *name) {
-    for (int i = 0; i < st->ndone; i++)
-        if (!strcasecmp(st->done[i], name)) return;
-    st->done = zrealloc(st->done, sizeof(bstr) * (size_t)(st->ndone + 1));
-    st->done[st->ndone++] = bstrNew(name);
-}
-
-static int rwIsDone(rwState *st, const char *name) {
-    for (int i = 0; i < st->ndone; i++)
-        if (!strcasecmp(st->done[i], name)) return 1;
-    return 0;
-}
-
-/* Puts `line` where the file already sets `name`, else appends it when
- * `force` (the value differs from the default). Takes ownership of line. */
-static void rwLine(rwState *st, const char *name, bstr line, int force) {
-    rwMarkDone(st, name);
-    for (int i = 0; i < st->n; i++) {
-        if (st->owner[i] && !strcasecmp(st->owner[i], name)) {
-            bstrFree(st->lines[i]);
-            st->lines[i] = line;
-            zfree(st->owner[i]);
-            st->owner[i] = NULL;
-            return;
-        }
-    }
-    if (!force) {
-        bstrFree(line);
-        return;
-    }
-    if (st->needs_signature) {
-        rwAppend(st, bstrNew(REWRITE_SIGNATURE), NULL);
-        st->needs_signature = 0;
-    }
-    rwAppend(st, line, NULL);
-}
-
-static int isFileOnlyDirective(const char *name) {
-    static const char *names[] = {"include", "rename-command", "user", "loadmodule", "sentinel", NULL};
-    for (int i = 0; names[i]; i++)
-        if (!strcasecmp(name, names[i])) return 1;
-    return 0;
-}
-
-static rwState *rwReadFile(const char *path) {
-    rwState *st = zcalloc(sizeof(*st));
-    st->needs_signature = 1;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        if (errno == ENOENT) return st;
-        zfree(st);
-        return NULL;
-    }
-    bstr content = readWholeFile(fp, bstrEmpty());
-    fclose(fp);
-    int nlines;
-    bstr *lines = bstrSplitLen(content, (ssize_t)bstrLen(content), "\n", 1, &nlines);
-    bstrFree(content);
-    /* A trailing newline yields one empty extra element: not a line. */
-    if (nlines > 0 && bstrLen(lines[nlines - 1]) == 0) {
-        bstrFree(lines[nlines - 1]);
-        nlines--;
-    }
-    for (int i = 0; i < nlines; i++) {
-        bstr line = lines[i];
-        bstrTrim(line, "\r\n\t ");
-        if (line[0] == '#' || line[0] == '\0') {
-            if (!strcmp(line, REWRITE_SIGNATURE)) st->needs_signature = 0;
-            rwAppend(st, line, NULL);
-            continue;
-        }
-        int argc;
-        bstr *argv = bstrSplitArgs(line, &argc);
-        const configDef *d = (argv && argc) ? configLookup(argv[0], NULL) : NULL;
-        if (!argv || !argc || (!d && !isFileOnlyDirective(argv[0]))) {
-            /* Unparsable or unknown: keep it, as a comment. */
-            rwAppend(st, bstrCatBstr(bstrNew("# ??? "), line), NULL);
-            bstrFree(line);
-        } else {
-            bstrToLower(argv[0]);
-            rwAppend(st, line, d ? d->name : argv[0]);
-        }
-        bstrFreeSplit(argv, argc);
-    }
-    zfree(lines);
-    return st;
-}
-
-static void rwFree(rwState *st) {
-    for (int i = 0; i < st->n; i++) {
-        bstrFree(st->lines[i]);
-        zfree(st->owner[i]);
-    }
-    for (int i = 0; i < st->ndone; i++) bstrFree(st->done[i]);
-    zfree(st->lines);
-    zfree(st->owner);
-    zfree(st->done);
-    zfree(st);
-}
-
-static bstr catMemory(bstr s, unsigned long long v) {
-    if (v && v % (1ULL << 30) == 0) return bstrCatPrintf(s, "%llugb", v >> 30);
-    if (v && v % (1ULL << 20) == 0) return bstrCatPrintf(s, "%llumb", v >> 20);
-    if (v && v % 1024 == 0) return bstrCatPrintf(s, "%llukb", v >> 10);
-    return bstrCatPrintf(s, "%llu", v);
-}
-
-static void rwGeneric(rwState *st, const configDef *d) {
-    bstr line = bstrCatPrintf(bstrEmpty(), "%s ", d->name);
-    int force = 0;
-    switch (d->kind) {
-    case K_BOOL:
-        force = *(int *)d->ptr != d->def;
-        line = bstrCat(line, *(int *)d->ptr ? "yes" : "no");
-        break;
-    case K_NUM: {
-        long long v = numLoad(d);
-        force = v != d->def;
-        if ((d->nflags & NF_PERCENT) && v < 0)
-            line = bstrCatPrintf(line, "%lld%%", -v);
-        else if (d->nflags & NF_MEMORY)
-            line = catMemory(line, (unsigned long long)v);
-        else if (d->nflags & NF_OCTAL)
-            line = bstrCatPrintf(line, "%llo", (unsigned long long)v);
-        else if (numIsUnsigned(d))
-            line = bstrCatPrintf(line, "%llu", (unsigned long long)v);
-        else
-            line = bstrCatPrintf(line, "%lld", v);
-        break;
-    }
-    case K_STR: {
-        char *v = *(char **)d->ptr;
-        if (!v) {
-            /* Absent from the file is how NULL comes back at next start. */
-            bstrFree(line);
-            rwMarkDone(st, d->name);
-            return;
-        }
-        force = !(d->defstr && !strcmp(v, d->defstr));
-        line = bstrCatRepr(line, v, strlen(v));
-        break;
-    }
-    case K_ENUM: {
-        force = *(int *)d->ptr != d->def;
-        bstr names = enumName(d, *(int *)d->ptr);
-        line = bstrCatBstr(line, names);
-        bstrFree(names);
-        break;
-    }
-    default: bstrFree(line); return;
-    }
-    rwLine(st, d->name, line, force);
-}
-
-static void rwSave(rwState *st, const char *name) {
-    bstr line = bstrNew(name);
-    if (server.saveparamslen == 0) line = bstrCat(line, " \"\"");
-    for (int j = 0; j < server.saveparamslen; j++)
-        line = bstrCatPrintf(line, " %lld %d", (long long)server.saveparams[j].seconds, server.saveparams[j].changes);
-    rwLine(st, name, line, 1);
-}
-
-static void rwDir(rwState *st, const char *name) {
-    char cwd[4096];
-    if (!getcwd(cwd, sizeof(cwd))) {
-        rwMarkDone(st, name);
-        return;
-    }
-    rwLine(st, name, bstrCatRepr(bstrCatPrintf(bstrEmpty(), "%s ", name), cwd, strlen(cwd)), 1);
-}
-
-static void rwObufLimits(rwState *st, const char *name) {
-    static const clientBufferLimitsConfig defs[CLIENT_TYPE_OBUF_COUNT] = {
-        {0, 0, 0}, {256ULL << 20, 64ULL << 20, 60}, {32ULL << 20, 8ULL << 20, 60}};
-    for (int j = 0; j < CLIENT_TYPE_OBUF_COUNT; j++) {
-        clientBufferLimitsConfig *l = &server.client_obuf_limits[j];
-        int force = l->hard_limit_bytes != defs[j].hard_limit_bytes || l->soft_limit_bytes != defs[j].soft_limit_bytes ||
-                    l->soft_limit_seconds != defs[j].soft_limit_seconds;
-        bstr line = bstrCatPrintf(bstrEmpty(), "%s %s ", name, j == CLIENT_TYPE_REPLICA ? "replica" : obufClassName(j));
-        line = catMemory(line, l->hard_limit_bytes);
-        line = bstrCat(line, " ");
-        line = catMemory(line, l->soft_limit_bytes);
-        line = bstrCatPrintf(line, " %lld", (long long)l->soft_limit_seconds);
-        rwLine(st, name, line, force);
-    }
-}
-
-static void rwOomValues(rwState *st, const char *name) {
-    int force = memcmp(server.oom_score_adj_values, oom_defaults, sizeof(oom_defaults)) != 0;
-    bstr v = getOomValues();
-    rwLine(st, name, bstrCatPrintf(bstrEmpty(), "%s %s", name, v), force);
-    bstrFree(v);
-}
-
-static void rwNotify(rwState *st, const char *name) {
-    bstr v = getNotify();
-    bstr line = bstrCatRepr(bstrCatPrintf(bstrEmpty(), "%s ", name), v, bstrLen(v));
-    bstrFree(v);
-    rwLine(st, name, line, server.notify_keyspace_events != 0);
-}
-
-static void rwBind(rwState *st, const char *name) {
-    if (server.bindaddr_count == 2 && !strcmp(server.bindaddr[0], "*") && !strcmp(server.bindaddr[1], "-::*")) {
-        rwMarkDone(st, name);
-        return;
-    }
-    bstr v = getBind();
-    bstr line = bstrCatPrintf(bstrEmpty(), "%s %s", name, bstrLen(v) ? v : "\"\"");
-    bstrFree(v);
-    rwLine(st, name, line, 1);
-}
-
-static void rwReplicaof(rwState *st, const char *name) {
-    if (server.cluster_enabled || !server.primary_host) {
-        rwMarkDone(st, name);
-        return;
-    }
-    rwLine(st, name, bstrCatPrintf(bstrEmpty(), "%s %s %d", name, server.primary_host, server.primary_port), 1);
-}
-
-static void rwPercentiles(rwState *st, const char *name) {
-    bstr line = bstrNew(name);
-    if (server.latency_tracking_info_percentiles_len == 0) line = bstrCat(line, " \"\"");
-    for (int j = 0; j < server.latency_tracking_info_percentiles_len; j++) {
-        line = bstrCat(line, " ");
-        line = catPercentile(line, server.latency_tracking_info_percentiles[j]);
-    }
-    rwLine(st, name, line, 1);
-}
-
-/* Lines of handled directives that were not reused are blanked (duplicates,
- * values back to default); lines of untouched directives stay. */
-static void rwRemoveOrphans(rwState *st) {
-    for (int i = 0; i < st->n; i++) {
-        if (st->owner[i] && rwIsDone(st, st->owner[i])) {
-            bstrClear(st->lines[i]);
-            zfree(st->owner[i]);
-            st->owner[i] = NULL;
-        }
-    }
-}
-
-static bstr rwContent(rwState *st) {
-    bstr out = bstrEmpty();
-    int prev_empty = 0;
-    for (int i = 0; i < st->n; i++) {
-        int empty = bstrLen(st->lines[i]) == 0;
-        if (empty && prev_empty) continue;
-        prev_empty = empty;
-        out = bstrCatBstr(out, st->lines[i]);
-        out = bstrCat(out, "\n");
-    }
-    return out;
-}
-
-static int writeFileAtomically(const char *path, const bstr content) {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd == -1) return -1;
-    size_t off = 0, len = bstrLen(content);
-    while (off < len) {
-        ssize_t w = write(fd, content + off, len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) goto fail;
-        off += (size_t)w;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fsync(fd) == -1 || fchmod(fd, 0644 & ~mask) == -1 || rename(tmp, path) == -1) goto fail;
-    close(fd);
-    return 0;
-fail: {
-    int saved = errno;
-    close(fd);
-    unlink(tmp);
-    errno = saved;
-    return -1;
-}
-}
-
-/* Users live in the ACL (security/acl.c): their lines are rewritten from its
- * current state, or dropped when an aclfile holds the users. */
-static void rwUsers(rwState *st) {
-    bstr *lines = NULL;
-    int n = aclUserConfigLines(&lines);
-    for (int i = 0; i < n; i++) rwLine(st, "user", lines[i], 1);
-    zfree(lines);
-    rwMarkDone(st, "user");
-}
-
-int configRewriteFile(const char *path) {
-    rwState *st = rwReadFile(path);
-    if (!st) return -1;
-    for (const configDef *d = configTable; d->name; d++) {
-        if (d->kind == K_SPECIAL)
-            d->srewrite(st, d->name);
-        else
-            rwGeneric(st, d);
-    }
-    rwUsers(st);
-    rwRemoveOrphans(st);
-    bstr content = rwContent(st);
-    int ret = writeFileAtomically(path, content);
-    bstrFree(content);
-    rwFree(st);
-    return ret;
-}
-
-/* ---------- CONFIG command family ---------- */
-
-static int isLocalClient(client *c) {
-    if (c->flags & CLIENT_UNIX_SOCKET || c->conn_type == 1) return 1;
-    struct sockaddr_storage sa;
-    socklen_t len = sizeof(sa);
-    if (c->fd < 0 || getpeername(c->fd, (struct sockaddr *)&sa, &len) == -1) return 0;
-    if (sa.ss_family == AF_INET) {
-        const struct sockaddr_in *s4 = (const struct sockaddr_in *)&sa;
-        return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
-    }
-    if (sa.ss_family == AF_INET6) {
-        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&sa;
-        if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr)) return 1;
-        return IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) && s6->sin6_addr.s6_addr[12] == 127;
-    }
-    return 0;
-}
-
-static int protectedActionAllowed(int setting, client *c) {
-    return setting == PROTECTED_ACTION_ALLOWED_YES || (setting == PROTECTED_ACTION_ALLOWED_LOCAL && isLocalClient(c));
-}
-
-typedef struct setItem {
-    const configDef *d;
-    const char *shown;   /* table spelling of the matched name, for errors */
-    const char *value;
-    bstr old;
-    int sensitive;       /* value must be hidden from SLOWLOG/MONITOR */
-} setItem;
-
-static void restoreOldValues(setItem *items, int count) {
-    for (int i = 0; i < count; i++) {
-        const char *err = NULL;
-        if (!configSetValue(items[i].d, items[i].old, &err))
-            serverLog(LL_WARNING, "Failed restoring failed CONFIG SET command. Error setting %s to '%s': %s",
-                      items[i].d->name, items[i].old, err ? err : "unknown error");
-    }
-}
-
-static void reapplyAll(int (**fns)(const char **), int nfns) {
-    for (int i = 0; i < nfns; i++) {
-        const char *err = NULL;
-        if (!fns[i](&err))
-            serverLog(LL_WARNING, "Failed applying restored failed CONFIG SET command: %s", err ? err : "");
-    }
-}
-
-/* Validates names and flags before touching anything. Returns 1 when the
- * request may proceed, else replies the error. */
-static int configSetCollect(client *c, setItem *items, int count) {
-    const char *unknown = NULL, *bad_name = NULL, *errstr = NULL;
-    int invalid = 0, loading = 0;
-    for (int i = 0; i < count; i++) {
-        const char *name = c->argv[2 + i * 2]->ptr;
-        const configDef *d = configLookup(name, &items[i].shown);
-        items[i].sensitive = d && (d->flags & CF_SENSITIVE);
-        if (!d) {
-            if (!invalid) unknown = name;
-            invalid = 1;
-            continue;
-        }
-        if (invalid) continue;
-        if ((d->flags & CF_IMMUTABLE) ||
-            ((d->flags & CF_PROTECTED) && !protectedActionAllowed(server.enable_protected_configs, c))) {
-            errstr = (d->flags & CF_IMMUTABLE) ? "can't set immutable config" : "can't set protected config";
-            bad_name = name;
-            invalid = 1;
-            continue;
-        }
-        if (server.loading && (d->flags & CF_DENY_LOADING)) {
-            loading = invalid = 1;
-            continue;
-        }
-        for (int j = 0; j < i; j++) {
-            if (items[j].d == d) {
-                errstr = "duplicate parameter";
-                bad_name = name;
-                invalid = 1;
-            }
-        }
-        items[i].d = d;
-        items[i].value = c->argv[3 + i * 2]->ptr;
-    }
-    if (!invalid) return 1;
-    if (loading)
-        addReplyError(c, "LOADING Server is loading the dataset in memory");
-    else if (unknown)
-        addReplyErrorFormat(c, "ERR Unknown option or number of arguments for CONFIG SET - '%s'", unknown);
-    else
-        addReplyErrorFormat(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s", bad_name, errstr);
-    return 0;
-}
-
-static void replySetFailure(client *c, const char *name, const char *errstr) {
-    if (errstr)
-        addReplyErrorFormat(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s", name, errstr);
-    else
-        addReplyErrorFormat(c, "ERR CONFIG SET failed (possibly related to argument '%s')", name);
-}
-
-void configSetCommand(client *c) {
-    if (c->argc < 4 || (c->argc & 1)) {
-        addReplyError(c, "ERR syntax error");
-        return;
-    }
-    int count = (c->argc - 2) / 2, nfns = 0;
-    setItem *items = zcalloc(sizeof(setItem) * (size_t)count);
-    int (**fns)(const char **) = zcalloc(sizeof(*fns) * (size_t)count);
-    int *fn_owner = zcalloc(sizeof(int) * (size_t)count);
-    const char *errstr = NULL;
-    if (!configSetCollect(c, items, count)) goto done;
-
-    for (int i = 0; i < count; i++) items[i].old = configGetString(items[i].d);
-    for (int i = 0; i < count; i++) {
-        int res = configSetValue(items[i].d, items[i].value, &errstr);
-        if (res == 0) {
-            restoreOldValues(items, i + 1);
-            replySetFailure(c, items[i].shown, errstr);
-            goto done;
-        }
-        if (res == 1 && items[i].d->apply) {
-            int seen = 0;
-            for (int j = 0; j < nfns; j++) seen |= fns[j] == items[i].d->apply;
-            if (!seen) {
-                fn_owner[nfns] = i;
-                fns[nfns++] = items[i].d->apply;
-            }
-        }
-    }
-    for (int k = 0; k < nfns; k++) {
-        if (!fns[k](&errstr)) {
-            const configDef *d = items[fn_owner[k]].d;
-            serverLog(LL_WARNING,
-                      "Failed applying new configuration. Possibly related to new %s setting. Restoring previous "
-                      "settings.",
-                      d->name);
-            restoreOldValues(items, count);
-            reapplyAll(fns, nfns);
-            replySetFailure(c, items[fn_owner[k]].shown, errstr);
-            goto done;
-        }
-    }
-    addReplyStatus(c, "OK");
-done:
-    for (int i = 0; i < count; i++) bstrFree(items[i].old);
-    /* Only now: items[].value pointed into the arguments being replaced. */
-    for (int i = 0; i < count; i++)
-        if (items[i].sensitive && shared.redacted) rewriteClientCommandArgument(c, 3 + i * 2, shared.redacted);
-    zfree(items);
-    zfree(fns);
-    zfree(fn_owner);
-}
-
-typedef struct getMatch {
-    const char *name;
-    const configDef *d;
-} getMatch;
-
-static int addMatch(getMatch *m, int n, const char *name, const configDef *d) {
-    for (int i = 0; i < n; i++)
-        if (!strcasecmp(m[i].name, name)) return n;
-    m[n].name = name;
-    m[n].d = d;
-    return n + 1;
-}
-
-void configGetCommand(client *c) {
-    /* At most every name and alias once, plus one exact hit per argument. */
-    int cap = CONFIG_COUNT * 2 + c->argc, n = 0;
-    getMatch *m = zmalloc(sizeof(getMatch) * (size_t)cap);
-    for (int i = 2; i < c->argc; i++) {
-        const char *pat = c->argv[i]->ptr;
-        if (!strpbrk(pat, "[*?")) {
-            const configDef *d = configLookup(pat, NULL);
-            if (d) n = addMatch(m, n, pat, d);
-            continue;
-        }
-        for (const configDef *d = configTable; d->name; d++) {
-            if (d->flags & CF_HIDDEN) continue;
-            if (stringmatch(pat, d->name, 1)) n = addMatch(m, n, d->name, d);
-            if (d->alias && stringmatch(pat, d->alias, 1)) n = addMatch(m, n, d->alias, d);
-        }
-    }
-    addReplyMapLen(c, n);
-    for (int i = 0; i < n; i++) {
-        addReplyBulkCString(c, m[i].name);
-        addReplyBulkBstr(c, configGetString(m[i].d));
-    }
-    zfree(m);
-}
-
-void configResetStatCommand(client *c) {
-    if (resetServerStats) resetServerStats();
-    addReplyStatus(c, "OK");
-}
-
-void configRewriteCommand(client *c) {
-    if (server.configfile == NULL) {
-        addReplyError(c, "ERR The server is running without a config file");
-        return;
-    }
-    if (configRewriteFile(server.configfile) == -1) {
-        int err = errno;
-        serverLog(LL_WARNING, "CONFIG REWRITE failed: %s", strerror(err));
-        addReplyErrorFormat(c, "ERR Rewriting config file: %s", strerror(err));
-        return;
-    }
-    serverLog(LL_NOTICE, "CONFIG REWRITE executed with success.");
-    addReplyStatus(c, "OK");
-}
-
-void configHelpCommand(client *c) {
-    static const char *help[] = {
-        "GET <pattern>",
-        "    Return parameters matching the glob-like <pattern> and their values.",
-        "SET <directive> <value>",
-        "    Set the configuration <directive> to <value>.",
-        "RESETSTAT",
-        "    Reset statistics reported by the INFO command.",
-        "REWRITE",
-        "    Rewrite the configuration file.",
-        NULL};
-    addReplyHelp(c, help);
-}
-
-static const serverCommandDef configSubcommands[] = {
-    {.name = "get", .proc = configGetCommand, .arity = -3, .flags = "admin noscript loading stale",
-     .group = "server", .summary = "Returns the effective values of configuration parameters.", .since = "2.0.0",
-     .complexity = "O(N) when N is the number of configuration parameters provided", .args = "parameter [parameter ...]"},
-    {.name = "set", .proc = configSetCommand, .arity = -4, .flags = "admin noscript loading stale",
-     .group = "server", .summary = "Sets configuration parameters in-flight.", .since = "2.0.0",
-     .complexity = "O(N) when N is the number of configuration parameters provided",
-     .args = "parameter value [parameter value ...]"},
-    {.name = "resetstat", .proc = configResetStatCommand, .arity = 2, .flags = "admin noscript loading stale",
-     .group = "server", .summary = "Resets the server's statistics.", .since = "2.0.0", .complexity = "O(1)"},
-    {.name = "rewrite", .proc = configRewriteCommand, .arity = 2, .flags = "admin noscript loading stale",
-     .group = "server", .summary = "Persists the effective configuration to file.", .since = "2.8.0",
-     .complexity = "O(1)"},
-    {.name = "help", .proc = configHelpCommand, .arity = 2, .flags = "loading stale", .group = "server",
-     .summary = "Returns helpful text about the different subcommands.", .since = "5.0.0", .complexity = "O(1)"},
-    {0}};
-
-const serverCommandDef configCommandTable[] = {
-    {.name = "config", .proc = NULL, .arity = -2, .flags = "", .group = "server",
-     .summary = "A container for server configuration commands.", .since = "2.0.0",
-     .complexity = "Depends on subcommand.", .subcommands = configSubcommands},
-    {0}};
