@@ -337,28 +337,36 @@ int zsetScore(obj *z, const char *ele, size_t len, double *score) {
     return 1;
 }
 
+/* ZADD's verdict on a member already present with score cur: 1 when the new
+ * *score (INCR applied) is to be written, 0 when NX/GT/LT make it a NOP,
+ * -1 when INCR gives NaN. The matching ZADD_OUT_* flag is set in *out. */
+static int zaddExistingScore(int flags, double cur, double *score, int *out) {
+    if (flags & ZADD_IN_NX) {
+        *out |= ZADD_OUT_NOP;
+        return 0;
+    }
+    if (flags & ZADD_IN_INCR) {
+        *score += cur;
+        if (isnan(*score)) {
+            *out |= ZADD_OUT_NAN;
+            return -1;
+        }
+    }
+    if (((flags & ZADD_IN_LT) && *score >= cur) || ((flags & ZADD_IN_GT) && *score <= cur)) {
+        *out |= ZADD_OUT_NOP;
+        return 0;
+    }
+    return 1;
+}
+
 static int zsetAddListpack(obj *z, double score, const char *ele, size_t len, int flags, int *out,
                            double *newscore) {
-    int incr = flags & ZADD_IN_INCR, nx = flags & ZADD_IN_NX, xx = flags & ZADD_IN_XX;
-    int gt = flags & ZADD_IN_GT, lt = flags & ZADD_IN_LT;
+    int xx = flags & ZADD_IN_XX;
     double cur;
     unsigned char *eptr = zzlFind(z->ptr, ele, len, &cur);
     if (eptr) {
-        if (nx) {
-            *out |= ZADD_OUT_NOP;
-            return 1;
-        }
-        if (incr) {
-            score += cur;
-            if (isnan(score)) {
-                *out |= ZADD_OUT_NAN;
-                return 0;
-            }
-        }
-        if ((lt && score >= cur) || (gt && score <= cur)) {
-            *out |= ZADD_OUT_NOP;
-            return 1;
-        }
+        int verdict = zaddExistingScore(flags, cur, &score, out);
+        if (verdict != 1) return verdict == 0; /* a NOP succeeds, NaN fails */
         if (newscore) *newscore = score;
         if (score != cur) {
             z->ptr = zzlDeletePair(z->ptr, eptr);
@@ -384,30 +392,16 @@ static int zsetAddListpack(obj *z, double score, const char *ele, size_t len, in
 
 static int zsetAddSkiplist(obj *z, double score, const char *ele, size_t len, int flags, int *out,
                            double *newscore) {
-    int incr = flags & ZADD_IN_INCR, nx = flags & ZADD_IN_NX, xx = flags & ZADD_IN_XX;
-    int gt = flags & ZADD_IN_GT, lt = flags & ZADD_IN_LT;
+    int xx = flags & ZADD_IN_XX;
     zset *zs = z->ptr;
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htFind(zs->ht, k);
     bstrTmpViewFree(tb, k);
     if (e) {
-        if (nx) {
-            *out |= ZADD_OUT_NOP;
-            return 1;
-        }
         double cur = e->v.d;
-        if (incr) {
-            score += cur;
-            if (isnan(score)) {
-                *out |= ZADD_OUT_NAN;
-                return 0;
-            }
-        }
-        if ((lt && score >= cur) || (gt && score <= cur)) {
-            *out |= ZADD_OUT_NOP;
-            return 1;
-        }
+        int verdict = zaddExistingScore(flags, cur, &score, out);
+        if (verdict != 1) return verdict == 0; /* a NOP succeeds, NaN fails */
         if (newscore) *newscore = score;
         if (score != cur) {
             zskiplistNode *n = zslUpdateScore(zs->zsl, cur, e->key, score);
