@@ -619,6 +619,16 @@ static int zcurSeekRange(zcursor *c, obj *z, const void *range, zInRangeFn *fn, 
     return fn(&e, range, !rev); /* also within the opposite bound */
 }
 
+/* A *STORE with an empty result: the destination key goes away, reply 0. */
+void zsetReplyEmptyStore(client *c, obj *dstkey) {
+    addReply(c, shared.czero);
+    if (dbDelete(c->db, dstkey)) {
+        signalModifiedKey(c, c->db, dstkey);
+        notifyKeyspaceEvent(NOTIFY_GENERIC, "del", dstkey, c->db->id);
+        server.dirty++;
+    }
+}
+
 /* ============================================================ result sink */
 
 /* Results go either to the client (reply) or to a destination zset (store). */
@@ -676,12 +686,7 @@ static void sinkEnd(zsink *k, obj *dstkey) {
         notifyKeyspaceEvent(NOTIFY_ZSET, "zrangestore", dstkey, c->db->id);
         server.dirty++;
     } else {
-        addReply(c, shared.czero);
-        if (dbDelete(c->db, dstkey)) {
-            signalModifiedKey(c, c->db, dstkey);
-            notifyKeyspaceEvent(NOTIFY_GENERIC, "del", dstkey, c->db->id);
-            server.dirty++;
-        }
+        zsetReplyEmptyStore(c, dstkey);
     }
     decrRefCount(k->dst);
 }

@@ -55,6 +55,8 @@ const char *zelemStr(zelem *e, size_t *len);
 void zcurNext(zcursor *c, int rev);
 void zcurSeekRank(zcursor *c, obj *z, unsigned long rank);
 const char *zzlElem(unsigned char *p, char *buf, size_t *len);
+/* A *STORE with an empty result: deletes the destination, replies 0. */
+void zsetReplyEmptyStore(client *c, obj *dstkey);
 
 /* Key positions of commands shaped like ZUNION (numkeys, then keys). */
 int keysOfNumkeys(obj **argv, int argc, int numkeysIndex, int *keyidx, int maxkeys, int withDst);

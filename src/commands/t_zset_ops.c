@@ -542,12 +542,7 @@ static void zsetopGeneric(client *c, obj *dstkey, int numkeysIndex, int op, int 
             notifyKeyspaceEvent(NOTIFY_ZSET, ev[op], dstkey, c->db->id);
             server.dirty++;
         } else {
-            addReply(c, shared.czero);
-            if (dbDelete(c->db, dstkey)) {
-                signalModifiedKey(c, c->db, dstkey);
-                notifyKeyspaceEvent(NOTIFY_GENERIC, "del", dstkey, c->db->id);
-                server.dirty++;
-            }
+            zsetReplyEmptyStore(c, dstkey);
         }
     } else {
         addReplyArrayLen(c, (long)(withscores && c->resp == 2 ? len * 2 : len));
