@@ -18,8 +18,7 @@
 #include "ds/kvtable.h"
 #include "ds/list.h"
 
-#define VALKEY_VERSION "8.0.1"
-#define VALKEY_VERSION_NUM 0x00080001
+#include "core/version.h"
 #define SERVER_NAME_STR "valkey"
 
 typedef long long mstime_t;

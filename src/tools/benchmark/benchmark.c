@@ -16,7 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BENCH_VERSION "8.0.0"
+#include "core/version.h"
+#define BENCH_VERSION VALKEY_VERSION
 #define BENCH_MAX_THREADS 500
 #define BENCH_MAX_DATASIZE (1024 * 1024 * 1024)
 #define BENCH_CONFIG_TIMEOUT_MS 5000

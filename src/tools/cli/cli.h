@@ -8,7 +8,8 @@
 #include "ds/bstr.h"
 #include "protocol/resp_reader.h"
 
-#define CLI_VERSION "8.0.2"
+#include "core/version.h"
+#define CLI_VERSION VALKEY_VERSION
 
 enum cliOutput { CLI_OUT_STANDARD, CLI_OUT_RAW, CLI_OUT_CSV, CLI_OUT_JSON, CLI_OUT_QUOTED_JSON };
 
