@@ -284,7 +284,10 @@ int writeToClient(client *c, int handler_installed) {
             iovcnt++;
         }
         if (iovcnt == 0) break;
-        ssize_t n = c->conn_type == CONN_TYPE_TLS ? tlsWritev(c, iov, iovcnt) : writev(c->fd, iov, iovcnt);
+        ssize_t n;
+        if (c->conn_type == CONN_TYPE_TLS) n = tlsWritev(c, iov, iovcnt);
+        else if (iovcnt == 1) n = write(c->fd, iov[0].iov_base, iov[0].iov_len);   /* the common single-buffer reply */
+        else n = writev(c->fd, iov, iovcnt);
         if (n <= 0) {
             if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
             if (n == -1 && errno == EINTR) continue;
