@@ -360,3 +360,60 @@ def test_tls_pubsub_blocking_and_resp3(start_server, certs):
             while not got.endswith(b"item\r\n"):
                 got += s.recv(65536)
             assert got == b"*2\r\n$1\r\nq\r\n$4\r\nitem\r\n"
+
+
+@needs_tls
+def test_tls_slow_reader_gets_intact_large_replies(start_server, certs):
+    srv = start_server(config=tls_config(certs))
+    big = os.urandom(8 * 1024 * 1024)
+    srv.client().set("big", big)
+    req = b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n" * 3
+    header = b"$%d\r\n" % len(big)
+    want = (header + big + b"\r\n") * 3
+    with socket.create_connection(("127.0.0.1", srv.config["tls-port"]), timeout=10) as raw:
+        with ssl_context(certs).wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(req)
+            got = bytearray()
+            # 24 MB overflow the socket buffers: SSL_write hits EAGAIN and resumes many times.
+            time.sleep(0.3)
+            for _ in range(20):
+                got += s.recv(1024)
+                time.sleep(0.01)
+            while len(got) < len(want):
+                chunk = s.recv(1 << 20)
+                assert chunk
+                got += chunk
+    assert bytes(got) == want
+    assert srv.client().ping() is True
+
+
+@needs_tls
+def test_tls_concurrent_pipelining_clients(start_server, certs):
+    import threading
+    srv = start_server(config=tls_config(certs))
+    port = srv.config["tls-port"]
+    errors = []
+
+    def worker(n):
+        try:
+            c = tls_client(port, certs)
+            for round_ in range(5):
+                p = c.pipeline(transaction=False)
+                for i in range(500):
+                    p.set("w%d:%d" % (n, i), ("%d-%d" % (round_, i)) * (1 + i % 50))
+                    p.get("w%d:%d" % (n, i))
+                res = p.execute()
+                for i in range(500):
+                    assert res[2 * i] is True
+                    assert res[2 * i + 1] == (("%d-%d" % (round_, i)) * (1 + i % 50)).encode()
+            c.close()
+        except Exception as e:  # reported below, from the main thread
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert srv.client().dbsize() == 8 * 500
