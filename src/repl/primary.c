@@ -584,7 +584,7 @@ static void syncCommand(client *c) {
     /* Replies to pipelined REPLCONFs must go out before the sync reply. */
     if (clientHasPendingReplies(c) && writeToClient(c, 0) == -1) return;
     if (clientHasPendingReplies(c)) {
-        addReplyError(c, "SYNC and PSYNC are invalid with pending output");
+        addReplyError(c, "ERR SYNC and PSYNC are invalid with pending output");
         return;
     }
     int is_psync = !strcasecmp(c->argv[0]->ptr, "psync");
