@@ -45,11 +45,11 @@ static obj *lookupStringForBitWrite(client *c, unsigned long long maxbit) {
     }
     if (checkType(c, o, OBJ_STRING)) return NULL;
     o = dbUnshareStringValue(c->db, c->argv[1], o);
-    size_t cur = bstrLen(o->ptr);
+    size_t cur = bstrLen(objPtr(o));
     if (byte + 1 > cur) {
-        o->ptr = bstrMakeRoom(o->ptr, byte + 1 - cur);
-        memset((char *)o->ptr + cur, 0, byte + 1 - cur + 1);
-        bstrSetLen(o->ptr, byte + 1);
+        objSetPtr(o, bstrMakeRoom(objPtr(o), byte + 1 - cur));
+        memset((char *)objPtr(o) + cur, 0, byte + 1 - cur + 1);
+        bstrSetLen(objPtr(o), byte + 1);
     }
     return o;
 }
@@ -74,7 +74,7 @@ void setbitCommand(client *c) {
     }
     obj *o = lookupStringForBitWrite(c, offset);
     if (o == NULL) return;
-    unsigned char *p = (unsigned char *)o->ptr + (offset >> 3);
+    unsigned char *p = (unsigned char *)objPtr(o) + (offset >> 3);
     int shift = 7 - (int)(offset & 7);
     int old = (*p >> shift) & 1;
     *p = (unsigned char)((*p & ~(1 << shift)) | (on << shift));
@@ -109,8 +109,8 @@ static int normalizeRange(long long *start, long long *end, long long total) {
 }
 
 static int parseBitUnit(client *c, obj *arg, int *isbit) {
-    if (!strcasecmp(arg->ptr, "bit")) *isbit = 1;
-    else if (!strcasecmp(arg->ptr, "byte")) *isbit = 0;
+    if (!strcasecmp(objPtr(arg), "bit")) *isbit = 1;
+    else if (!strcasecmp(objPtr(arg), "byte")) *isbit = 0;
     else {
         addReplyErrorObject(c, shared.syntaxerr);
         return -1;
@@ -234,7 +234,7 @@ void bitposCommand(client *c) {
 #define BITOP_NOT 3
 
 void bitopCommand(client *c) {
-    const char *opname = c->argv[1]->ptr;
+    const char *opname = objPtr(c->argv[1]);
     int op;
     if (!strcasecmp(opname, "and")) op = BITOP_AND;
     else if (!strcasecmp(opname, "or")) op = BITOP_OR;
@@ -262,7 +262,7 @@ void bitopCommand(client *c) {
         }
         if (o) {
             src[j] = getDecodedObject(o);
-            if (bstrLen(src[j]->ptr) > maxlen) maxlen = bstrLen(src[j]->ptr);
+            if (bstrLen(objPtr(src[j])) > maxlen) maxlen = bstrLen(objPtr(src[j]));
         }
     }
     bstr res = NULL;
@@ -272,8 +272,8 @@ void bitopCommand(client *c) {
         for (size_t i = 0; i < maxlen; i++) {
             unsigned char acc = 0;
             for (int j = 0; j < nkeys; j++) {
-                size_t l = src[j] ? bstrLen(src[j]->ptr) : 0;
-                unsigned char b = i < l ? (unsigned char)((char *)src[j]->ptr)[i] : 0;
+                size_t l = src[j] ? bstrLen(objPtr(src[j])) : 0;
+                unsigned char b = i < l ? (unsigned char)((char *)objPtr(src[j]))[i] : 0;
                 if (j == 0) acc = op == BITOP_NOT ? (unsigned char)~b : b;
                 else if (op == BITOP_AND) acc &= b;
                 else if (op == BITOP_OR) acc |= b;
@@ -377,8 +377,8 @@ static int bfCheckSigned(int64_t value, int64_t incr, int bits, int policy, int6
 }
 
 static int parseBitfieldType(client *c, obj *arg, int *sign, int *bits) {
-    const char *p = arg->ptr;
-    size_t len = bstrLen(arg->ptr);
+    const char *p = objPtr(arg);
+    size_t len = bstrLen(objPtr(arg));
     long long b;
     if (len < 2 || (p[0] != 'i' && p[0] != 'u') || !string2ll(p + 1, len - 1, &b) ||
         (p[0] == 'i' && (b < 1 || b > 64)) || (p[0] == 'u' && (b < 1 || b > 63))) {
@@ -400,13 +400,13 @@ static bitfieldOp *parseBitfieldOps(client *c, int readonly, int *numops, int *w
     *maxbit = 0;
     for (int j = 2; j < c->argc; j++) {
         int rem = c->argc - j - 1;
-        const char *sub = c->argv[j]->ptr;
+        const char *sub = objPtr(c->argv[j]);
         int opcode;
         if (!strcasecmp(sub, "get") && rem >= 2) opcode = BF_GET;
         else if (!strcasecmp(sub, "set") && rem >= 3) opcode = BF_SET;
         else if (!strcasecmp(sub, "incrby") && rem >= 3) opcode = BF_INCRBY;
         else if (!strcasecmp(sub, "overflow") && rem >= 1) {
-            const char *ow = c->argv[j + 1]->ptr;
+            const char *ow = objPtr(c->argv[j + 1]);
             if (!strcasecmp(ow, "wrap")) overflow = BF_WRAP;
             else if (!strcasecmp(ow, "sat")) overflow = BF_SAT;
             else if (!strcasecmp(ow, "fail")) overflow = BF_FAIL;
@@ -507,7 +507,7 @@ static void bitfieldGeneric(client *c, int readonly) {
             if (op->sign) addReplyLongLong(c, bfGetSigned(ro, len, op->offset, op->bits));
             else addReplyLongLong(c, (long long)bfGetUnsigned(ro, len, op->offset, op->bits));
         } else {
-            changes += bitfieldWrite(c, (unsigned char *)o->ptr, len, op);
+            changes += bitfieldWrite(c, (unsigned char *)objPtr(o), len, op);
         }
     }
     if (changes) {

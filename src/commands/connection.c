@@ -85,15 +85,15 @@ static void authCommand(client *c) {
 }
 
 static bstr validClientName(obj *name) {
-    const char *p = name->ptr;
-    size_t len = bstrLen(name->ptr);
+    const char *p = objPtr(name);
+    size_t len = bstrLen(objPtr(name));
     for (size_t j = 0; j < len; j++)
         if (p[j] < '!' || p[j] > '~') return NULL;
     return (bstr)p;
 }
 
 static int clientSetName(client *c, obj *name, const char **err) {
-    if (bstrLen(name->ptr) == 0) {
+    if (bstrLen(objPtr(name)) == 0) {
         if (c->name) decrRefCount(c->name);
         c->name = NULL;
         return 0;
@@ -143,7 +143,7 @@ static void helloCommand(client *c) {
     obj *username = NULL, *password = NULL, *clientname = NULL;
     for (int j = next; j < c->argc; j++) {
         int more = c->argc - j - 1;
-        const char *opt = c->argv[j]->ptr;
+        const char *opt = objPtr(c->argv[j]);
         if (!strcasecmp(opt, "AUTH") && more >= 2) {
             username = c->argv[j + 1];
             password = c->argv[j + 2];
@@ -206,13 +206,13 @@ static int clientTypeByName(const char *name) {
 
 static void clientListCommand(client *c) {
     int type = -1;
-    if (c->argc == 4 && !strcasecmp(c->argv[2]->ptr, "type")) {
-        type = clientTypeByName(c->argv[3]->ptr);
+    if (c->argc == 4 && !strcasecmp(objPtr(c->argv[2]), "type")) {
+        type = clientTypeByName(objPtr(c->argv[3]));
         if (type == -1) {
-            addReplyErrorFormat(c, "ERR Unknown client type '%s'", (char *)c->argv[3]->ptr);
+            addReplyErrorFormat(c, "ERR Unknown client type '%s'", (char *)objPtr(c->argv[3]));
             return;
         }
-    } else if (c->argc > 3 && !strcasecmp(c->argv[2]->ptr, "id")) {
+    } else if (c->argc > 3 && !strcasecmp(objPtr(c->argv[2]), "id")) {
         bstr o = bstrEmpty();
         for (int j = 3; j < c->argc; j++) {
             long long id;
@@ -247,7 +247,7 @@ static void clientKillCommand(client *c) {
         listRewind(server.clients, &li);
         while ((ln = listNext(&li))) {
             client *cl = ln->value;
-            if (!strcmp(getClientPeerId(cl), c->argv[2]->ptr)) {
+            if (!strcmp(getClientPeerId(cl), objPtr(c->argv[2]))) {
                 if (cl == c) c->flags |= CLIENT_CLOSE_AFTER_REPLY;
                 else freeClientAsync(cl);
                 addReply(c, shared.ok);
@@ -266,7 +266,7 @@ static void clientKillCommand(client *c) {
     const char *addr = NULL, *laddr = NULL, *user = NULL;
     long long maxage = 0;
     for (int i = 2; i < c->argc; i += 2) {
-        const char *opt = c->argv[i]->ptr;
+        const char *opt = objPtr(c->argv[i]);
         obj *val = c->argv[i + 1];
         if (!strcasecmp(opt, "id")) {
             if (getLongLongFromObject(val, &id) != 0 || id <= 0) {
@@ -274,20 +274,20 @@ static void clientKillCommand(client *c) {
                 return;
             }
         } else if (!strcasecmp(opt, "type")) {
-            type = clientTypeByName(val->ptr);
+            type = clientTypeByName(objPtr(val));
             if (type == -1) {
-                addReplyErrorFormat(c, "ERR Unknown client type '%s'", (char *)val->ptr);
+                addReplyErrorFormat(c, "ERR Unknown client type '%s'", (char *)objPtr(val));
                 return;
             }
         } else if (!strcasecmp(opt, "addr")) {
-            addr = val->ptr;
+            addr = objPtr(val);
         } else if (!strcasecmp(opt, "laddr")) {
-            laddr = val->ptr;
+            laddr = objPtr(val);
         } else if (!strcasecmp(opt, "user")) {
-            user = val->ptr;
+            user = objPtr(val);
         } else if (!strcasecmp(opt, "skipme")) {
-            if (!strcasecmp(val->ptr, "yes")) skipme = 1;
-            else if (!strcasecmp(val->ptr, "no")) skipme = 0;
+            if (!strcasecmp(objPtr(val), "yes")) skipme = 1;
+            else if (!strcasecmp(objPtr(val), "no")) skipme = 0;
             else { addReplyErrorObject(c, shared.syntaxerr); return; }
         } else if (!strcasecmp(opt, "maxage")) {
             if (getLongLongFromObject(val, &maxage) != 0 || maxage <= 0) {
@@ -321,7 +321,7 @@ static void clientKillCommand(client *c) {
 }
 
 static void clientCommand(client *c) {
-    const char *sub = c->argv[1]->ptr;
+    const char *sub = objPtr(c->argv[1]);
     if (c->argc == 2 && !strcasecmp(sub, "help")) {
         const char *help[] = {
             "CACHING (YES|NO)", "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
@@ -373,7 +373,7 @@ static void clientCommand(client *c) {
         if (c->name) addReplyBulk(c, c->name);
         else addReplyNull(c);
     } else if (c->argc == 4 && !strcasecmp(sub, "setinfo")) {
-        const char *attr = c->argv[2]->ptr;
+        const char *attr = objPtr(c->argv[2]);
         obj **dst = NULL;
         if (!strcasecmp(attr, "lib-name")) dst = &c->lib_name;
         else if (!strcasecmp(attr, "lib-ver")) dst = &c->lib_ver;
@@ -386,11 +386,11 @@ static void clientCommand(client *c) {
             return;
         }
         if (*dst) decrRefCount(*dst);
-        *dst = bstrLen(c->argv[3]->ptr) ? c->argv[3] : NULL;
+        *dst = bstrLen(objPtr(c->argv[3])) ? c->argv[3] : NULL;
         if (*dst) incrRefCount(*dst);
         addReply(c, shared.ok);
     } else if (c->argc == 3 && !strcasecmp(sub, "reply")) {
-        const char *mode = c->argv[2]->ptr;
+        const char *mode = objPtr(c->argv[2]);
         if (!strcasecmp(mode, "on")) {
             c->flags &= ~(CLIENT_REPLY_SKIP | CLIENT_REPLY_OFF);
             addReply(c, shared.ok);
@@ -406,8 +406,8 @@ static void clientCommand(client *c) {
         int as_error = 0;
         if (getLongLongFromObjectOrReply(c, c->argv[2], &id, NULL) != 0) return;
         if (c->argc == 4) {
-            if (!strcasecmp(c->argv[3]->ptr, "timeout")) as_error = 0;
-            else if (!strcasecmp(c->argv[3]->ptr, "error")) as_error = 1;
+            if (!strcasecmp(objPtr(c->argv[3]), "timeout")) as_error = 0;
+            else if (!strcasecmp(objPtr(c->argv[3]), "error")) as_error = 1;
             else {
                 addReplyError(c, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
                 return;
@@ -424,8 +424,8 @@ static void clientCommand(client *c) {
         }
     } else if (c->argc == 3 && (!strcasecmp(sub, "no-evict") || !strcasecmp(sub, "no-touch"))) {
         uint64_t flag = !strcasecmp(sub, "no-evict") ? CLIENT_NO_EVICT : CLIENT_NO_TOUCH;
-        if (!strcasecmp(c->argv[2]->ptr, "on")) c->flags |= flag;
-        else if (!strcasecmp(c->argv[2]->ptr, "off")) c->flags &= ~flag;
+        if (!strcasecmp(objPtr(c->argv[2]), "on")) c->flags |= flag;
+        else if (!strcasecmp(objPtr(c->argv[2]), "off")) c->flags &= ~flag;
         else { addReplyErrorObject(c, shared.syntaxerr); return; }
         addReply(c, shared.ok);
     } else if ((c->argc == 3 || c->argc == 4) && !strcasecmp(sub, "pause")) {
@@ -437,8 +437,8 @@ static void clientCommand(client *c) {
             return;
         }
         if (c->argc == 4) {
-            if (!strcasecmp(c->argv[3]->ptr, "write")) type = PAUSE_WRITE;
-            else if (strcasecmp(c->argv[3]->ptr, "all")) {
+            if (!strcasecmp(objPtr(c->argv[3]), "write")) type = PAUSE_WRITE;
+            else if (strcasecmp(objPtr(c->argv[3]), "all")) {
                 addReplyError(c, "ERR CLIENT PAUSE mode must be WRITE or ALL");
                 return;
             }
@@ -452,7 +452,7 @@ static void clientCommand(client *c) {
     } else if (c->argc == 2 && !strcasecmp(sub, "getredir")) {
         addReplyLongLong(c, -1);
     } else if (!strcasecmp(sub, "tracking") && c->argc >= 3) {
-        if (!strcasecmp(c->argv[2]->ptr, "off")) addReply(c, shared.ok);
+        if (!strcasecmp(objPtr(c->argv[2]), "off")) addReply(c, shared.ok);
         else addReplyError(c, "ERR client tracking is not supported by this server yet");
     } else if (c->argc == 3 && !strcasecmp(sub, "caching")) {
         addReplyError(c, "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");

@@ -191,7 +191,7 @@ static void addReplyDigest(client *c, const unsigned char *digest) {
 
 /* Debug commands see logically expired keys too: no lazy expiry here. */
 static obj *debugFindValue(serverDb *db, obj *key) {
-    void *e = kvtFind(db->keys, key->ptr);
+    void *e = kvtFind(db->keys, objPtr(key));
     return e ? dbEntryVal(e) : NULL;
 }
 
@@ -200,7 +200,7 @@ static void debugPopulate(client *c) {
     if (getPositiveLongFromObjectOrReply(c, c->argv[2], &count, NULL) != 0) return;
     /* Pre-size as a hint only: a refusal (e.g. mid-rehash) is harmless. */
     kvtTryExpand(c->db->keys, kvtSize(c->db->keys) + (size_t)count);
-    const char *prefix = c->argc > 3 ? c->argv[3]->ptr : "key";
+    const char *prefix = c->argc > 3 ? objPtr(c->argv[3]) : "key";
     if (c->argc == 5 && getPositiveLongFromObjectOrReply(c, c->argv[4], &valsize, NULL) != 0) return;
     char *padded = valsize ? zcalloc((size_t)valsize) : NULL;
     bstr kbuf = bstrEmpty();
@@ -245,7 +245,7 @@ static size_t serializedLength(obj *o) {
 static void quicklistExtra(obj *val, char *buf, size_t len) {
     buf[0] = '\0';
     if (val->type != OBJ_LIST || val->encoding != OBJ_ENCODING_QUICKLIST) return;
-    quicklist *ql = val->ptr;
+    quicklist *ql = objPtr(val);
     unsigned long usize = 0;
     for (quicklistNode *n = ql->head; n; n = n->next) usize += n->sz;
     double avg = ql->len ? (double)ql->count / ql->len : 0;
@@ -262,7 +262,7 @@ static void debugObject(client *c) {
     char extra[256];
     quicklistExtra(val, extra, sizeof(extra));
     addReplyStatusFormat(c, "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%d lru_seconds_idle:%llu%s",
-                         (void *)val, val->refcount, strEncoding(val->encoding), serializedLength(val),
+                         (void *)val, val->refcount == OBJ_SHARED_REFCOUNT ? INT_MAX : (int)val->refcount, strEncoding(val->encoding), serializedLength(val),
                          (int)val->lru, estimateObjectIdleTime(val) / 1000, extra);
 }
 
@@ -280,7 +280,7 @@ static void debugDigestValue(client *c) {
 static void debugReload(client *c) {
     int save = 1, flush = 1, flags = RDBFLAGS_NONE;
     for (int j = 2; j < c->argc; j++) {
-        const char *opt = c->argv[j]->ptr;
+        const char *opt = objPtr(c->argv[j]);
         if (!strcasecmp(opt, "merge")) flags |= RDBFLAGS_ALLOW_DUP;
         else if (!strcasecmp(opt, "noflush")) flush = 0;
         else if (!strcasecmp(opt, "nosave")) save = 0;
@@ -303,7 +303,7 @@ static void debugReload(client *c) {
 }
 
 static void debugSleep(client *c) {
-    double secs = strtod(c->argv[2]->ptr, NULL);
+    double secs = strtod(objPtr(c->argv[2]), NULL);
     if (secs > 0) {
         struct timespec ts;
         ts.tv_sec = (time_t)secs;
@@ -354,7 +354,7 @@ static const char *debugHelp[] = {
     NULL};
 
 void debugCommand(client *c) {
-    const char *sub = c->argv[1]->ptr;
+    const char *sub = objPtr(c->argv[1]);
     int argc = c->argc;
     if (argc == 2 && !strcasecmp(sub, "help")) {
         addReplyHelp(c, debugHelp);
@@ -373,17 +373,17 @@ void debugCommand(client *c) {
     } else if (!strcasecmp(sub, "sleep") && argc == 3) {
         debugSleep(c);
     } else if (!strcasecmp(sub, "set-active-expire") && argc == 3) {
-        server.active_expire_enabled = atoi(c->argv[2]->ptr);
+        server.active_expire_enabled = atoi(objPtr(c->argv[2]));
         addReply(c, shared.ok);
     } else if (!strcasecmp(sub, "dict-resizing") && argc == 3) {
-        htSetResizeEnabled(atoi(c->argv[2]->ptr));
-        kvtSetResizeEnabled(atoi(c->argv[2]->ptr));
+        htSetResizeEnabled(atoi(objPtr(c->argv[2])));
+        kvtSetResizeEnabled(atoi(objPtr(c->argv[2])));
         addReply(c, shared.ok);
     } else if (!strcasecmp(sub, "log") && argc == 3) {
-        serverLog(LL_WARNING, "DEBUG LOG: %s", (char *)c->argv[2]->ptr);
+        serverLog(LL_WARNING, "DEBUG LOG: %s", (char *)objPtr(c->argv[2]));
         addReply(c, shared.ok);
     } else if (!strcasecmp(sub, "error") && argc == 3) {
-        addReplyError(c, c->argv[2]->ptr);
+        addReplyError(c, objPtr(c->argv[2]));
     } else {
         addReplySubcommandSyntaxError(c);
     }

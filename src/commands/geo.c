@@ -63,7 +63,7 @@ static int geoLonLatOrReply(client *c, obj **argv, double *xy) {
 
 /* Meters per unit, or -1 after replying an error. */
 static double geoUnitOrReply(client *c, obj *u) {
-    const char *s = u->ptr;
+    const char *s = objPtr(u);
     if (!sdsEncodedObject(u)) goto bad;
     if (!strcasecmp(s, "m")) return 1;
     if (!strcasecmp(s, "km")) return 1000;
@@ -138,7 +138,7 @@ static void geoConsider(geoArray *ga, const geoShape *s, double score, const cha
 /* Members with min <= score < max, in zset order, stopping at limit (0 = none). */
 static void geoScanRange(obj *zobj, double min, double max, const geoShape *s, geoArray *ga, size_t limit) {
     if (zobj->encoding == OBJ_ENCODING_SKIPLIST) {
-        zskiplist *zsl = ((zset *)zobj->ptr)->zsl;
+        zskiplist *zsl = ((zset *)objPtr(zobj))->zsl;
         zskiplistNode *x = zsl->header;
         for (int i = zsl->level - 1; i >= 0; i--)
             while (x->level[i].forward && x->level[i].forward->score < min) x = x->level[i].forward;
@@ -202,7 +202,7 @@ static int geoCmpDesc(const void *a, const void *b) { return -geoCmpAsc(a, b); }
 static void geoaddCommand(client *c) {
     int nx = 0, xx = 0, ch = 0, first = 2;
     for (; first < c->argc; first++) {
-        const char *opt = c->argv[first]->ptr;
+        const char *opt = objPtr(c->argv[first]);
         if (!sdsEncodedObject(c->argv[first])) break;
         if (!strcasecmp(opt, "nx")) nx = 1;
         else if (!strcasecmp(opt, "xx")) xx = 1;
@@ -321,7 +321,7 @@ typedef struct {
     long long count;
 } geoSearchOpts;
 
-static int argIs(obj *o, const char *s) { return sdsEncodedObject(o) && !strcasecmp(o->ptr, s); }
+static int argIs(obj *o, const char *s) { return sdsEncodedObject(o) && !strcasecmp(objPtr(o), s); }
 
 /* Parses the optional arguments from argv[base] on; -1 after an error reply. */
 static int geoParseOptions(client *c, int base, int flags, obj *zobj, geoShape *shape, geoSearchOpts *o) {
@@ -387,12 +387,12 @@ static int geoValidateOptions(client *c, int flags, const geoSearchOpts *o) {
     }
     if ((flags & GEO_SEARCH) && !(o->frommember || o->fromloc)) {
         addReplyErrorFormat(c, "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for %s",
-                            (char *)c->argv[0]->ptr);
+                            (char *)objPtr(c->argv[0]));
         return -1;
     }
     if ((flags & GEO_SEARCH) && !(o->byradius || o->bybox)) {
         addReplyErrorFormat(c, "ERR exactly one of BYRADIUS and BYBOX can be specified for %s",
-                            (char *)c->argv[0]->ptr);
+                            (char *)objPtr(c->argv[0]));
         return -1;
     }
     if (o->any && !o->count) {

@@ -150,7 +150,7 @@ static int hllPatLen(const void *ele, size_t len, long *regp) {
 static obj *hllCreateObject(void) {
     size_t len = HLL_HDR_SIZE + ((HLL_REGISTERS + HLL_SPARSE_XZERO_MAX_LEN - 1) / HLL_SPARSE_XZERO_MAX_LEN) * 2;
     obj *o = createRawStringObject(NULL, len);
-    uint8_t *h = (uint8_t *)o->ptr;
+    uint8_t *h = (uint8_t *)objPtr(o);
     memset(h, 0, len);
     memcpy(h, "HYLL", 4);
     HLL_ENC(h) = HLL_SPARSE;
@@ -168,8 +168,8 @@ static obj *hllCreateObject(void) {
 static int hllCheckOrReply(client *c, obj *o) {
     if (checkType(c, o, OBJ_STRING)) return -1;
     if (!sdsEncodedObject(o)) goto invalid;
-    size_t len = bstrLen(o->ptr);
-    const uint8_t *h = (const uint8_t *)o->ptr;
+    size_t len = bstrLen(objPtr(o));
+    const uint8_t *h = (const uint8_t *)objPtr(o);
     if (len < HLL_HDR_SIZE || memcmp(h, "HYLL", 4) != 0) goto invalid;
     if (HLL_ENC(h) > HLL_MAX_ENCODING) goto invalid;
     if (HLL_ENC(h) == HLL_DENSE && len != HLL_DENSE_SIZE) goto invalid;
@@ -181,9 +181,9 @@ invalid:
 
 /* Rewrites a sparse value as dense in place; -1 if the opcodes are corrupt. */
 static int hllSparseToDense(obj *o) {
-    uint8_t *h = (uint8_t *)o->ptr;
+    uint8_t *h = (uint8_t *)objPtr(o);
     if (HLL_ENC(h) == HLL_DENSE) return 0;
-    size_t len = bstrLen(o->ptr);
+    size_t len = bstrLen(objPtr(o));
     bstr dense = bstrNewLen(NULL, HLL_DENSE_SIZE);
     uint8_t *d = (uint8_t *)dense;
     memcpy(d, h, HLL_HDR_SIZE);
@@ -211,8 +211,8 @@ static int hllSparseToDense(obj *o) {
         bstrFree(dense);
         return -1;
     }
-    bstrFree(o->ptr);
-    o->ptr = dense;
+    bstrFree(objPtr(o));
+    objSetPtr(o, dense);
     return 0;
 }
 
@@ -227,14 +227,14 @@ static int hllDenseSet(uint8_t *regs, long idx, int count) {
 
 static int hllPromoteAndSet(obj *o, long idx, int count) {
     if (hllSparseToDense(o) != 0) return -1;
-    return hllDenseSet(HLL_REGS(o->ptr), idx, count);
+    return hllDenseSet(HLL_REGS(objPtr(o)), idx, count);
 }
 
 /* Joins adjacent equal-valued VAL opcodes near the edit, scanning at most five
  * opcodes from `from` (the canonical bounded look-around). */
 static void hllSparseMergeVals(obj *o, size_t from) {
-    uint8_t *base = (uint8_t *)o->ptr;
-    uint8_t *p = base + from, *end = base + bstrLen(o->ptr);
+    uint8_t *base = (uint8_t *)objPtr(o);
+    uint8_t *p = base + from, *end = base + bstrLen(objPtr(o));
     int scan = 5;
     while (p < end && scan--) {
         if (SP_IS_XZERO(p)) {
@@ -251,7 +251,7 @@ static void hllSparseMergeVals(obj *o, size_t from) {
                 spSetVal(p + 1, SP_VAL_VALUE(p), len);
                 memmove(p, p + 1, (size_t)(end - p - 1));
                 end--;
-                bstrSetLen(o->ptr, bstrLen(o->ptr) - 1);
+                bstrSetLen(objPtr(o), bstrLen(objPtr(o)) - 1);
                 continue;
             }
         }
@@ -262,8 +262,8 @@ static void hllSparseMergeVals(obj *o, size_t from) {
 /* Sets register idx to count if larger. 1 updated, 0 not, -1 corrupt. */
 static int hllSparseSet(obj *o, long idx, int count) {
     if (count > HLL_SPARSE_VAL_MAX_VALUE) return hllPromoteAndSet(o, idx, count);
-    uint8_t *base = (uint8_t *)o->ptr;
-    size_t total = bstrLen(o->ptr);
+    uint8_t *base = (uint8_t *)objPtr(o);
+    size_t total = bstrLen(objPtr(o));
     uint8_t *p = HLL_REGS(base), *end = base + total, *prev = NULL;
     long first = 0, span = 0;
     while (p < end) {
@@ -313,24 +313,24 @@ static int hllSparseSet(obj *o, long idx, int count) {
     if (delta > 0 && total + (size_t)delta > server.hll_sparse_max_bytes) return hllPromoteAndSet(o, idx, count);
     size_t off = (size_t)(p - base);
     if (delta > 0) {
-        o->ptr = bstrMakeRoom(o->ptr, (size_t)delta);
-        base = (uint8_t *)o->ptr;
+        objSetPtr(o, bstrMakeRoom(objPtr(o), (size_t)delta));
+        base = (uint8_t *)objPtr(o);
     }
     p = base + off;
     memmove(p + seqlen, p + oldlen, total - off - (size_t)oldlen);
     memcpy(p, seq, (size_t)seqlen);
-    bstrSetLen(o->ptr, (size_t)((long)total + delta));
+    bstrSetLen(objPtr(o), (size_t)((long)total + delta));
 
 updated:
     hllSparseMergeVals(o, from);
-    hllInvalidateCache((uint8_t *)o->ptr);
+    hllInvalidateCache((uint8_t *)objPtr(o));
     return 1;
 }
 
 static int hllAdd(obj *o, const char *ele, size_t len) {
     long idx;
     int count = hllPatLen(ele, len, &idx);
-    if (HLL_ENC(o->ptr) == HLL_DENSE) return hllDenseSet(HLL_REGS(o->ptr), idx, count);
+    if (HLL_ENC(objPtr(o)) == HLL_DENSE) return hllDenseSet(HLL_REGS(objPtr(o)), idx, count);
     return hllSparseSet(o, idx, count);
 }
 
@@ -400,7 +400,7 @@ static int hllHistogram(const uint8_t *h, size_t len, int *histo) {
 
 /* Folds o's registers into max[] (one byte per register); -1 if corrupt. */
 static int hllMergeInto(uint8_t *max, obj *o) {
-    const uint8_t *h = (const uint8_t *)o->ptr;
+    const uint8_t *h = (const uint8_t *)objPtr(o);
     if (HLL_ENC(h) == HLL_DENSE) {
         for (long j = 0; j < HLL_REGISTERS; j++) {
             unsigned v = hllDenseGet(HLL_REGS(h), j);
@@ -408,7 +408,7 @@ static int hllMergeInto(uint8_t *max, obj *o) {
         }
         return 0;
     }
-    const uint8_t *p = HLL_REGS(h), *end = h + bstrLen(o->ptr);
+    const uint8_t *p = HLL_REGS(h), *end = h + bstrLen(objPtr(o));
     long idx = 0;
     while (p < end) {
         long run;
@@ -461,7 +461,7 @@ static void pfaddCommand(client *c) {
         updated += r;
     }
     if (updated) {
-        hllInvalidateCache((uint8_t *)o->ptr);
+        hllInvalidateCache((uint8_t *)objPtr(o));
         signalModifiedKey(c, c->db, c->argv[1]);
         notifyKeyspaceEvent(NOTIFY_STRING, "pfadd", c->argv[1], c->db->id);
         server.dirty += updated;
@@ -499,13 +499,13 @@ static void pfcountCommand(client *c) {
     }
     if (hllCheckOrReply(c, o) != 0) return;
     o = dbUnshareStringValue(c->db, c->argv[1], o);
-    uint8_t *h = (uint8_t *)o->ptr;
+    uint8_t *h = (uint8_t *)objPtr(o);
     uint64_t card;
     if (hllCacheValid(h)) {
         card = hllCacheGet(h);
     } else {
         int histo[64];
-        if (hllHistogram(h, bstrLen(o->ptr), histo) != 0) {
+        if (hllHistogram(h, bstrLen(objPtr(o)), histo) != 0) {
             addReplyError(c, hllInvalidErr);
             return;
         }
@@ -524,7 +524,7 @@ static void pfmergeCommand(client *c) {
         obj *o = lookupKeyRead(c->db, c->argv[j]);
         if (o == NULL) continue;
         if (hllCheckOrReply(c, o) != 0) goto done;
-        if (HLL_ENC(o->ptr) == HLL_DENSE) use_dense = 1;
+        if (HLL_ENC(objPtr(o)) == HLL_DENSE) use_dense = 1;
         if (hllMergeInto(max, o) != 0) {
             addReplyError(c, hllInvalidErr);
             goto done;
@@ -543,10 +543,10 @@ static void pfmergeCommand(client *c) {
     }
     for (long j = 0; j < HLL_REGISTERS; j++) {
         if (max[j] == 0) continue;
-        if (HLL_ENC(o->ptr) == HLL_DENSE) hllDenseSet(HLL_REGS(o->ptr), j, max[j]);
+        if (HLL_ENC(objPtr(o)) == HLL_DENSE) hllDenseSet(HLL_REGS(objPtr(o)), j, max[j]);
         else hllSparseSet(o, j, max[j]);
     }
-    hllInvalidateCache((uint8_t *)o->ptr);
+    hllInvalidateCache((uint8_t *)objPtr(o));
     signalModifiedKey(c, c->db, c->argv[1]);
     notifyKeyspaceEvent(NOTIFY_STRING, "pfadd", c->argv[1], c->db->id);
     server.dirty++;
@@ -591,9 +591,9 @@ static int hllSelfTestAccuracy(bstr *err) {
         if (j != checkpoint) continue;
         checkpoint *= 10;
         int histo[64];
-        hllHistogram((uint8_t *)dense->ptr, bstrLen(dense->ptr), histo);
+        hllHistogram((uint8_t *)objPtr(dense), bstrLen(objPtr(dense)), histo);
         uint64_t est = hllEstimate(histo);
-        hllHistogram((uint8_t *)sparse->ptr, bstrLen(sparse->ptr), histo);
+        hllHistogram((uint8_t *)objPtr(sparse), bstrLen(objPtr(sparse)), histo);
         uint64_t est2 = hllEstimate(histo);
         double maxerr = j < 1000 ? relerr * 4 * (double)j + 1 : relerr * 5 * (double)j;
         if (est != est2) {
@@ -651,7 +651,7 @@ static void pfdebugDecode(client *c, const uint8_t *h, size_t len) {
 }
 
 static void pfdebugCommand(client *c) {
-    const char *sub = c->argv[1]->ptr;
+    const char *sub = objPtr(c->argv[1]);
     obj *o = lookupKeyWrite(c->db, c->argv[2]);
     if (o == NULL) {
         addReplyError(c, "ERR The specified key does not exist");
@@ -660,7 +660,7 @@ static void pfdebugCommand(client *c) {
     if (hllCheckOrReply(c, o) != 0) return;
     o = dbUnshareStringValue(c->db, c->argv[2], o);
     if (!strcasecmp(sub, "getreg")) {
-        if (HLL_ENC(o->ptr) == HLL_SPARSE) {
+        if (HLL_ENC(objPtr(o)) == HLL_SPARSE) {
             if (hllSparseToDense(o) != 0) {
                 addReplyError(c, hllInvalidErr);
                 return;
@@ -668,14 +668,14 @@ static void pfdebugCommand(client *c) {
             server.dirty++; /* the encoding change must reach replicas */
         }
         addReplyArrayLen(c, HLL_REGISTERS);
-        for (long j = 0; j < HLL_REGISTERS; j++) addReplyLongLong(c, hllDenseGet(HLL_REGS(o->ptr), j));
+        for (long j = 0; j < HLL_REGISTERS; j++) addReplyLongLong(c, hllDenseGet(HLL_REGS(objPtr(o)), j));
     } else if (!strcasecmp(sub, "decode")) {
-        pfdebugDecode(c, (const uint8_t *)o->ptr, bstrLen(o->ptr));
+        pfdebugDecode(c, (const uint8_t *)objPtr(o), bstrLen(objPtr(o)));
     } else if (!strcasecmp(sub, "encoding")) {
-        addReplyStatus(c, HLL_ENC(o->ptr) == HLL_DENSE ? "dense" : "sparse");
+        addReplyStatus(c, HLL_ENC(objPtr(o)) == HLL_DENSE ? "dense" : "sparse");
     } else if (!strcasecmp(sub, "todense")) {
         int converted = 0;
-        if (HLL_ENC(o->ptr) == HLL_SPARSE) {
+        if (HLL_ENC(objPtr(o)) == HLL_SPARSE) {
             if (hllSparseToDense(o) != 0) {
                 addReplyError(c, hllInvalidErr);
                 return;

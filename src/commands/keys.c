@@ -11,7 +11,7 @@
 #include <strings.h>
 
 static int argIs(obj *o, const char *name) {
-    return sdsEncodedObject(o) && strcasecmp(o->ptr, name) == 0;
+    return sdsEncodedObject(o) && strcasecmp(objPtr(o), name) == 0;
 }
 
 /* Type owners provide deep copies for COPY; weak until their modules land. */
@@ -35,7 +35,7 @@ static int rawKeyIsExpired(serverDb *db, bstr key, long long now) {
 /* ---------- KEYS / SCAN / RANDOMKEY / DBSIZE ---------- */
 
 void keysCommand(client *c) {
-    bstr pattern = c->argv[1]->ptr;
+    bstr pattern = objPtr(c->argv[1]);
     int plen = (int)bstrLen(pattern);
     int allkeys = plen == 1 && pattern[0] == '*';
     long long now = commandTimeSnapshot();
@@ -134,8 +134,8 @@ static void keyspaceScanCallback(void *privdata, void *entry) {
 }
 
 static hashtable *scanTargetTable(obj *o) {
-    if (o->type == OBJ_ZSET) return *(hashtable **)o->ptr;
-    return o->ptr;
+    if (o->type == OBJ_ZSET) return *(hashtable **)objPtr(o);
+    return objPtr(o);
 }
 
 static int parseScanOptions(client *c, obj *o, scanState *st, long *count) {
@@ -150,12 +150,12 @@ static int parseScanOptions(client *c, obj *o, scanState *st, long *count) {
             }
             i += 2;
         } else if (argIs(c->argv[i], "match") && remaining >= 2) {
-            st->pat = c->argv[i + 1]->ptr;
-            st->patlen = (int)bstrLen(c->argv[i + 1]->ptr);
+            st->pat = objPtr(c->argv[i + 1]);
+            st->patlen = (int)bstrLen(objPtr(c->argv[i + 1]));
             st->use_pattern = !(st->patlen == 1 && st->pat[0] == '*');
             i += 2;
         } else if (argIs(c->argv[i], "type") && o == NULL && remaining >= 2) {
-            long long t = typeByName(c->argv[i + 1]->ptr);
+            long long t = typeByName(objPtr(c->argv[i + 1]));
             st->filter_type = t < 0 ? -2 : (int)t;
             i += 2;
         } else {
@@ -535,7 +535,7 @@ void objectRefcountCommand(client *c) {
         addReplyNull(c);
         return;
     }
-    addReplyLongLong(c, o->refcount);
+    addReplyLongLong(c, o->refcount == OBJ_SHARED_REFCOUNT ? INT_MAX : (long long)o->refcount);
 }
 
 void objectIdletimeCommand(client *c) {

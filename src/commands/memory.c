@@ -46,37 +46,37 @@ size_t objectComputeSize(obj *key, obj *o, size_t samples, int dbid) {
     case OBJ_STRING:
         if (o->encoding == OBJ_ENCODING_INT) return osize;
         if (o->encoding == OBJ_ENCODING_EMBSTR) return zmalloc_size(o);
-        return osize + bstrAllocSize(o->ptr);
+        return osize + bstrAllocSize(objPtr(o));
     case OBJ_LIST:
-        if (o->encoding == OBJ_ENCODING_QUICKLIST) return osize + quicklistSize(o->ptr, samples);
-        return osize + zmalloc_size(o->ptr);
+        if (o->encoding == OBJ_ENCODING_QUICKLIST) return osize + quicklistSize(objPtr(o), samples);
+        return osize + zmalloc_size(objPtr(o));
     case OBJ_SET:
-        if (o->encoding == OBJ_ENCODING_HT) return osize + sampledHashtableSize(o->ptr, samples, 0);
-        return osize + zmalloc_size(o->ptr);
+        if (o->encoding == OBJ_ENCODING_HT) return osize + sampledHashtableSize(objPtr(o), samples, 0);
+        return osize + zmalloc_size(objPtr(o));
     case OBJ_HASH:
-        if (o->encoding == OBJ_ENCODING_HT) return osize + sampledHashtableSize(o->ptr, samples, 1);
-        return osize + zmalloc_size(o->ptr);
+        if (o->encoding == OBJ_ENCODING_HT) return osize + sampledHashtableSize(objPtr(o), samples, 1);
+        return osize + zmalloc_size(objPtr(o));
     case OBJ_ZSET:
         if (o->encoding == OBJ_ENCODING_SKIPLIST) {
             /* The member->score table leads the zset struct; the skiplist nodes
              * roughly double the per-element cost. */
-            hashtable *dict = *(hashtable **)o->ptr;
+            hashtable *dict = *(hashtable **)objPtr(o);
             size_t s = sampledHashtableSize(dict, samples, 0);
-            return osize + zmalloc_size(o->ptr) + s + htSize(dict) * (sizeof(void *) * 4 + sizeof(double));
+            return osize + zmalloc_size(objPtr(o)) + s + htSize(dict) * (sizeof(void *) * 4 + sizeof(double));
         }
-        return osize + zmalloc_size(o->ptr);
+        return osize + zmalloc_size(objPtr(o));
     case OBJ_STREAM:
         if (streamObjectMemoryUsage) return streamObjectMemoryUsage(o, samples);
-        return osize + zmalloc_size(o->ptr);
+        return osize + zmalloc_size(objPtr(o));
     default:
-        return osize + zmalloc_size(o->ptr);
+        return osize + zmalloc_size(objPtr(o));
     }
 }
 
 static void memoryUsageCommand(client *c) {
     long long samples = MEMORY_DEFAULT_SAMPLES;
     for (int j = 3; j < c->argc; j++) {
-        if (!strcasecmp(c->argv[j]->ptr, "samples") && j + 1 < c->argc) {
+        if (!strcasecmp(objPtr(c->argv[j]), "samples") && j + 1 < c->argc) {
             if (getLongLongFromObjectOrReply(c, c->argv[j + 1], &samples, NULL) != 0) return;
             if (samples < 0) {
                 addReplyErrorObject(c, shared.syntaxerr);
@@ -96,7 +96,7 @@ static void memoryUsageCommand(client *c) {
     }
     size_t usage = objectComputeSize(c->argv[2], o, (size_t)samples, c->db->id);
     /* The key as the keyspace stores it (argv's copy may be embedded). */
-    void *e = kvtFind(c->db->keys, c->argv[2]->ptr);
+    void *e = kvtFind(c->db->keys, objPtr(c->argv[2]));
     if (e) usage += dbEntryKeyOverhead(e) + sizeof(void *);
     addReplyLongLong(c, (long long)usage);
 }

@@ -198,8 +198,8 @@ void touchAllWatchedKeysInDb(serverDb *emptied, serverDb *replaced_with) {
     htEntry *e;
     while ((e = htNext(&it))) {
         obj *key = e->key;
-        int exists_in_emptied = kvtFind(emptied->keys, key->ptr) != NULL;
-        int exists_in_new = replaced_with && kvtFind(replaced_with->keys, key->ptr) != NULL;
+        int exists_in_emptied = kvtFind(emptied->keys, objPtr(key)) != NULL;
+        int exists_in_new = replaced_with && kvtFind(replaced_with->keys, objPtr(key)) != NULL;
         if (!exists_in_emptied && !exists_in_new) continue;
         list *clients = e->v.val;
         listIter li;

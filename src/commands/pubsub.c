@@ -124,7 +124,7 @@ int pubsubPublishMessage(obj *channel, obj *message, int sharded) {
         htEntry *e;
         while ((e = htNext(&it))) {
             obj *pat = e->key;
-            if (!stringmatchlen(pat->ptr, (int)bstrLen(pat->ptr), ch->ptr, (int)bstrLen(ch->ptr), 0)) continue;
+            if (!stringmatchlen(objPtr(pat), (int)bstrLen(objPtr(pat)), objPtr(ch), (int)bstrLen(objPtr(ch)), 0)) continue;
             listIter li;
             listNode *ln;
             listRewind(e->v.val, &li);
@@ -179,7 +179,7 @@ static void publishCommand(client *c) {
 }
 
 static void pubsubCommand(client *c) {
-    const char *sub = c->argv[1]->ptr;
+    const char *sub = objPtr(c->argv[1]);
     if (!strcasecmp(sub, "help") && c->argc == 2) {
         const char *help[] = {"CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
                               "NUMPAT", "    Return number of subscriptions to patterns.",
@@ -189,7 +189,7 @@ static void pubsubCommand(client *c) {
                               "SHARDNUMSUB [<shardchannel> ...]", "    Return the number of subscribers for the specified shard level channel(s)", NULL};
         addReplyHelp(c, help);
     } else if (!strcasecmp(sub, "channels") && (c->argc == 2 || c->argc == 3)) {
-        const char *pat = c->argc == 3 ? c->argv[2]->ptr : NULL;
+        const char *pat = c->argc == 3 ? objPtr(c->argv[2]) : NULL;
         void *node = addReplyDeferredLen(c);
         long n = 0;
         htIterator it;
@@ -197,7 +197,7 @@ static void pubsubCommand(client *c) {
         htEntry *e;
         while ((e = htNext(&it))) {
             obj *ch = e->key;
-            if (pat && !stringmatchlen(pat, (int)strlen(pat), ch->ptr, (int)bstrLen(ch->ptr), 0)) continue;
+            if (pat && !stringmatchlen(pat, (int)strlen(pat), objPtr(ch), (int)bstrLen(objPtr(ch)), 0)) continue;
             addReplyBulk(c, ch);
             n++;
         }
@@ -277,7 +277,7 @@ void notifyKeyspaceEvent(int type, const char *event, obj *key, int dbid) {
     obj *k = getDecodedObject(key);
     if (server.notify_keyspace_events & NOTIFY_KEYSPACE) {
         bstr ch = bstrCatPrintf(bstrNew("__keyspace@"), "%d__:", dbid);
-        ch = bstrCatLen(ch, k->ptr, bstrLen(k->ptr));
+        ch = bstrCatLen(ch, objPtr(k), bstrLen(objPtr(k)));
         obj *chobj = createObject(OBJ_STRING, ch);
         pubsubPublishMessage(chobj, eventobj, 0);
         decrRefCount(chobj);

@@ -226,11 +226,11 @@ static serverCommand *lookupBaseCommand(const bstr name) {
 
 serverCommand *lookupCommand(obj **argv, int argc) {
     if (argc < 1 || !sdsEncodedObject(argv[0])) return NULL;
-    serverCommand *base = lookupBaseCommand(argv[0]->ptr);
+    serverCommand *base = lookupBaseCommand(objPtr(argv[0]));
     if (!base) return NULL;
     if (!base->subcommands || argc == 1) return base;
     if (!sdsEncodedObject(argv[1])) return NULL;
-    return htFetchValue(base->subcommands, argv[1]->ptr);
+    return htFetchValue(base->subcommands, objPtr(argv[1]));
 }
 
 int getKeysFromCommand(serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys) {
@@ -464,7 +464,7 @@ static void commandCommand(client *c) {
         htResetIterator(&it);
         return;
     }
-    const char *sub = c->argv[1]->ptr;
+    const char *sub = objPtr(c->argv[1]);
     if (!strcasecmp(sub, "help") && c->argc == 2) {
         const char *help[] = {
             "(no subcommand)", "    Return details about all commands.",
@@ -484,10 +484,10 @@ static void commandCommand(client *c) {
         addReplyLongLong(c, countCommands());
     } else if (!strcasecmp(sub, "list")) {
         if (c->argc == 2) commandListWithFilter(c, 0, NULL);
-        else if (c->argc == 5 && !strcasecmp(c->argv[2]->ptr, "filterby")) {
-            const char *what = c->argv[3]->ptr;
-            if (!strcasecmp(what, "pattern")) commandListWithFilter(c, 1, c->argv[4]->ptr);
-            else if (!strcasecmp(what, "aclcat")) commandListWithFilter(c, 2, c->argv[4]->ptr);
+        else if (c->argc == 5 && !strcasecmp(objPtr(c->argv[2]), "filterby")) {
+            const char *what = objPtr(c->argv[3]);
+            if (!strcasecmp(what, "pattern")) commandListWithFilter(c, 1, objPtr(c->argv[4]));
+            else if (!strcasecmp(what, "aclcat")) commandListWithFilter(c, 2, objPtr(c->argv[4]));
             else if (!strcasecmp(what, "module")) addReplyArrayLen(c, 0);
             else addReplyErrorObject(c, shared.syntaxerr);
         } else {
@@ -503,7 +503,7 @@ static void commandCommand(client *c) {
             htResetIterator(&it);
         } else {
             addReplyArrayLen(c, c->argc - 2);
-            for (int i = 2; i < c->argc; i++) addReplyCommandInfo(c, lookupCommandBySubName(c->argv[i]->ptr));
+            for (int i = 2; i < c->argc; i++) addReplyCommandInfo(c, lookupCommandBySubName(objPtr(c->argv[i])));
         }
     } else if (!strcasecmp(sub, "docs")) {
         if (c->argc == 2) {
@@ -521,7 +521,7 @@ static void commandCommand(client *c) {
             void *node = addReplyDeferredLen(c);
             long n = 0;
             for (int i = 2; i < c->argc; i++) {
-                serverCommand *cmd = lookupCommandBySubName(c->argv[i]->ptr);
+                serverCommand *cmd = lookupCommandBySubName(objPtr(c->argv[i]));
                 if (!cmd) continue;
                 addReplyBulkCString(c, cmd->fullname);
                 addReplyCommandDocs(c, cmd);

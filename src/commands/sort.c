@@ -129,7 +129,7 @@ static long loadItems(obj *v, sortItem *items, int dontsortZset, long start, lon
             long long ll = 0;
             double score;
             if (v->encoding == OBJ_ENCODING_SKIPLIST) {
-                zskiplistNode *node = zslGetElementByRank(((zset *)v->ptr)->zsl, (unsigned long)rank + 1);
+                zskiplistNode *node = zslGetElementByRank(((zset *)objPtr(v))->zsl, (unsigned long)rank + 1);
                 items[n++].ele = createStringObject(node->ele, bstrLen(node->ele));
                 continue;
             }
@@ -160,7 +160,7 @@ static unsigned long valueLength(obj *v) {
 
 static int parseScore(obj *o, double *out) {
     if (o->encoding == OBJ_ENCODING_INT) {
-        *out = (double)(long)o->ptr;
+        *out = (double)(long)objPtr(o);
         return 1;
     }
     char buf[LONG_STR_SIZE];

@@ -33,14 +33,14 @@ obj *hashTypeCreateHashtable(unsigned long size_hint) {
 }
 
 void freeHashObject(obj *o) {
-    if (o->encoding == OBJ_ENCODING_HT) htRelease(o->ptr);
-    else if (o->encoding == OBJ_ENCODING_LISTPACK) lpFree(o->ptr);
+    if (o->encoding == OBJ_ENCODING_HT) htRelease(objPtr(o));
+    else if (o->encoding == OBJ_ENCODING_LISTPACK) lpFree(objPtr(o));
     else serverPanic("Unknown hash encoding");
 }
 
 unsigned long hashTypeLength(const obj *o) {
-    if (o->encoding == OBJ_ENCODING_LISTPACK) return lpLength(o->ptr) / 2;
-    return htSize(o->ptr);
+    if (o->encoding == OBJ_ENCODING_LISTPACK) return lpLength(objPtr(o)) / 2;
+    return htSize(objPtr(o));
 }
 
 /* --------------------------------------------------------- iteration */
@@ -50,7 +50,7 @@ void hashTypeInitIterator(obj *o, hashTypeIterator *hi) {
     hi->encoding = o->encoding;
     hi->fptr = hi->vptr = NULL;
     hi->de = NULL;
-    if (o->encoding == OBJ_ENCODING_HT) htInitIterator(&hi->di, o->ptr);
+    if (o->encoding == OBJ_ENCODING_HT) htInitIterator(&hi->di, objPtr(o));
 }
 
 void hashTypeResetIterator(hashTypeIterator *hi) {
@@ -59,7 +59,7 @@ void hashTypeResetIterator(hashTypeIterator *hi) {
 
 int hashTypeNext(hashTypeIterator *hi) {
     if (hi->encoding == OBJ_ENCODING_HT) return (hi->de = htNext(&hi->di)) != NULL;
-    unsigned char *lp = hi->subject->ptr;
+    unsigned char *lp = objPtr(hi->subject);
     hi->fptr = hi->fptr ? lpNext(lp, hi->vptr) : lpFirst(lp);
     if (!hi->fptr) return 0;
     hi->vptr = lpNext(lp, hi->fptr);
@@ -115,8 +115,8 @@ void hashTypeConvert(obj *o, int enc) {
         }
     }
     hashTypeResetIterator(&hi);
-    lpFree(o->ptr);
-    o->ptr = ht;
+    lpFree(objPtr(o));
+    objSetPtr(o, ht);
     o->encoding = OBJ_ENCODING_HT;
 }
 
@@ -126,7 +126,7 @@ void hashTypeConvertIfNeeded(obj *o) {
         hashTypeConvert(o, OBJ_ENCODING_HT);
         return;
     }
-    for (unsigned char *p = lpFirst(o->ptr); p; p = lpNext(o->ptr, p)) {
+    for (unsigned char *p = lpFirst(objPtr(o)); p; p = lpNext(objPtr(o), p)) {
         int64_t v;
         if (lpGet(p, &v, NULL) && (size_t)v > server.hash_max_listpack_value) {
             hashTypeConvert(o, OBJ_ENCODING_HT);
@@ -148,27 +148,27 @@ static void hashTypeTryConversion(obj *o, obj **argv, int start, int end) {
     size_t sum = 0;
     for (int i = start; i <= end; i++) {
         if (!sdsEncodedObject(argv[i])) continue;
-        size_t len = bstrLen(argv[i]->ptr);
+        size_t len = bstrLen(objPtr(argv[i]));
         if (len > server.hash_max_listpack_value) {
             hashTypeConvert(o, OBJ_ENCODING_HT);
             return;
         }
         sum += len;
     }
-    if (!lpSafeToAdd(o->ptr, sum)) hashTypeConvert(o, OBJ_ENCODING_HT);
+    if (!lpSafeToAdd(objPtr(o), sum)) hashTypeConvert(o, OBJ_ENCODING_HT);
 }
 
 obj *hashTypeDup(obj *o) {
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        obj *d = createObject(OBJ_HASH, lpDup(o->ptr));
+        obj *d = createObject(OBJ_HASH, lpDup(objPtr(o)));
         d->encoding = OBJ_ENCODING_LISTPACK;
         return d;
     }
-    obj *d = hashTypeCreateHashtable(htSize(o->ptr));
+    obj *d = hashTypeCreateHashtable(htSize(objPtr(o)));
     htIterator it;
-    htInitIterator(&it, o->ptr);
+    htInitIterator(&it, objPtr(o));
     htEntry *e;
-    while ((e = htNext(&it))) htAdd(d->ptr, bstrDup(e->key), bstrDup(e->v.val));
+    while ((e = htNext(&it))) htAdd(objPtr(d), bstrDup(e->key), bstrDup(e->v.val));
     htResetIterator(&it);
     return d;
 }
@@ -183,14 +183,14 @@ static unsigned char *hashLpFindField(unsigned char *lp, const char *field, size
 
 int hashTypeGetValue(obj *o, const char *field, size_t flen, const char **s, size_t *len, long long *ll) {
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *f = hashLpFindField(o->ptr, field, flen);
+        unsigned char *f = hashLpFindField(objPtr(o), field, flen);
         if (!f) return 0;
-        lpEntryValue(lpNext(o->ptr, f), s, len, ll);
+        lpEntryValue(lpNext(objPtr(o), f), s, len, ll);
         return 1;
     }
     char buf[BSTR_TMPBUF];
     bstr k = bstrTmpView(buf, field, flen);
-    htEntry *e = htFind(o->ptr, k);
+    htEntry *e = htFind(objPtr(o), k);
     bstrTmpViewFree(buf, k);
     if (!e) return 0;
     *s = e->v.val;
@@ -211,41 +211,41 @@ int hashTypeSet(obj *o, const char *field, size_t flen, const char *value, size_
             hashTypeConvert(o, OBJ_ENCODING_HT);
     }
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *lp = o->ptr;
+        unsigned char *lp = objPtr(o);
         unsigned char *f = hashLpFindField(lp, field, flen);
         if (f) {
             unsigned char *v = lpNext(lp, f);
-            o->ptr = lpReplace(lp, &v, (const unsigned char *)value, (uint32_t)vlen);
+            objSetPtr(o, lpReplace(lp, &v, (const unsigned char *)value, (uint32_t)vlen));
             return 1;
         }
         lpEntry pair[2] = {{(unsigned char *)field, (uint32_t)flen, 0}, {(unsigned char *)value, (uint32_t)vlen, 0}};
-        o->ptr = lpBatchAppend(lp, pair, 2);
+        objSetPtr(o, lpBatchAppend(lp, pair, 2));
         if (hashTypeLength(o) > server.hash_max_listpack_entries) hashTypeConvert(o, OBJ_ENCODING_HT);
         return 0;
     }
     char buf[BSTR_TMPBUF];
     bstr k = bstrTmpView(buf, field, flen);
-    htEntry *e = htFind(o->ptr, k);
+    htEntry *e = htFind(objPtr(o), k);
     bstrTmpViewFree(buf, k);
     if (e) {
         bstrFree(e->v.val);
         e->v.val = bstrNewLen(value, vlen);
         return 1;
     }
-    htAdd(o->ptr, bstrNewLen(field, flen), bstrNewLen(value, vlen));
+    htAdd(objPtr(o), bstrNewLen(field, flen), bstrNewLen(value, vlen));
     return 0;
 }
 
 int hashTypeDelete(obj *o, const char *field, size_t flen) {
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *f = hashLpFindField(o->ptr, field, flen);
+        unsigned char *f = hashLpFindField(objPtr(o), field, flen);
         if (!f) return 0;
-        o->ptr = lpDeleteRangeWithEntry(o->ptr, &f, 2);
+        objSetPtr(o, lpDeleteRangeWithEntry(objPtr(o), &f, 2));
         return 1;
     }
     char buf[BSTR_TMPBUF];
     bstr k = bstrTmpView(buf, field, flen);
-    int deleted = htDelete(o->ptr, k) == 0;
+    int deleted = htDelete(objPtr(o), k) == 0;
     bstrTmpViewFree(buf, k);
     return deleted;
 }
@@ -521,17 +521,17 @@ static void hrandfieldWithCountCommand(client *c, long l, int withvalues) {
     if (!uniq) {
         for (unsigned long i = 0; i < count; i++) {
             if (o->encoding == OBJ_ENCODING_LISTPACK) {
-                unsigned char *lp = o->ptr;
+                unsigned char *lp = objPtr(o);
                 addReplyLpPair(c, lp, lpSeek(lp, (long)(2 * (random() % size))), withvalues);
             } else {
-                addReplyHtPair(c, htGetFairRandomEntry(o->ptr), withvalues);
+                addReplyHtPair(c, htGetFairRandomEntry(objPtr(o)), withvalues);
             }
         }
         return;
     }
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
         /* Selection sampling: each pair is taken with probability needed/remaining. */
-        unsigned char *lp = o->ptr, *f = lpFirst(lp);
+        unsigned char *lp = objPtr(o), *f = lpFirst(lp);
         unsigned long needed = count, remaining = size;
         while (needed && f) {
             if ((unsigned long)random() % remaining < needed) {
@@ -546,7 +546,7 @@ static void hrandfieldWithCountCommand(client *c, long l, int withvalues) {
     htEntry **all = zmalloc(sizeof(htEntry *) * size);
     unsigned long n = 0;
     htIterator it;
-    htInitIterator(&it, o->ptr);
+    htInitIterator(&it, objPtr(o));
     htEntry *e;
     while ((e = htNext(&it)) && n < size) all[n++] = e;
     htResetIterator(&it);
@@ -565,7 +565,7 @@ void hrandfieldCommand(client *c) {
         long l;
         int withvalues = 0;
         if (getRangeLongFromObjectOrReply(c, c->argv[2], -LONG_MAX, LONG_MAX, &l, NULL) != 0) return;
-        if (c->argc > 4 || (c->argc == 4 && strcasecmp(c->argv[3]->ptr, "withvalues"))) {
+        if (c->argc > 4 || (c->argc == 4 && strcasecmp(objPtr(c->argv[3]), "withvalues"))) {
             addReplyErrorObject(c, shared.syntaxerr);
             return;
         }
@@ -583,9 +583,9 @@ void hrandfieldCommand(client *c) {
     if (!o || checkType(c, o, OBJ_HASH)) return;
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
         unsigned long size = hashTypeLength(o);
-        addReplyLpPair(c, o->ptr, lpSeek(o->ptr, (long)(2 * (random() % size))), 0);
+        addReplyLpPair(c, objPtr(o), lpSeek(objPtr(o), (long)(2 * (random() % size))), 0);
     } else {
-        addReplyHtPair(c, htGetFairRandomEntry(o->ptr), 0);
+        addReplyHtPair(c, htGetFairRandomEntry(objPtr(o)), 0);
     }
 }
 
@@ -626,7 +626,7 @@ void hscanCommand(client *c) {
     long count = 10;
     for (int i = 3; i < c->argc; i++) {
         int remaining = c->argc - i - 1;
-        const char *opt = c->argv[i]->ptr;
+        const char *opt = objPtr(c->argv[i]);
         if (!strcasecmp(opt, "count") && remaining) {
             if (getLongFromObjectOrReply(c, c->argv[i + 1], &count, NULL) != 0) return;
             if (count < 1) {
@@ -635,8 +635,8 @@ void hscanCommand(client *c) {
             }
             i++;
         } else if (!strcasecmp(opt, "match") && remaining) {
-            st.pat = c->argv[i + 1]->ptr;
-            st.patlen = (int)bstrLen(c->argv[i + 1]->ptr);
+            st.pat = objPtr(c->argv[i + 1]);
+            st.patlen = (int)bstrLen(objPtr(c->argv[i + 1]));
             st.use_pattern = !(st.patlen == 1 && st.pat[0] == '*');
             i++;
         } else if (!strcasecmp(opt, "novalues")) {
@@ -664,7 +664,7 @@ void hscanCommand(client *c) {
     } else {
         long maxiter = count * 10;
         do {
-            cursor = htScan(o->ptr, cursor, hscanCallback, &st);
+            cursor = htScan(objPtr(o), cursor, hscanCallback, &st);
         } while (cursor && maxiter-- && st.count_elements < count);
     }
     char cbuf[LONG_STR_SIZE];

@@ -10,7 +10,7 @@ static const char *listArgBytes(obj *o, char *buf, size_t buflen, size_t *len) {
 }
 
 static size_t listArgLen(obj *o) {
-    return sdsEncodedObject(o) ? bstrLen(o->ptr) : 0; /* integers are tiny: count as 0 */
+    return sdsEncodedObject(o) ? bstrLen(objPtr(o)) : 0; /* integers are tiny: count as 0 */
 }
 
 static void addReplyListpackEntry(client *c, unsigned char *p) {
@@ -27,8 +27,8 @@ static void addReplyQuicklistEntry(client *c, quicklistEntry *e) {
 
 /* "left"/"right" -> LIST_HEAD/LIST_TAIL; replies a syntax error otherwise. */
 static int getListPositionOrReply(client *c, obj *arg, int *where) {
-    if (!strcasecmp(arg->ptr, "left")) *where = LIST_HEAD;
-    else if (!strcasecmp(arg->ptr, "right")) *where = LIST_TAIL;
+    if (!strcasecmp(objPtr(arg), "left")) *where = LIST_HEAD;
+    else if (!strcasecmp(objPtr(arg), "right")) *where = LIST_TAIL;
     else {
         addReplyErrorObject(c, shared.syntaxerr);
         return -1;
@@ -53,35 +53,35 @@ obj *createListListpackObject(void) {
 }
 
 void freeListObject(obj *o) {
-    if (o->encoding == OBJ_ENCODING_QUICKLIST) quicklistRelease(o->ptr);
-    else if (o->encoding == OBJ_ENCODING_LISTPACK) lpFree(o->ptr);
+    if (o->encoding == OBJ_ENCODING_QUICKLIST) quicklistRelease(objPtr(o));
+    else if (o->encoding == OBJ_ENCODING_LISTPACK) lpFree(objPtr(o));
     else serverPanic("Unknown list encoding");
 }
 
 obj *listTypeDup(obj *o) {
     obj *d;
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        d = createObject(OBJ_LIST, lpDup(o->ptr));
+        d = createObject(OBJ_LIST, lpDup(objPtr(o)));
         d->encoding = OBJ_ENCODING_LISTPACK;
     } else {
-        d = createObject(OBJ_LIST, quicklistDup(o->ptr));
+        d = createObject(OBJ_LIST, quicklistDup(objPtr(o)));
         d->encoding = OBJ_ENCODING_QUICKLIST;
     }
     return d;
 }
 
 unsigned long listTypeLength(const obj *subject) {
-    if (subject->encoding == OBJ_ENCODING_LISTPACK) return lpLength(subject->ptr);
-    return quicklistCount(subject->ptr);
+    if (subject->encoding == OBJ_ENCODING_LISTPACK) return lpLength(objPtr(subject));
+    return quicklistCount(objPtr(subject));
 }
 
 /* --------------------------------------------------------- conversion */
 
 static void listTypeConvertToQuicklist(obj *o) {
     quicklist *ql = quicklistNew(server.list_max_listpack_size, server.list_compress_depth);
-    if (lpLength(o->ptr)) quicklistAppendListpack(ql, o->ptr);
-    else lpFree(o->ptr);
-    o->ptr = ql;
+    if (lpLength(objPtr(o))) quicklistAppendListpack(ql, objPtr(o));
+    else lpFree(objPtr(o));
+    objSetPtr(o, ql);
     o->encoding = OBJ_ENCODING_QUICKLIST;
 }
 
@@ -91,15 +91,15 @@ static void listTypeTryConvertListpack(obj *o, obj **argv, int start, int end) {
         for (int i = start; i <= end; i++) add_bytes += listArgLen(argv[i]);
         add_len = (size_t)(end - start + 1);
     }
-    if (quicklistNodeExceedsLimit(server.list_max_listpack_size, lpBytes(o->ptr) + add_bytes,
-                                  (unsigned int)(lpLength(o->ptr) + add_len)))
+    if (quicklistNodeExceedsLimit(server.list_max_listpack_size, lpBytes(objPtr(o)) + add_bytes,
+                                  (unsigned int)(lpLength(objPtr(o)) + add_len)))
         listTypeConvertToQuicklist(o);
 }
 
 /* A quicklist turns back into a listpack only when it is one packed node
  * under the limit (half the limit while shrinking, to avoid flapping). */
 static void listTypeTryConvertQuicklist(obj *o, int shrinking) {
-    quicklist *ql = o->ptr;
+    quicklist *ql = objPtr(o);
     if (ql->len != 1 || ql->head->container != QUICKLIST_NODE_CONTAINER_PACKED) return;
     size_t sz_limit;
     unsigned int count_limit;
@@ -114,7 +114,7 @@ static void listTypeTryConvertQuicklist(obj *o, int shrinking) {
     unsigned char *data = quicklistNodeData(ql->head, &sz, &must_free);
     unsigned char *lp = must_free ? data : lpDup(data);
     quicklistRelease(ql);
-    o->ptr = lp;
+    objSetPtr(o, lp);
     o->encoding = OBJ_ENCODING_LISTPACK;
 }
 
@@ -153,18 +153,18 @@ obj *listTypeCreateFromListpack(unsigned char *lp) {
 
 void listTypePushBuffer(obj *subject, const char *s, size_t len, int where) {
     if (subject->encoding == OBJ_ENCODING_QUICKLIST) {
-        quicklistPush(subject->ptr, s, len, where == LIST_HEAD ? QUICKLIST_HEAD : QUICKLIST_TAIL);
+        quicklistPush(objPtr(subject), s, len, where == LIST_HEAD ? QUICKLIST_HEAD : QUICKLIST_TAIL);
     } else if (where == LIST_HEAD) {
-        subject->ptr = lpPrepend(subject->ptr, (const unsigned char *)s, (uint32_t)len);
+        objSetPtr(subject, lpPrepend(objPtr(subject), (const unsigned char *)s, (uint32_t)len));
     } else {
-        subject->ptr = lpAppend(subject->ptr, (const unsigned char *)s, (uint32_t)len);
+        objSetPtr(subject, lpAppend(objPtr(subject), (const unsigned char *)s, (uint32_t)len));
     }
 }
 
 void listTypePush(obj *subject, obj *value, int where) {
     if (subject->encoding == OBJ_ENCODING_LISTPACK && value->encoding == OBJ_ENCODING_INT) {
-        long long v = (long)value->ptr;
-        subject->ptr = where == LIST_HEAD ? lpPrependInteger(subject->ptr, v) : lpAppendInteger(subject->ptr, v);
+        long long v = (long)objPtr(value);
+        objSetPtr(subject, where == LIST_HEAD ? lpPrependInteger(objPtr(subject), v) : lpAppendInteger(objPtr(subject), v));
         return;
     }
     char buf[LONG_STR_SIZE];
@@ -178,20 +178,20 @@ obj *listTypePop(obj *subject, int where) {
         unsigned char *data;
         size_t sz;
         long long v;
-        if (!quicklistPop(subject->ptr, where == LIST_HEAD ? QUICKLIST_HEAD : QUICKLIST_TAIL, &data, &sz, &v))
+        if (!quicklistPop(objPtr(subject), where == LIST_HEAD ? QUICKLIST_HEAD : QUICKLIST_TAIL, &data, &sz, &v))
             return NULL;
         if (!data) return createStringObjectFromLongLong(v);
         obj *o = createStringObject((char *)data, sz);
         zfree(data);
         return o;
     }
-    unsigned char *lp = subject->ptr;
+    unsigned char *lp = objPtr(subject);
     unsigned char *p = where == LIST_HEAD ? lpFirst(lp) : lpLast(lp);
     if (!p) return NULL;
     int64_t v;
     unsigned char *s = lpGet(p, &v, NULL);
     obj *o = s ? createStringObject((char *)s, (size_t)v) : createStringObjectFromLongLong(v);
-    subject->ptr = lpDelete(lp, p, NULL);
+    objSetPtr(subject, lpDelete(lp, p, NULL));
     return o;
 }
 
@@ -205,10 +205,10 @@ listTypeIterator *listTypeInitIterator(obj *subject, long index, unsigned char d
     li->iter = NULL;
     li->lpi = NULL;
     if (li->encoding == OBJ_ENCODING_LISTPACK) {
-        li->lpi = lpSeek(subject->ptr, index);
+        li->lpi = lpSeek(objPtr(subject), index);
     } else {
         int dir = direction == LIST_TAIL ? AL_START_HEAD : AL_START_TAIL;
-        li->iter = quicklistGetIteratorAtIdx(subject->ptr, dir, index);
+        li->iter = quicklistGetIteratorAtIdx(objPtr(subject), dir, index);
     }
     return li;
 }
@@ -223,7 +223,7 @@ int listTypeNext(listTypeIterator *li, listTypeEntry *entry) {
     if (li->encoding == OBJ_ENCODING_LISTPACK) {
         if (!li->lpi) return 0;
         entry->lpe = li->lpi;
-        li->lpi = li->direction == LIST_TAIL ? lpNext(li->subject->ptr, li->lpi) : lpPrev(li->subject->ptr, li->lpi);
+        li->lpi = li->direction == LIST_TAIL ? lpNext(objPtr(li->subject), li->lpi) : lpPrev(objPtr(li->subject), li->lpi);
         return 1;
     }
     return li->iter ? quicklistNext(li->iter, &entry->entry) : 0;
@@ -260,8 +260,8 @@ void listTypeDelete(listTypeIterator *li, listTypeEntry *entry) {
         return;
     }
     unsigned char *p;
-    unsigned char *lp = lpDelete(li->subject->ptr, entry->lpe, &p);
-    li->subject->ptr = lp;
+    unsigned char *lp = lpDelete(objPtr(li->subject), entry->lpe, &p);
+    objSetPtr(li->subject, lp);
     if (li->direction == LIST_TAIL) li->lpi = p;
     else li->lpi = p ? lpPrev(lp, p) : lpLast(lp);
 }
@@ -282,8 +282,8 @@ static void listTypeInsert(listTypeEntry *entry, obj *value, int where) {
     const char *s = listArgBytes(value, buf, sizeof(buf), &len);
     listTypeIterator *li = entry->li;
     if (li->encoding == OBJ_ENCODING_LISTPACK) {
-        li->subject->ptr = lpInsertString(li->subject->ptr, (const unsigned char *)s, (uint32_t)len, entry->lpe,
-                                          where == LIST_TAIL ? LP_AFTER : LP_BEFORE, NULL);
+        objSetPtr(li->subject, lpInsertString(objPtr(li->subject), (const unsigned char *)s, (uint32_t)len, entry->lpe,
+                                              where == LIST_TAIL ? LP_AFTER : LP_BEFORE, NULL));
     } else if (where == LIST_TAIL) {
         quicklistInsertAfter(li->iter, &entry->entry, s, len);
     } else {
@@ -292,8 +292,8 @@ static void listTypeInsert(listTypeEntry *entry, obj *value, int where) {
 }
 
 static void listTypeDelRange(obj *subject, long start, long count) {
-    if (subject->encoding == OBJ_ENCODING_QUICKLIST) quicklistDelRange(subject->ptr, start, count);
-    else subject->ptr = lpDeleteRange(subject->ptr, start, (unsigned long)count);
+    if (subject->encoding == OBJ_ENCODING_QUICKLIST) quicklistDelRange(objPtr(subject), start, count);
+    else objSetPtr(subject, lpDeleteRange(objPtr(subject), start, (unsigned long)count));
 }
 
 /* ---------------------------------------------------- shared epilogue */
@@ -316,14 +316,14 @@ static void listElementsRemoved(client *c, obj *key, int where, obj *o, long cou
 static void addListRangeReply(client *c, obj *o, long start, long rangelen) {
     addReplyArrayLen(c, rangelen);
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *lp = o->ptr, *p = lpSeek(lp, start);
+        unsigned char *lp = objPtr(o), *p = lpSeek(lp, start);
         while (rangelen-- && p) {
             addReplyListpackEntry(c, p);
             p = lpNext(lp, p);
         }
         return;
     }
-    quicklistIter *it = quicklistGetIteratorAtIdx(o->ptr, AL_START_HEAD, start);
+    quicklistIter *it = quicklistGetIteratorAtIdx(objPtr(o), AL_START_HEAD, start);
     quicklistEntry e;
     while (rangelen-- && it && quicklistNext(it, &e)) addReplyQuicklistEntry(c, &e);
     quicklistReleaseIterator(it);
@@ -389,8 +389,8 @@ void rpushxCommand(client *c) { pushGenericCommand(c, LIST_TAIL, 1); }
 
 void linsertCommand(client *c) {
     int where;
-    if (!strcasecmp(c->argv[2]->ptr, "after")) where = LIST_TAIL;
-    else if (!strcasecmp(c->argv[2]->ptr, "before")) where = LIST_HEAD;
+    if (!strcasecmp(objPtr(c->argv[2]), "after")) where = LIST_TAIL;
+    else if (!strcasecmp(objPtr(c->argv[2]), "before")) where = LIST_HEAD;
     else {
         addReplyErrorObject(c, shared.syntaxerr);
         return;
@@ -433,13 +433,13 @@ void lindexCommand(client *c) {
     obj *o = lookupKeyReadOrReply(c, c->argv[1], shared.null[c->resp]);
     if (!o || checkType(c, o, OBJ_LIST)) return;
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *p = lpSeek(o->ptr, index);
+        unsigned char *p = lpSeek(objPtr(o), index);
         if (p) addReplyListpackEntry(c, p);
         else addReplyNull(c);
         return;
     }
     quicklistEntry e;
-    quicklistIter *it = quicklistGetIteratorEntryAtIdx(o->ptr, index, &e);
+    quicklistIter *it = quicklistGetIteratorEntryAtIdx(objPtr(o), index, &e);
     if (it) {
         addReplyQuicklistEntry(c, &e);
         quicklistReleaseIterator(it);
@@ -470,7 +470,7 @@ void lrangeCommand(client *c) {
 void lposCommand(client *c) {
     long rank = 1, count = -1, maxlen = 0;
     for (int j = 3; j < c->argc; j++) {
-        const char *opt = c->argv[j]->ptr;
+        const char *opt = objPtr(c->argv[j]);
         int moreargs = (c->argc - 1) - j;
         if (!strcasecmp(opt, "RANK") && moreargs) {
             j++;
@@ -544,11 +544,11 @@ void lsetCommand(client *c) {
     const char *s = listArgBytes(c->argv[3], buf, sizeof(buf), &len);
     int ok;
     if (o->encoding == OBJ_ENCODING_QUICKLIST) {
-        ok = quicklistReplaceAtIndex(o->ptr, index, s, len);
+        ok = quicklistReplaceAtIndex(objPtr(o), index, s, len);
     } else {
-        unsigned char *p = lpSeek(o->ptr, index);
+        unsigned char *p = lpSeek(objPtr(o), index);
         ok = p != NULL;
-        if (ok) o->ptr = lpReplace(o->ptr, &p, (const unsigned char *)s, (uint32_t)len);
+        if (ok) objSetPtr(o, lpReplace(objPtr(o), &p, (const unsigned char *)s, (uint32_t)len));
     }
     if (!ok) {
         addReplyErrorObject(c, shared.outofrangeerr);
@@ -814,7 +814,7 @@ static void lmpopGenericCommand(client *c, int numkeys_idx, int is_block) {
     if (getListPositionOrReply(c, c->argv[where_idx], &where) != 0) return;
     for (long j = where_idx + 1; j < c->argc; j++) {
         int moreargs = (c->argc - 1) - (int)j;
-        if (count == -1 && !strcasecmp(c->argv[j]->ptr, "COUNT") && moreargs) {
+        if (count == -1 && !strcasecmp(objPtr(c->argv[j]), "COUNT") && moreargs) {
             j++;
             if (getRangeLongFromObjectOrReply(c, c->argv[j], 1, LONG_MAX, &count,
                                               "ERR count should be greater than 0") != 0)
@@ -839,7 +839,7 @@ void blmpopCommand(client *c) { lmpopGenericCommand(c, 2, 1); }
 static int lmpopKeysAt(obj **argv, int argc, int numkeys_idx, int *keyidx, int maxkeys) {
     long numkeys;
     if (numkeys_idx >= argc || !sdsEncodedObject(argv[numkeys_idx]) ||
-        !string2l(argv[numkeys_idx]->ptr, bstrLen(argv[numkeys_idx]->ptr), &numkeys) || numkeys < 1 ||
+        !string2l(objPtr(argv[numkeys_idx]), bstrLen(objPtr(argv[numkeys_idx])), &numkeys) || numkeys < 1 ||
         numkeys > argc - numkeys_idx - 1)
         return 0;
     int n = 0;

@@ -36,9 +36,9 @@ obj *createSetListpackObject(void) {
 
 void freeSetObject(obj *o) {
     switch (o->encoding) {
-    case OBJ_ENCODING_HT: htRelease(o->ptr); break;
-    case OBJ_ENCODING_INTSET: zfree(o->ptr); break;
-    case OBJ_ENCODING_LISTPACK: lpFree(o->ptr); break;
+    case OBJ_ENCODING_HT: htRelease(objPtr(o)); break;
+    case OBJ_ENCODING_INTSET: zfree(objPtr(o)); break;
+    case OBJ_ENCODING_LISTPACK: lpFree(objPtr(o)); break;
     default: serverPanic("Unknown set encoding");
     }
 }
@@ -49,15 +49,15 @@ obj *setTypeCreate(const char *value, size_t len, size_t size_hint) {
         return createIntsetObject();
     if (size_hint <= server.set_max_listpack_entries) return createSetListpackObject();
     obj *o = createSetObject();
-    if (size_hint) htExpand(o->ptr, size_hint);
+    if (size_hint) htExpand(objPtr(o), size_hint);
     return o;
 }
 
 unsigned long setTypeSize(const obj *set) {
     switch (set->encoding) {
-    case OBJ_ENCODING_HT: return htSize(set->ptr);
-    case OBJ_ENCODING_INTSET: return intsetLen(set->ptr);
-    case OBJ_ENCODING_LISTPACK: return lpLength(set->ptr);
+    case OBJ_ENCODING_HT: return htSize(objPtr(set));
+    case OBJ_ENCODING_INTSET: return intsetLen(objPtr(set));
+    case OBJ_ENCODING_LISTPACK: return lpLength(objPtr(set));
     default: serverPanic("Unknown set encoding");
     }
 }
@@ -80,14 +80,14 @@ void setTypeConvertAndExpand(obj *set, int enc, unsigned long cap) {
     if (enc == OBJ_ENCODING_HT) {
         hashtable *ht = buildHashtable(set, cap);
         freeSetObject(set);
-        set->ptr = ht;
+        objSetPtr(set, ht);
         set->encoding = OBJ_ENCODING_HT;
     } else if (enc == OBJ_ENCODING_LISTPACK && set->encoding == OBJ_ENCODING_INTSET) {
         unsigned char *lp = lpNew(0);
         int64_t v;
-        for (uint32_t i = 0; intsetGet(set->ptr, i, &v); i++) lp = lpAppendInteger(lp, v);
-        zfree(set->ptr);
-        set->ptr = lp;
+        for (uint32_t i = 0; intsetGet(objPtr(set), i, &v); i++) lp = lpAppendInteger(lp, v);
+        zfree(objPtr(set));
+        objSetPtr(set, lp);
         set->encoding = OBJ_ENCODING_LISTPACK;
     } else {
         serverPanic("Unsupported set conversion");
@@ -97,27 +97,27 @@ void setTypeConvertAndExpand(obj *set, int enc, unsigned long cap) {
 void setTypeConvert(obj *set, int enc) { setTypeConvertAndExpand(set, enc, setTypeSize(set)); }
 
 void setTypeMaybeConvert(obj *set) {
-    if (set->encoding == OBJ_ENCODING_INTSET && intsetLen(set->ptr) > server.set_max_intset_entries)
+    if (set->encoding == OBJ_ENCODING_INTSET && intsetLen(objPtr(set)) > server.set_max_intset_entries)
         setTypeConvert(set, OBJ_ENCODING_HT);
-    else if (set->encoding == OBJ_ENCODING_LISTPACK && lpLength(set->ptr) > server.set_max_listpack_entries)
+    else if (set->encoding == OBJ_ENCODING_LISTPACK && lpLength(objPtr(set)) > server.set_max_listpack_entries)
         setTypeConvert(set, OBJ_ENCODING_HT);
 }
 
 obj *setTypeDup(obj *o) {
     obj *d;
     if (o->encoding == OBJ_ENCODING_INTSET) {
-        d = createObject(OBJ_SET, intsetDup(o->ptr));
+        d = createObject(OBJ_SET, intsetDup(objPtr(o)));
         d->encoding = OBJ_ENCODING_INTSET;
     } else if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        d = createObject(OBJ_SET, lpDup(o->ptr));
+        d = createObject(OBJ_SET, lpDup(objPtr(o)));
         d->encoding = OBJ_ENCODING_LISTPACK;
     } else {
         d = createSetObject();
-        htExpand(d->ptr, htSize(o->ptr));
+        htExpand(objPtr(d), htSize(objPtr(o)));
         htIterator it;
-        htInitIterator(&it, o->ptr);
+        htInitIterator(&it, objPtr(o));
         htEntry *e;
-        while ((e = htNext(&it))) htAdd(d->ptr, bstrDup(e->key), NULL);
+        while ((e = htNext(&it))) htAdd(objPtr(d), bstrDup(e->key), NULL);
         htResetIterator(&it);
     }
     return d;
@@ -132,20 +132,20 @@ static size_t digitsOf(int64_t v) {
 
 /* A non-integer joins an intset: listpack if everything fits, else hashtable. */
 static int intsetAddString(obj *set, const char *str, size_t len) {
-    unsigned long n = intsetLen(set->ptr);
+    unsigned long n = intsetLen(objPtr(set));
     size_t maxlen = 0;
     if (n) {
-        size_t a = digitsOf(intsetMax(set->ptr)), b = digitsOf(intsetMin(set->ptr));
+        size_t a = digitsOf(intsetMax(objPtr(set))), b = digitsOf(intsetMin(objPtr(set)));
         maxlen = a > b ? a : b;
     }
     if (n < server.set_max_listpack_entries && len <= server.set_max_listpack_value &&
         maxlen <= server.set_max_listpack_value && lpSafeToAdd(NULL, n * (maxlen + 2) + len)) {
         setTypeConvertAndExpand(set, OBJ_ENCODING_LISTPACK, n + 1);
-        set->ptr = lpAppend(set->ptr, (const unsigned char *)str, (uint32_t)len);
+        objSetPtr(set, lpAppend(objPtr(set), (const unsigned char *)str, (uint32_t)len));
         return 1;
     }
     setTypeConvertAndExpand(set, OBJ_ENCODING_HT, n + 1);
-    return htAdd(set->ptr, bstrNewLen(str, len), NULL) == 0;
+    return htAdd(objPtr(set), bstrNewLen(str, len), NULL) == 0;
 }
 
 static unsigned char *lpFindElem(unsigned char *lp, const char *str, size_t len) {
@@ -161,27 +161,27 @@ int setTypeAddAux(obj *set, const char *str, size_t len, int64_t llval, int has_
     }
     if (set->encoding == OBJ_ENCODING_HT) {
         bstr k = bstrNewLen(str, len);
-        if (htAdd(set->ptr, k, NULL) == 0) return 1;
+        if (htAdd(objPtr(set), k, NULL) == 0) return 1;
         bstrFree(k);
         return 0;
     }
     if (set->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *lp = set->ptr;
+        unsigned char *lp = objPtr(set);
         if (lpFindElem(lp, str, len)) return 0;
         if (lpLength(lp) < server.set_max_listpack_entries && len <= server.set_max_listpack_value &&
             lpSafeToAdd(lp, len)) {
-            set->ptr = lpAppend(lp, (const unsigned char *)str, (uint32_t)len);
+            objSetPtr(set, lpAppend(lp, (const unsigned char *)str, (uint32_t)len));
             return 1;
         }
         setTypeConvertAndExpand(set, OBJ_ENCODING_HT, lpLength(lp) + 1);
-        return htAdd(set->ptr, bstrNewLen(str, len), NULL) == 0;
+        return htAdd(objPtr(set), bstrNewLen(str, len), NULL) == 0;
     }
     if (set->encoding == OBJ_ENCODING_INTSET) {
         long long ll;
         if (!string2ll(str, len, &ll)) return intsetAddString(set, str, len);
         uint8_t ok = 0;
-        set->ptr = intsetAdd(set->ptr, ll, &ok);
-        if (ok && intsetLen(set->ptr) > server.set_max_intset_entries) setTypeConvert(set, OBJ_ENCODING_HT);
+        objSetPtr(set, intsetAdd(objPtr(set), ll, &ok));
+        if (ok && intsetLen(objPtr(set)) > server.set_max_intset_entries) setTypeConvert(set, OBJ_ENCODING_HT);
         return ok;
     }
     serverPanic("Unknown set encoding");
@@ -195,7 +195,7 @@ int setTypeRemoveAux(obj *set, const char *str, size_t len, int64_t llval, int h
         long long ll = llval;
         if (has_str && !string2ll(str, len, &ll)) return 0;
         int ok;
-        set->ptr = intsetRemove(set->ptr, ll, &ok);
+        objSetPtr(set, intsetRemove(objPtr(set), ll, &ok));
         return ok;
     }
     if (!has_str) {
@@ -203,14 +203,14 @@ int setTypeRemoveAux(obj *set, const char *str, size_t len, int64_t llval, int h
         str = nbuf;
     }
     if (set->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *p = lpFindElem(set->ptr, str, len);
+        unsigned char *p = lpFindElem(objPtr(set), str, len);
         if (!p) return 0;
-        set->ptr = lpDelete(set->ptr, p, NULL);
+        objSetPtr(set, lpDelete(objPtr(set), p, NULL));
         return 1;
     }
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, str, len);
-    int r = htDelete(set->ptr, k) == 0;
+    int r = htDelete(objPtr(set), k) == 0;
     bstrTmpViewFree(tb, k);
     return r;
 }
@@ -222,16 +222,16 @@ int setTypeIsMemberAux(obj *set, const char *str, size_t len, int64_t llval, int
     if (set->encoding == OBJ_ENCODING_INTSET) {
         long long ll = llval;
         if (has_str && !string2ll(str, len, &ll)) return 0;
-        return intsetFind(set->ptr, ll);
+        return intsetFind(objPtr(set), ll);
     }
     if (!has_str) {
         len = (size_t)ll2string(nbuf, sizeof(nbuf), llval);
         str = nbuf;
     }
-    if (set->encoding == OBJ_ENCODING_LISTPACK) return lpFindElem(set->ptr, str, len) != NULL;
+    if (set->encoding == OBJ_ENCODING_LISTPACK) return lpFindElem(objPtr(set), str, len) != NULL;
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, str, len);
-    int r = htFind(set->ptr, k) != NULL;
+    int r = htFind(objPtr(set), k) != NULL;
     bstrTmpViewFree(tb, k);
     return r;
 }
@@ -246,7 +246,7 @@ void setTypeInitIterator(setTypeIterator *si, obj *set) {
     si->ii = 0;
     si->lpi = NULL;
     si->started = 0;
-    if (set->encoding == OBJ_ENCODING_HT) htInitIterator(&si->di, set->ptr);
+    if (set->encoding == OBJ_ENCODING_HT) htInitIterator(&si->di, objPtr(set));
 }
 
 void setTypeResetIterator(setTypeIterator *si) {
@@ -276,11 +276,11 @@ int setTypeNext(setTypeIterator *si, char **str, size_t *len, int64_t *llele) {
         return OBJ_ENCODING_HT;
     }
     if (si->encoding == OBJ_ENCODING_INTSET) {
-        if (!intsetGet(si->subject->ptr, si->ii++, llele)) return -1;
+        if (!intsetGet(objPtr(si->subject), si->ii++, llele)) return -1;
         *str = NULL;
         return OBJ_ENCODING_INTSET;
     }
-    unsigned char *lp = si->subject->ptr;
+    unsigned char *lp = objPtr(si->subject);
     si->lpi = si->started ? (si->lpi ? lpNext(lp, si->lpi) : NULL) : lpFirst(lp);
     si->started = 1;
     if (!si->lpi) return -1;
@@ -301,14 +301,14 @@ bstr setTypeNextObject(setTypeIterator *si) {
 
 int setTypeRandomElement(obj *set, char **str, size_t *len, int64_t *llele) {
     if (set->encoding == OBJ_ENCODING_HT) {
-        htEntry *e = htGetFairRandomEntry(set->ptr);
+        htEntry *e = htGetFairRandomEntry(objPtr(set));
         *str = e->key;
         *len = bstrLen(e->key);
     } else if (set->encoding == OBJ_ENCODING_INTSET) {
-        *llele = intsetRandom(set->ptr);
+        *llele = intsetRandom(objPtr(set));
         *str = NULL;
     } else {
-        lpElement(lpRandomEntry(set->ptr, NULL), str, len, llele);
+        lpElement(lpRandomEntry(objPtr(set), NULL), str, len, llele);
     }
     return set->encoding;
 }
@@ -524,7 +524,7 @@ static obj *emptyLike(obj *set, unsigned long cap) {
     if (set->encoding == OBJ_ENCODING_INTSET) return createIntsetObject();
     if (set->encoding == OBJ_ENCODING_LISTPACK) return createSetListpackObject();
     obj *o = createSetObject();
-    if (cap) htExpand(o->ptr, cap);
+    if (cap) htExpand(objPtr(o), cap);
     return o;
 }
 
@@ -592,11 +592,11 @@ static void spopWithCountCommand(client *c) {
             batchAdd(b, m);
         }
         setTypeResetIterator(&si);
-        void *tp = set->ptr;
+        void *tp = objPtr(set);
         int te = set->encoding;
-        set->ptr = keep->ptr;
+        objSetPtr(set, objPtr(keep));
         set->encoding = keep->encoding;
-        keep->ptr = tp;
+        objSetPtr(keep, tp);
         keep->encoding = te;
         decrRefCount(keep);
     }
@@ -902,7 +902,7 @@ static void sunionDiffGeneric(client *c, obj **keys, int n, obj *dstkey, int op)
         if (total > server.set_max_listpack_entries) {
             decrRefCount(dst);
             dst = createSetObject();
-            htExpand(dst->ptr, total);
+            htExpand(objPtr(dst), total);
         }
         if (!dstkey) {
             /* Reply while deduplicating: saves a second walk over the result. */
@@ -997,7 +997,7 @@ static void sscanCommand(client *c) {
         scanCollect sc = {items};
         long maxiter = (long)count * 10;
         do {
-            cursor = htScan(set->ptr, cursor, sscanCb, &sc);
+            cursor = htScan(objPtr(set), cursor, sscanCb, &sc);
         } while (cursor && maxiter-- && (long long)listLength(items) < count);
     } else {
         setTypeIterator si;

@@ -174,7 +174,7 @@ static void streamFree(stream *s) {
     zfree(s);
 }
 
-void freeStreamObject(obj *o) { streamFree(o->ptr); }
+void freeStreamObject(obj *o) { streamFree(objPtr(o)); }
 
 streamNACK *streamCreateNACK(streamConsumer *consumer) {
     streamNACK *n = zmalloc(sizeof(*n));
@@ -853,7 +853,7 @@ static void xaddCommand(client *c) {
         o = createStreamObject();
         dbAdd(c->db, c->argv[1], o);
     }
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     if (s->last_id.ms == UINT64_MAX && s->last_id.seq == UINT64_MAX) {
         addReplyError(c, "ERR The stream has exhausted the last possible ID, unable to add more items");
         return;
@@ -885,7 +885,7 @@ static void xaddCommand(client *c) {
 static void xtrimCommand(client *c) {
     obj *o = lookupKeyWriteOrReply(c, c->argv[1], shared.czero);
     if (!o || checkType(c, o, OBJ_STREAM)) return;
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     trimArgs a;
     int end = streamParseAddOrTrimArgs(c, &a, 0);
     if (end < 0) return;
@@ -906,7 +906,7 @@ static void xtrimCommand(client *c) {
 static void xlenCommand(client *c) {
     obj *o = lookupKeyReadOrReply(c, c->argv[1], shared.czero);
     if (!o || checkType(c, o, OBJ_STREAM)) return;
-    addReplyLongLong(c, (long long)((stream *)o->ptr)->length);
+    addReplyLongLong(c, (long long)((stream *)objPtr(o))->length);
 }
 
 static void xrangeGeneric(client *c, int rev) {
@@ -942,7 +942,7 @@ static void xrangeGeneric(client *c, int rev) {
         return;
     }
     if (count == -1) count = 0;
-    streamReplyRange(c, o->ptr, &start, &end, count, rev);
+    streamReplyRange(c, objPtr(o), &start, &end, count, rev);
 }
 
 static void xrangeCommand(client *c) { xrangeGeneric(c, 0); }
@@ -951,7 +951,7 @@ static void xrevrangeCommand(client *c) { xrangeGeneric(c, 1); }
 static void xdelCommand(client *c) {
     obj *o = lookupKeyWriteOrReply(c, c->argv[1], shared.czero);
     if (!o || checkType(c, o, OBJ_STREAM)) return;
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     int n = c->argc - 2;
     streamID *ids = zmalloc(sizeof(streamID) * (size_t)n);
     for (int j = 0; j < n; j++) {
@@ -982,7 +982,7 @@ static void xdelCommand(client *c) {
 /* ------------------------------------------------------ dup, digest, misc */
 
 obj *streamDup(obj *o) {
-    stream *s = o->ptr, *d = streamNew();
+    stream *s = objPtr(o), *d = streamNew();
     raxIterator it;
     raxStart(&it, s->nodes);
     raxSeek(&it, "^", NULL, 0);
@@ -1059,7 +1059,7 @@ static int digestVisit(streamNode *n, streamEntry *e, void *ctx) {
     return 1;
 }
 
-static void streamDigest(unsigned char *digest, obj *o) { streamVisit(o->ptr, NULL, NULL, 0, digestVisit, digest); }
+static void streamDigest(unsigned char *digest, obj *o) { streamVisit(objPtr(o), NULL, NULL, 0, digestVisit, digest); }
 
 __attribute__((constructor)) static void streamRegisterDigest(void) {
     debugRegisterDigestFunction(OBJ_STREAM, streamDigest);
@@ -1068,7 +1068,7 @@ __attribute__((constructor)) static void streamRegisterDigest(void) {
 /* MEMORY USAGE: struct and index, sampled node allocations (nodes are
  * preallocated, so allocation size beats lpBytes), and group bookkeeping. */
 size_t streamObjectMemoryUsage(obj *o, size_t samples) {
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     size_t total = sizeof(*o) + sizeof(*s) + sizeof(rax) + s->nodes->cap * sizeof(raxEntry);
     size_t nodes = raxSize(s->nodes), seen = 0, sampled = 0;
     raxIterator it;

@@ -262,7 +262,7 @@ static void xreadGeneric(client *c, int xreadgroup) {
         if (checkType(c, o, OBJ_STREAM)) goto cleanup;
         groups[i] = NULL;
         if (groupname) {
-            if (!o || !(groups[i] = streamLookupCG(o->ptr, groupname))) {
+            if (!o || !(groups[i] = streamLookupCG(objPtr(o), groupname))) {
                 if (c->flags & CLIENT_REPROCESSING) {
                     addReplyError(c, o ? "NOGROUP the consumer group this client was blocked on no longer exists"
                                        : "UNBLOCKED the stream key no longer exists");
@@ -283,7 +283,7 @@ static void xreadGeneric(client *c, int xreadgroup) {
                                  "would just return an empty result set.");
                 goto cleanup;
             }
-            if (o) ids[i] = ((stream *)o->ptr)->last_id;
+            if (o) ids[i] = ((stream *)objPtr(o))->last_id;
             else ids[i].ms = ids[i].seq = 0;
             continue;
         }
@@ -305,7 +305,7 @@ static void xreadGeneric(client *c, int xreadgroup) {
         obj *key = c->argv[streams_arg + i];
         obj *o = lookupKeyRead(c->db, key);
         if (!o) continue;
-        stream *s = o->ptr;
+        stream *s = objPtr(o);
         streamID gt = ids[i];
         int sync = 0, history = 0;
         streamConsumer *consumer = NULL;
@@ -402,7 +402,7 @@ static int xgroupPrologue(client *c, int need_group, int mkstream, obj **o_out, 
                          "the MKSTREAM option to create an empty stream automatically.");
         return -1;
     }
-    streamCG *cg = o ? streamLookupCG(o->ptr, c->argv[3]) : NULL;
+    streamCG *cg = o ? streamLookupCG(objPtr(o), c->argv[3]) : NULL;
     if (need_group && !cg) {
         replyNoGroupForKey(c, c->argv[3], c->argv[2]);
         return -1;
@@ -431,7 +431,7 @@ void xgroupCreateCommand(client *c) {
     if (xgroupPrologue(c, 0, mkstream, &o, &cg) != 0) return;
     streamID id;
     if (argEq(c->argv[4], "$")) {
-        if (o) id = ((stream *)o->ptr)->last_id;
+        if (o) id = ((stream *)objPtr(o))->last_id;
         else id.ms = id.seq = 0;
     } else if (streamParseStrictID(c, c->argv[4], &id, 0, NULL) != 0) {
         return;
@@ -444,7 +444,7 @@ void xgroupCreateCommand(client *c) {
     char tmp[32];
     size_t len;
     const char *name = argStr(c->argv[3], tmp, sizeof(tmp), &len);
-    if (streamCreateCG(o->ptr, name, len, &id, entries_read)) {
+    if (streamCreateCG(objPtr(o), name, len, &id, entries_read)) {
         addReply(c, shared.ok);
         server.dirty++;
         notifyKeyspaceEvent(NOTIFY_STREAM, "xgroup-create", c->argv[2], c->db->id);
@@ -463,7 +463,7 @@ void xgroupSetidCommand(client *c) {
     }
     if (xgroupPrologue(c, 1, 0, &o, &cg) != 0) return;
     streamID id;
-    if (argEq(c->argv[4], "$")) id = ((stream *)o->ptr)->last_id;
+    if (argEq(c->argv[4], "$")) id = ((stream *)objPtr(o))->last_id;
     else if (streamParseID(c, c->argv[4], &id, 0, 0, NULL) != 0) return;
     if (c->argc == 7) {
         if (!argIs(c->argv[5], "entriesread")) {
@@ -490,7 +490,7 @@ void xgroupDestroyCommand(client *c) {
     char tmp[32];
     size_t len;
     const char *name = argStr(c->argv[3], tmp, sizeof(tmp), &len);
-    raxRemove(((stream *)o->ptr)->cgroups, (const unsigned char *)name, len, NULL);
+    raxRemove(((stream *)objPtr(o))->cgroups, (const unsigned char *)name, len, NULL);
     streamFreeCG(cg);
     addReply(c, shared.cone);
     server.dirty++;
@@ -564,7 +564,7 @@ static int streamLookupKeyAndGroup(client *c, obj **o, streamCG **cg) {
     *cg = NULL;
     if (!*o) return 1;
     if (checkType(c, *o, OBJ_STREAM)) return 0;
-    *cg = streamLookupCG((*o)->ptr, c->argv[2]);
+    *cg = streamLookupCG(objPtr((*o)), c->argv[2]);
     return 1;
 }
 
@@ -743,7 +743,7 @@ void xclaimCommand(client *c) {
     obj *o;
     streamCG *cg;
     if (!streamLookupKeyAndGroupOrReply(c, &o, &cg)) return;
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     long long minidle, retrycount = -1;
     mstime_t deliverytime = -1;
     int force = 0, justid = 0;
@@ -840,7 +840,7 @@ void xautoclaimCommand(client *c) {
     obj *o;
     streamCG *cg;
     if (!streamLookupKeyAndGroupOrReply(c, &o, &cg)) return;
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     long long minidle;
     long count = 100;
     int justid = 0, startex;
@@ -1115,7 +1115,7 @@ static void xinfoConsumers(client *c, stream *s) {
 static stream *xinfoLookup(client *c) {
     obj *o = lookupKeyReadOrReply(c, c->argv[2], shared.nokeyerr);
     if (!o || checkType(c, o, OBJ_STREAM)) return NULL;
-    return o->ptr;
+    return objPtr(o);
 }
 
 void xinfoStreamCommand(client *c) {
@@ -1172,7 +1172,7 @@ void xsetidCommand(client *c) {
     }
     obj *o = lookupKeyWriteOrReply(c, c->argv[1], shared.nokeyerr);
     if (!o || checkType(c, o, OBJ_STREAM)) return;
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     /* Valkey 8 (from redis 7.2 on) checks this first; redis 7.0 did not. */
     if (streamCompareID(&id, &s->max_deleted_entry_id) < 0) {
         addReplyError(c, "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");

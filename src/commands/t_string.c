@@ -37,7 +37,7 @@ static int checkStringLength(client *c, long long size, long long append) {
 }
 
 static int argIs(obj *o, const char *name) {
-    return sdsEncodedObject(o) && strcasecmp(o->ptr, name) == 0;
+    return sdsEncodedObject(o) && strcasecmp(objPtr(o), name) == 0;
 }
 
 /* Parses SET/GETEX options from argv[3]/argv[2] on. */
@@ -288,8 +288,8 @@ void appendCommand(client *c) {
         char buf[LONG_STR_SIZE];
         size_t alen;
         const char *ap = objStrPtr(append, buf, sizeof(buf), &alen);
-        o->ptr = bstrCatLen(o->ptr, ap, alen);
-        totlen = bstrLen(o->ptr);
+        objSetPtr(o, bstrCatLen(objPtr(o), ap, alen));
+        totlen = bstrLen(objPtr(o));
     }
     signalModifiedKey(c, c->db, c->argv[1]);
     notifyKeyspaceEvent(NOTIFY_STRING, "append", c->argv[1], c->db->id);
@@ -370,12 +370,12 @@ void setrangeCommand(client *c) {
         if (checkStringLength(c, offset, (long long)vlen) != 0) return;
         o = dbUnshareStringValue(c->db, c->argv[1], o);
     }
-    o->ptr = growZero(o->ptr, (size_t)offset + vlen);
-    memcpy((char *)o->ptr + offset, value, vlen);
+    objSetPtr(o, growZero(objPtr(o), (size_t)offset + vlen));
+    memcpy((char *)objPtr(o) + offset, value, vlen);
     signalModifiedKey(c, c->db, c->argv[1]);
     notifyKeyspaceEvent(NOTIFY_STRING, "setrange", c->argv[1], c->db->id);
     server.dirty++;
-    addReplyLongLong(c, (long long)bstrLen(o->ptr));
+    addReplyLongLong(c, (long long)bstrLen(objPtr(o)));
 }
 
 static void incrDecrCommand(client *c, long long incr) {
@@ -394,7 +394,7 @@ static void incrDecrCommand(client *c, long long incr) {
     /* Update in place when nobody else holds the object: INCR is hot. */
     if (o && o->refcount == 1 && o->encoding == OBJ_ENCODING_INT &&
         (value < 0 || value >= OBJ_SHARED_INTEGERS) && value >= LONG_MIN && value <= LONG_MAX) {
-        o->ptr = (void *)((long)value);
+        objSetPtr(o, (void *)((long)value));
     } else {
         obj *n = createStringObjectFromLongLongForValue(value);
         if (o) dbOverwrite(c->db, c->argv[1], n);
@@ -477,8 +477,8 @@ static const char *lcsStringArg(obj *o, obj **hold, size_t *len) {
         return "";
     }
     *hold = getDecodedObject(o);
-    *len = bstrLen((*hold)->ptr);
-    return (*hold)->ptr;
+    *len = bstrLen(objPtr((*hold)));
+    return objPtr((*hold));
 }
 
 void lcsCommand(client *c) {

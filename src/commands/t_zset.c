@@ -190,12 +190,12 @@ obj *createZsetListpackObject(void) {
 
 void freeZsetObject(obj *o) {
     if (o->encoding == OBJ_ENCODING_SKIPLIST) {
-        zset *zs = o->ptr;
+        zset *zs = objPtr(o);
         htRelease(zs->ht);
         zslFree(zs->zsl);
         zfree(zs);
     } else if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        lpFree(o->ptr);
+        lpFree(objPtr(o));
     } else {
         serverPanic("Unknown sorted set encoding");
     }
@@ -206,13 +206,13 @@ obj *zsetTypeCreate(size_t size_hint, size_t value_len_hint) {
         server.zset_max_listpack_entries)
         return createZsetListpackObject();
     obj *o = createZsetObject();
-    if (size_hint) htExpand(((zset *)o->ptr)->ht, size_hint);
+    if (size_hint) htExpand(((zset *)objPtr(o))->ht, size_hint);
     return o;
 }
 
 unsigned long zsetLength(const obj *z) {
-    if (z->encoding == OBJ_ENCODING_LISTPACK) return lpLength(z->ptr) / 2;
-    if (z->encoding == OBJ_ENCODING_SKIPLIST) return ((const zset *)z->ptr)->zsl->length;
+    if (z->encoding == OBJ_ENCODING_LISTPACK) return lpLength(objPtr(z)) / 2;
+    if (z->encoding == OBJ_ENCODING_SKIPLIST) return ((const zset *)objPtr(z))->zsl->length;
     serverPanic("Unknown sorted set encoding");
 }
 
@@ -225,7 +225,7 @@ void zsetInitIterator(zsetIterator *it, obj *z) {
 
 int zsetNext(zsetIterator *it, const char **str, size_t *len, long long *ll, double *score) {
     if (it->z->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *zl = it->z->ptr;
+        unsigned char *zl = objPtr(it->z);
         it->eptr = it->started ? (it->sptr ? lpNext(zl, it->sptr) : NULL) : lpFirst(zl);
         it->started = 1;
         if (!it->eptr) {
@@ -246,7 +246,7 @@ int zsetNext(zsetIterator *it, const char **str, size_t *len, long long *ll, dou
         *score = zzlGetScore(it->sptr);
         return 1;
     }
-    zset *zs = it->z->ptr;
+    zset *zs = objPtr(it->z);
     it->ln = it->started ? (it->ln ? it->ln->level[0].forward : NULL) : zs->zsl->header->level[0].forward;
     it->started = 1;
     if (!it->ln) return 0;
@@ -276,19 +276,19 @@ void zsetConvert(obj *z, int encoding) {
             htEntry *e = htAddRaw(zs->ht, n->ele, NULL);
             e->v.d = score;
         }
-        lpFree(z->ptr);
-        z->ptr = zs;
+        lpFree(objPtr(z));
+        objSetPtr(z, zs);
         z->encoding = OBJ_ENCODING_SKIPLIST;
     } else if (encoding == OBJ_ENCODING_LISTPACK) {
         serverAssert(z->encoding == OBJ_ENCODING_SKIPLIST);
-        zset *zs = z->ptr;
+        zset *zs = objPtr(z);
         unsigned char *zl = lpNew(0);
         for (zskiplistNode *n = zs->zsl->header->level[0].forward; n; n = n->level[0].forward)
             zl = zzlInsertAt(zl, NULL, n->ele, bstrLen(n->ele), n->score);
         htRelease(zs->ht);
         zslFree(zs->zsl);
         zfree(zs);
-        z->ptr = zl;
+        objSetPtr(z, zl);
         z->encoding = OBJ_ENCODING_LISTPACK;
     } else {
         serverPanic("Unknown sorted set encoding");
@@ -297,7 +297,7 @@ void zsetConvert(obj *z, int encoding) {
 
 void zsetConvertToListpackIfNeeded(obj *z, size_t maxelelen, size_t totelelen) {
     if (z->encoding == OBJ_ENCODING_LISTPACK) return;
-    zset *zs = z->ptr;
+    zset *zs = objPtr(z);
     if (zs->zsl->length <= server.zset_max_listpack_entries && maxelelen <= server.zset_max_listpack_value &&
         lpSafeToAdd(NULL, totelelen))
         zsetConvert(z, OBJ_ENCODING_LISTPACK);
@@ -310,12 +310,12 @@ void zsetTypeMaybeConvert(obj *z) {
 
 obj *zsetDup(obj *o) {
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        obj *d = createObject(OBJ_ZSET, lpDup(o->ptr));
+        obj *d = createObject(OBJ_ZSET, lpDup(objPtr(o)));
         d->encoding = OBJ_ENCODING_LISTPACK;
         return d;
     }
     obj *d = createZsetObject();
-    zset *src = o->ptr, *dst = d->ptr;
+    zset *src = objPtr(o), *dst = objPtr(d);
     htExpand(dst->ht, src->zsl->length);
     for (zskiplistNode *n = src->zsl->tail; n; n = n->backward) {
         zskiplistNode *nn = zslInsert(dst->zsl, n->score, bstrDup(n->ele));
@@ -326,8 +326,8 @@ obj *zsetDup(obj *o) {
 
 int zsetScore(obj *z, const char *ele, size_t len, double *score) {
     if (!z) return 0;
-    if (z->encoding == OBJ_ENCODING_LISTPACK) return zzlFind(z->ptr, ele, len, score) != NULL;
-    zset *zs = z->ptr;
+    if (z->encoding == OBJ_ENCODING_LISTPACK) return zzlFind(objPtr(z), ele, len, score) != NULL;
+    zset *zs = objPtr(z);
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htFind(zs->ht, k);
@@ -363,14 +363,14 @@ static int zsetAddListpack(obj *z, double score, const char *ele, size_t len, in
                            double *newscore) {
     int xx = flags & ZADD_IN_XX;
     double cur;
-    unsigned char *eptr = zzlFind(z->ptr, ele, len, &cur);
+    unsigned char *eptr = zzlFind(objPtr(z), ele, len, &cur);
     if (eptr) {
         int verdict = zaddExistingScore(flags, cur, &score, out);
         if (verdict != 1) return verdict == 0; /* a NOP succeeds, NaN fails */
         if (newscore) *newscore = score;
         if (score != cur) {
-            z->ptr = zzlDeletePair(z->ptr, eptr);
-            z->ptr = zzlInsert(z->ptr, ele, len, score);
+            objSetPtr(z, zzlDeletePair(objPtr(z), eptr));
+            objSetPtr(z, zzlInsert(objPtr(z), ele, len, score));
             *out |= ZADD_OUT_UPDATED;
         }
         return 1;
@@ -380,11 +380,11 @@ static int zsetAddListpack(obj *z, double score, const char *ele, size_t len, in
         return 1;
     }
     if (zsetLength(z) + 1 > server.zset_max_listpack_entries || len > server.zset_max_listpack_value ||
-        !lpSafeToAdd(z->ptr, len)) {
+        !lpSafeToAdd(objPtr(z), len)) {
         zsetConvert(z, OBJ_ENCODING_SKIPLIST);
         return -1; /* caller retries on the skiplist */
     }
-    z->ptr = zzlInsert(z->ptr, ele, len, score);
+    objSetPtr(z, zzlInsert(objPtr(z), ele, len, score));
     if (newscore) *newscore = score;
     *out |= ZADD_OUT_ADDED;
     return 1;
@@ -393,7 +393,7 @@ static int zsetAddListpack(obj *z, double score, const char *ele, size_t len, in
 static int zsetAddSkiplist(obj *z, double score, const char *ele, size_t len, int flags, int *out,
                            double *newscore) {
     int xx = flags & ZADD_IN_XX;
-    zset *zs = z->ptr;
+    zset *zs = objPtr(z);
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htFind(zs->ht, k);
@@ -438,12 +438,12 @@ int zsetAdd(obj *z, double score, const char *ele, size_t len, int in_flags, int
 
 int zsetDel(obj *z, const char *ele, size_t len) {
     if (z->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *eptr = zzlFind(z->ptr, ele, len, NULL);
+        unsigned char *eptr = zzlFind(objPtr(z), ele, len, NULL);
         if (!eptr) return 0;
-        z->ptr = zzlDeletePair(z->ptr, eptr);
+        objSetPtr(z, zzlDeletePair(objPtr(z), eptr));
         return 1;
     }
-    zset *zs = z->ptr;
+    zset *zs = objPtr(z);
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, ele, len);
     htEntry *e = htUnlink(zs->ht, k);
@@ -459,7 +459,7 @@ int zsetDel(obj *z, const char *ele, size_t len) {
 long zsetRank(obj *z, const char *ele, size_t len, int reverse, double *score) {
     unsigned long llen = zsetLength(z);
     if (z->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *zl = z->ptr, *eptr = lpFirst(zl);
+        unsigned char *zl = objPtr(z), *eptr = lpFirst(zl);
         long rank = 0;
         while (eptr) {
             unsigned char *sptr = lpNext(zl, eptr);
@@ -472,7 +472,7 @@ long zsetRank(obj *z, const char *ele, size_t len, int reverse, double *score) {
         }
         return -1;
     }
-    zset *zs = z->ptr;
+    zset *zs = objPtr(z);
     double s;
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, ele, len);
@@ -523,7 +523,7 @@ const char *zelemStr(zelem *e, size_t *len) {
 
 void zcurNext(zcursor *c, int rev) {
     if (c->z->encoding == OBJ_ENCODING_LISTPACK) {
-        unsigned char *zl = c->z->ptr;
+        unsigned char *zl = objPtr(c->z);
         if (!rev) {
             c->eptr = lpNext(zl, c->sptr);
             c->sptr = c->eptr ? lpNext(zl, c->eptr) : NULL;
@@ -540,10 +540,10 @@ void zcurNext(zcursor *c, int rev) {
 void zcurSeekRank(zcursor *c, obj *z, unsigned long rank) {
     c->z = z;
     if (z->encoding == OBJ_ENCODING_LISTPACK) {
-        c->eptr = lpSeek(z->ptr, (long)(2 * rank));
-        c->sptr = c->eptr ? lpNext(z->ptr, c->eptr) : NULL;
+        c->eptr = lpSeek(objPtr(z), (long)(2 * rank));
+        c->sptr = c->eptr ? lpNext(objPtr(z), c->eptr) : NULL;
     } else {
-        c->ln = zslGetElementByRank(((zset *)z->ptr)->zsl, rank + 1);
+        c->ln = zslGetElementByRank(((zset *)objPtr(z))->zsl, rank + 1);
     }
 }
 
@@ -600,7 +600,7 @@ static int zcurSeekRange(zcursor *c, obj *z, const void *range, zInRangeFn *fn, 
             zcurNext(c, rev);
         }
     } else {
-        zskiplist *zsl = ((zset *)z->ptr)->zsl;
+        zskiplist *zsl = ((zset *)objPtr(z))->zsl;
         zskiplistNode *x = zsl->header;
         for (int i = zsl->level - 1; i >= 0; i--) {
             while (x->level[i].forward) {
@@ -911,7 +911,7 @@ static long countInRange(obj *z, const void *range, zInRangeFn *fn) {
     if (!zcurSeekRange(&cur, z, range, fn, 0, 0)) return 0;
     if (z->encoding == OBJ_ENCODING_SKIPLIST) {
         /* Rank arithmetic between the first and last node in range: O(log n). */
-        zskiplist *zsl = ((zset *)z->ptr)->zsl;
+        zskiplist *zsl = ((zset *)objPtr(z))->zsl;
         zskiplistNode *first = cur.ln;
         zcursor last;
         long r1 = (long)zslGetRank(zsl, first->score, first->ele, bstrLen(first->ele));

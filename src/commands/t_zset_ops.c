@@ -186,7 +186,7 @@ static void randomElem(obj *z, zelem *e) {
     unsigned long r = (unsigned long)(((unsigned long)random() << 31) ^ (unsigned long)random()) % n;
     if (z->encoding == OBJ_ENCODING_SKIPLIST) {
         /* Fair pick through the hashtable, then locate the node for its bytes. */
-        htEntry *he = htGetFairRandomEntry(((zset *)z->ptr)->ht);
+        htEntry *he = htGetFairRandomEntry(((zset *)objPtr(z))->ht);
         e->s = he->key;
         e->len = bstrLen(he->key);
         e->score = he->v.d;
@@ -546,7 +546,7 @@ static void zsetopGeneric(client *c, obj *dstkey, int numkeysIndex, int op, int 
         }
     } else {
         addReplyArrayLen(c, (long)(withscores && c->resp == 2 ? len * 2 : len));
-        for (zskiplistNode *n = ((zset *)dst->ptr)->zsl->header->level[0].forward; n; n = n->level[0].forward) {
+        for (zskiplistNode *n = ((zset *)objPtr(dst))->zsl->header->level[0].forward; n; n = n->level[0].forward) {
             if (withscores && c->resp > 2) addReplyArrayLen(c, 2);
             addReplyBulkCBuffer(c, n->ele, bstrLen(n->ele));
             if (withscores) addReplyDouble(c, n->score);
@@ -612,10 +612,10 @@ void zscanCommand(client *c) {
         zscanAcc acc = {items};
         long maxiter = count * 10;
         do {
-            cursor = htScan(((zset *)z->ptr)->ht, cursor, zscanCb, &acc);
+            cursor = htScan(((zset *)objPtr(z))->ht, cursor, zscanCb, &acc);
         } while (cursor && maxiter-- && (long)listLength(items) < count * 2);
     } else {
-        unsigned char *zl = z->ptr;
+        unsigned char *zl = objPtr(z);
         for (unsigned char *p = lpFirst(zl); p; p = lpNext(zl, p)) {
             char buf[LONG_STR_SIZE];
             size_t len;

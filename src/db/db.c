@@ -7,13 +7,17 @@
 #include <string.h>
 
 /* Keyspace entries are tagged pointers, so a key costs one allocation when it can:
- *  - tag 0: a string object (EMBSTR, or INT that is not a shared integer)
- *    whose key is embedded right after the header, before an embedded value:
- *    [obj][bstr8 key + NUL][bstr8 value + NUL]. Keys up to 255 bytes.
+ *  - tag 0, packed (obj.packed != 0): an EMBSTR value and a key of at most
+ *    31 bytes each: [8-byte obj header][key bytes][T5 value bstr + NUL]. The header's
+ *    last byte is the key's 1-byte (T5) bstr header and there is no pointer
+ *    field, so "key:123456" -> "value:123456" fits a 32-byte allocation.
+ *  - tag 0, unpacked: a string object (EMBSTR, or INT that is not a shared
+ *    integer) with the key embedded after the full header, before an embedded
+ *    value: [obj][bstr8 key + NUL][bstr8 value + NUL]. Keys up to 255 bytes.
  *  - tag 1: a dbHolder (value pointer + embedded key) for every other value,
  *    which callers may keep mutating through the pointer they passed in.
- * The expires table is keyed by the bstr inside the entry, so replacing an
- * entry re-points its expires key. */
+ * The expires table is keyed by the bstr inside the entry (a packed key has
+ * no NUL: every user goes by bstrLen), so replacing an entry re-points it. */
 #define DB_ENTRY_HOLDER 1UL
 
 typedef struct dbHolder {
@@ -30,7 +34,9 @@ bstr dbEntryKey(const void *e) {
         dbHolder *h = entryHolder(e);
         return h->data + h->keyoff;
     }
-    return (char *)((obj *)e + 1) + sizeof(struct bstrh8);
+    const obj *o = e;
+    if (o->packed) return (char *)o + OBJ_PACKED_HDR;
+    return (char *)(o + 1) + sizeof(struct bstrh8);
 }
 
 obj *dbEntryVal(const void *e) { return entryIsHolder(e) ? entryHolder(e)->val : (obj *)e; }
@@ -77,26 +83,51 @@ static int canEmbed(const obj *val, size_t klen) {
     return val->encoding == OBJ_ENCODING_INT && val->refcount != OBJ_SHARED_REFCOUNT;
 }
 
+/* Both key and value must fit a T5 header (objPtr relies on the value's). */
+static int canPack(const obj *val, size_t klen) {
+    return klen <= BSTR_T5_MAXLEN && val->encoding == OBJ_ENCODING_EMBSTR && bstrLen(objPtr(val)) <= BSTR_T5_MAXLEN;
+}
+
 static size_t embeddedSize(size_t klen, const obj *val) {
+    if (canPack(val, klen)) return OBJ_PACKED_HDR + klen + 1 + bstrLen(objPtr(val)) + 1;
     size_t size = sizeof(obj) + sizeof(struct bstrh8) + klen + 1;
-    if (val->encoding == OBJ_ENCODING_EMBSTR) size += sizeof(struct bstrh8) + bstrLen(val->ptr) + 1;
+    if (val->encoding == OBJ_ENCODING_EMBSTR) size += sizeof(struct bstrh8) + bstrLen(objPtr(val)) + 1;
     return size;
+}
+
+static void copyHeader(obj *o, const obj *val) {
+    o->type = val->type;
+    o->encoding = val->encoding;
+    o->lru = val->lru;
+}
+
+/* Writes a packed entry's value behind its key (header and key already set). */
+static void fillPackedValue(obj *o, const obj *val) {
+    copyHeader(o, val);
+    char *p = (char *)o + OBJ_PACKED_HDR + (o->packed >> 3);
+    const char *v = objPtr(val);
+    size_t vlen = bstrLen((bstr)v);
+    bstrWriteT5(p, v, vlen)[vlen] = '\0';
 }
 
 /* Copies val's header and value bytes behind the already written key. */
 static void fillEmbeddedValue(obj *o, size_t klen, const obj *val) {
-    o->type = val->type;
-    o->encoding = val->encoding;
-    o->lru = val->lru;
+    copyHeader(o, val);
     char *p = (char *)(o + 1) + sizeof(struct bstrh8) + klen + 1;
-    if (val->encoding == OBJ_ENCODING_EMBSTR) o->ptr = p + writeBstrAt(p, val->ptr, bstrLen(val->ptr));
-    else o->ptr = val->ptr;
+    if (val->encoding == OBJ_ENCODING_EMBSTR) objSetPtr(o, p + writeBstrAt(p, objPtr(val), bstrLen(objPtr(val))));
+    else objSetPtr(o, objPtr(val));
 }
 
 /* An embedded entry holding a copy of val (the caller's reference is untouched). */
 static obj *makeEmbeddedEntry(const char *key, size_t klen, const obj *val) {
     obj *o = zmalloc(embeddedSize(klen, val));
     o->refcount = 1;
+    if (canPack(val, klen)) {
+        bstrWriteT5((char *)o + OBJ_PACKED_HDR - 1, key, klen); /* its header byte is o->packed */
+        fillPackedValue(o, val);
+        return o;
+    }
+    o->packed = 0;
     writeBstrAt((char *)(o + 1), key, klen);
     fillEmbeddedValue(o, klen, val);
     return o;
@@ -104,14 +135,15 @@ static obj *makeEmbeddedEntry(const char *key, size_t klen, const obj *val) {
 
 /* Overwriting a string with a string of a similar size (SET on a hot key):
  * rewrite the embedded entry where it is, keeping its key and allocation.
- * Only when nobody else holds the old object. Consumes val on success. */
+ * Only when nobody else holds the old object and the shape stays the same. */
 static int overwriteEmbeddedInPlace(void *olde, size_t klen, obj *val) {
     if (entryIsHolder(olde) || !canEmbed(val, klen)) return 0;
     obj *old = olde;
-    if (old->refcount != 1) return 0;
+    if (old->refcount != 1 || (old->packed != 0) != canPack(val, klen)) return 0;
     size_t need = embeddedSize(klen, val), have = zmalloc_size(old);
     if (need > have || need <= have / 2) return 0;
-    fillEmbeddedValue(old, klen, val);
+    if (old->packed) fillPackedValue(old, val);
+    else fillEmbeddedValue(old, klen, val);
     decrRefCount(val);
     return 1;
 }
@@ -175,7 +207,7 @@ htType dbExpiresType = {htBstrHash, htBstrEqual, NULL, NULL};
 
 static inline bstr keyBstr(obj *key) {
     serverAssert(sdsEncodedObject(key));
-    return key->ptr;
+    return objPtr(key);
 }
 
 static void updateLFU(obj *val);
@@ -350,7 +382,7 @@ int dbDelete(serverDb *db, obj *key) { return dbGenericDelete(db, key, server.la
 obj *dbUnshareStringValue(serverDb *db, obj *key, obj *o) {
     if (o->refcount != 1 || o->encoding != OBJ_ENCODING_RAW) {
         obj *decoded = getDecodedObject(o);
-        o = createRawStringObject(decoded->ptr, bstrLen(decoded->ptr));
+        o = createRawStringObject(objPtr(decoded), bstrLen(objPtr(decoded)));
         decrRefCount(decoded);
         dbOverwrite(db, key, o);
     }

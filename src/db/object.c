@@ -10,7 +10,8 @@ obj *createObject(int type, void *ptr) {
     obj *o = zmalloc(sizeof(*o));
     o->type = (unsigned)type;
     o->encoding = OBJ_ENCODING_RAW;
-    o->ptr = ptr;
+    o->packed = 0;
+    objSetPtr(o, ptr);
     o->refcount = 1;
     o->lru = 0;
     if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)(lfuTimeInMinutes() << 8) | LFU_INIT_VAL;
@@ -33,6 +34,7 @@ obj *createEmbeddedStringObject(const char *p, size_t len) {
     o->type = OBJ_STRING;
     o->encoding = OBJ_ENCODING_EMBSTR;
     o->refcount = 1;
+    o->packed = 0;
     if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)(lfuTimeInMinutes() << 8) | LFU_INIT_VAL;
     else o->lru = LRU_CLOCK();
     struct bstrh8 *h = (struct bstrh8 *)(s - hdr);
@@ -42,7 +44,7 @@ obj *createEmbeddedStringObject(const char *p, size_t len) {
     if (p && len) memcpy(s, p, len);
     else if (len) memset(s, 0, len);
     s[len] = '\0';
-    o->ptr = s;
+    objSetPtr(o, s);
     return o;
 }
 
@@ -62,7 +64,7 @@ obj *createStringObjectFromLongLongWithOptions(long long value, int valueobj) {
     }
     obj *o = createObject(OBJ_STRING, NULL);
     o->encoding = OBJ_ENCODING_INT;
-    o->ptr = (void *)(long)value;
+    objSetPtr(o, (void *)(long)value);
     return o;
 }
 obj *createStringObjectFromLongLong(long long v) { return createStringObjectFromLongLongWithOptions(v, 0); }
@@ -76,12 +78,12 @@ obj *createStringObjectFromLongDouble(long double value, int humanfriendly) {
 
 obj *dupStringObject(const obj *o) {
     switch (o->encoding) {
-    case OBJ_ENCODING_RAW: return createRawStringObject(o->ptr, bstrLen(o->ptr));
-    case OBJ_ENCODING_EMBSTR: return createEmbeddedStringObject(o->ptr, bstrLen(o->ptr));
+    case OBJ_ENCODING_RAW: return createRawStringObject(objPtr(o), bstrLen(objPtr(o)));
+    case OBJ_ENCODING_EMBSTR: return createEmbeddedStringObject(objPtr(o), bstrLen(objPtr(o)));
     case OBJ_ENCODING_INT: {
         obj *d = createObject(OBJ_STRING, NULL);
         d->encoding = OBJ_ENCODING_INT;
-        d->ptr = o->ptr;
+        objSetPtr(d, objPtr(o));
         return d;
     }
     default: serverPanic("Wrong encoding.");
@@ -93,7 +95,7 @@ void incrRefCount(obj *o) {
 }
 
 static void freeStringObject(obj *o) {
-    if (o->encoding == OBJ_ENCODING_RAW) bstrFree(o->ptr);
+    if (o->encoding == OBJ_ENCODING_RAW) bstrFree(objPtr(o));
 }
 
 void decrRefCount(obj *o) {
@@ -122,7 +124,7 @@ void decrRefCountVoid(void *o) { decrRefCount(o); }
 obj *tryObjectEncoding(obj *o) {
     if (o->type != OBJ_STRING || !sdsEncodedObject(o)) return o;
     if (o->refcount > 1) return o;
-    bstr s = o->ptr;
+    bstr s = objPtr(o);
     size_t len = bstrLen(s);
     long long value;
     if (len <= 20 && string2ll(s, len, &value)) {
@@ -132,14 +134,14 @@ obj *tryObjectEncoding(obj *o) {
             incrRefCount(shared.integers[value]);
             return shared.integers[value];
         }
-        if (o->encoding == OBJ_ENCODING_RAW) bstrFree(o->ptr);
+        if (o->encoding == OBJ_ENCODING_RAW) bstrFree(objPtr(o));
         else if (o->encoding == OBJ_ENCODING_EMBSTR) {
             obj *n = createStringObjectFromLongLongForValue(value);
             decrRefCount(o);
             return n;
         }
         o->encoding = OBJ_ENCODING_INT;
-        o->ptr = (void *)(long)value;
+        objSetPtr(o, (void *)(long)value);
         return o;
     }
     if (len <= OBJ_EMBSTR_SIZE_LIMIT) {
@@ -149,7 +151,7 @@ obj *tryObjectEncoding(obj *o) {
         decrRefCount(o);
         return emb;
     }
-    if (o->encoding == OBJ_ENCODING_RAW && bstrAvail(s) > len / 10) o->ptr = bstrRemoveFree(s);
+    if (o->encoding == OBJ_ENCODING_RAW && bstrAvail(s) > len / 10) objSetPtr(o, bstrRemoveFree(s));
     return o;
 }
 
@@ -160,24 +162,24 @@ obj *getDecodedObject(obj *o) {
     }
     if (o->type == OBJ_STRING && o->encoding == OBJ_ENCODING_INT) {
         char buf[32];
-        int len = ll2string(buf, sizeof(buf), (long)o->ptr);
+        int len = ll2string(buf, sizeof(buf), (long)objPtr(o));
         return createStringObject(buf, (size_t)len);
     }
     serverPanic("Unknown encoding type");
 }
 
 size_t stringObjectLen(obj *o) {
-    if (sdsEncodedObject(o)) return bstrLen(o->ptr);
+    if (sdsEncodedObject(o)) return bstrLen(objPtr(o));
     char buf[32];
-    return (size_t)ll2string(buf, sizeof(buf), (long)o->ptr);
+    return (size_t)ll2string(buf, sizeof(buf), (long)objPtr(o));
 }
 
 const char *objStrPtr(obj *o, char *buf, size_t buflen, size_t *len) {
     if (sdsEncodedObject(o)) {
-        *len = bstrLen(o->ptr);
-        return o->ptr;
+        *len = bstrLen(objPtr(o));
+        return objPtr(o);
     }
-    *len = (size_t)ll2string(buf, buflen, (long)o->ptr);
+    *len = (size_t)ll2string(buf, buflen, (long)objPtr(o));
     return buf;
 }
 
@@ -196,7 +198,7 @@ int compareStringObjects(obj *a, obj *b) { return compareGeneric(a, b, 0); }
 int collateStringObjects(obj *a, obj *b) { return compareGeneric(a, b, 1); }
 
 int equalStringObjects(obj *a, obj *b) {
-    if (a->encoding == OBJ_ENCODING_INT && b->encoding == OBJ_ENCODING_INT) return a->ptr == b->ptr;
+    if (a->encoding == OBJ_ENCODING_INT && b->encoding == OBJ_ENCODING_INT) return objPtr(a) == objPtr(b);
     return compareStringObjects(a, b) == 0;
 }
 
@@ -205,9 +207,9 @@ int getLongLongFromObject(obj *o, long long *target) {
     if (o == NULL) {
         value = 0;
     } else if (sdsEncodedObject(o)) {
-        if (!string2ll(o->ptr, bstrLen(o->ptr), &value)) return -1;
+        if (!string2ll(objPtr(o), bstrLen(objPtr(o)), &value)) return -1;
     } else if (o->encoding == OBJ_ENCODING_INT) {
-        value = (long)o->ptr;
+        value = (long)objPtr(o);
     } else {
         return -1;
     }
@@ -220,9 +222,9 @@ int getDoubleFromObject(const obj *o, double *target) {
     if (o == NULL) {
         value = 0;
     } else if (sdsEncodedObject(o)) {
-        if (!string2d(o->ptr, bstrLen(o->ptr), &value)) return -1;
+        if (!string2d(objPtr(o), bstrLen(objPtr(o)), &value)) return -1;
     } else if (o->encoding == OBJ_ENCODING_INT) {
-        value = (double)(long)o->ptr;
+        value = (double)(long)objPtr(o);
     } else {
         return -1;
     }
@@ -235,9 +237,9 @@ int getLongDoubleFromObject(obj *o, long double *target) {
     if (o == NULL) {
         value = 0;
     } else if (sdsEncodedObject(o)) {
-        if (!string2ld(o->ptr, bstrLen(o->ptr), &value)) return -1;
+        if (!string2ld(objPtr(o), bstrLen(objPtr(o)), &value)) return -1;
     } else if (o->encoding == OBJ_ENCODING_INT) {
-        value = (long double)(long)o->ptr;
+        value = (long double)(long)objPtr(o);
     } else {
         return -1;
     }

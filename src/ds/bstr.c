@@ -15,6 +15,7 @@ static int typeFor(size_t n) {
 }
 static size_t hdrSize(int type) {
     switch (type) {
+    case BSTR_T5: return 1;
     case BSTR_T8: return sizeof(struct bstrh8);
     case BSTR_T16: return sizeof(struct bstrh16);
     case BSTR_T32: return sizeof(struct bstrh32);
@@ -42,6 +43,7 @@ static void setHeader(char *s, int type, size_t len, size_t alloc) {
 
 void bstrSetLen(bstr s, size_t len) {
     switch (s[-1] & BSTR_TMASK) {
+    case BSTR_T5: s[-1] = (char)(BSTR_T5 | (len << 3)); return; /* packed: no NUL slot */
     case BSTR_T8: BSTR_HDR(8, s)->len = len; break;
     case BSTR_T16: BSTR_HDR(16, s)->len = len; break;
     case BSTR_T32: BSTR_HDR(32, s)->len = len; break;
@@ -52,6 +54,7 @@ void bstrSetLen(bstr s, size_t len) {
 
 static void setAlloc(bstr s, size_t alloc) {
     switch (s[-1] & BSTR_TMASK) {
+    case BSTR_T5: break; /* capacity is the length */
     case BSTR_T8: BSTR_HDR(8, s)->alloc = alloc; break;
     case BSTR_T16: BSTR_HDR(16, s)->alloc = alloc; break;
     case BSTR_T32: BSTR_HDR(32, s)->alloc = alloc; break;

@@ -1,7 +1,11 @@
 /* bstr: binary-safe, length-prefixed, NUL-terminated byte strings.
  * A bstr is a char* pointing at the bytes; the header (length, capacity, type)
  * sits just before it, in the smallest of four widths that fits, so a short key
- * costs 3 bytes of overhead. Invariant: s[len] == '\0', len <= alloc. */
+ * costs 3 bytes of overhead. Invariant: s[len] == '\0', len <= alloc.
+ * One exception: T5 is a read-only 1-byte header (type in the low 3 bits, the
+ * length, under 32, in the high 5) used only for strings packed inside keyspace
+ * entries (db.c); a T5 string is never grown or freed on its own and its NUL
+ * may be absent (the packed key is followed directly by the value). */
 #ifndef BSTR_H
 #define BSTR_H
 #include <stddef.h>
@@ -16,7 +20,9 @@ typedef char *bstr;
 #define BSTR_T16 1
 #define BSTR_T32 2
 #define BSTR_T64 3
-#define BSTR_TMASK 3
+#define BSTR_T5 4
+#define BSTR_TMASK 7
+#define BSTR_T5_MAXLEN 31
 
 struct __attribute__((packed)) bstrh8 { uint8_t len, alloc; unsigned char flags; char buf[]; };
 struct __attribute__((packed)) bstrh16 { uint16_t len, alloc; unsigned char flags; char buf[]; };
@@ -27,6 +33,7 @@ struct __attribute__((packed)) bstrh64 { uint64_t len, alloc; unsigned char flag
 
 static inline size_t bstrLen(const bstr s) {
     switch (s[-1] & BSTR_TMASK) {
+    case BSTR_T5: return (unsigned char)s[-1] >> 3;
     case BSTR_T8: return BSTR_HDR(8, s)->len;
     case BSTR_T16: return BSTR_HDR(16, s)->len;
     case BSTR_T32: return BSTR_HDR(32, s)->len;
@@ -35,6 +42,7 @@ static inline size_t bstrLen(const bstr s) {
 }
 static inline size_t bstrAlloc(const bstr s) {
     switch (s[-1] & BSTR_TMASK) {
+    case BSTR_T5: return (unsigned char)s[-1] >> 3;
     case BSTR_T8: return BSTR_HDR(8, s)->alloc;
     case BSTR_T16: return BSTR_HDR(16, s)->alloc;
     case BSTR_T32: return BSTR_HDR(32, s)->alloc;
@@ -85,6 +93,13 @@ static inline bstr bstrTmpView(char *buf, const char *s, size_t len) {
     memcpy(h->buf, s, len);
     h->buf[len] = '\0';
     return h->buf;
+}
+/* Writes a T5 header (len <= BSTR_T5_MAXLEN) and the bytes at dst, no NUL;
+ * returns the bstr (dst + 1). */
+static inline bstr bstrWriteT5(char *dst, const char *p, size_t len) {
+    dst[0] = (char)(BSTR_T5 | (len << 3));
+    memcpy(dst + 1, p, len);
+    return dst + 1;
 }
 static inline void bstrTmpViewFree(char *buf, bstr view) {
     if (view != ((struct bstrh8 *)buf)->buf) bstrFree(view);

@@ -232,11 +232,11 @@ static bstr catCommand(bstr buf, obj **argv, int argc) {
     for (int j = 0; j < argc; j++) {
         obj *o = argv[j];
         if (sdsEncodedObject(o)) {
-            buf = bstrCatPrintf(buf, "$%zu\r\n", bstrLen(o->ptr));
-            buf = bstrCatLen(buf, o->ptr, bstrLen(o->ptr));
+            buf = bstrCatPrintf(buf, "$%zu\r\n", bstrLen(objPtr(o)));
+            buf = bstrCatLen(buf, objPtr(o), bstrLen(objPtr(o)));
         } else {
             char num[32];
-            int n = snprintf(num, sizeof(num), "%ld", (long)o->ptr);
+            int n = snprintf(num, sizeof(num), "%ld", (long)objPtr(o));
             buf = bstrCatPrintf(buf, "$%d\r\n%s", n, num);
         }
         buf = bstrCatLen(buf, "\r\n", 2);
@@ -474,7 +474,7 @@ static int aofExecute(client *fc, aofCommand *ac) {
     ac->argc = 0;
     serverCommand *cmd = lookupCommand(fc->argv, fc->argc);
     if (!cmd) {
-        serverLog(LL_WARNING, "Unknown command '%s' reading the append only file", (char *)fc->argv[0]->ptr);
+        serverLog(LL_WARNING, "Unknown command '%s' reading the append only file", (char *)objPtr(fc->argv[0]));
         freeClientArgv(fc);
         zfree(fc->argv);
         fc->argv = NULL;

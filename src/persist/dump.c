@@ -62,7 +62,7 @@ static int restoreDeepSanitize(client *c) {
 /* Parses REPLACE / ABSTTL / IDLETIME / FREQ. -1 after replying an error. */
 static int restoreParseOptions(client *c, int *replace, int *absttl, long long *idle, long long *freq) {
     for (int j = 4; j < c->argc; j++) {
-        const char *opt = c->argv[j]->ptr;
+        const char *opt = objPtr(c->argv[j]);
         int more = c->argc - j - 1;
         if (!strcasecmp(opt, "replace")) {
             *replace = 1;
@@ -124,11 +124,11 @@ void restoreCommand(client *c) {
     }
     obj *payload = c->argv[3];
     if (!sdsEncodedObject(payload) ||
-        dumpVerifyPayload((unsigned char *)payload->ptr, bstrLen(payload->ptr)) != 0) {
+        dumpVerifyPayload((unsigned char *)objPtr(payload), bstrLen(objPtr(payload))) != 0) {
         addReplyError(c, "ERR DUMP payload version or checksum are wrong");
         return;
     }
-    obj *val = dumpLoadPayload(payload->ptr, bstrLen(payload->ptr), restoreDeepSanitize(c));
+    obj *val = dumpLoadPayload(objPtr(payload), bstrLen(objPtr(payload)), restoreDeepSanitize(c));
     if (!val) {
         addReplyError(c, "ERR Bad data format");
         return;

@@ -809,7 +809,7 @@ void saveCommand(client *c) {
 void bgsaveCommand(client *c) {
     int schedule = 0;
     if (c->argc > 1) {
-        if (c->argc == 2 && !strcasecmp(c->argv[1]->ptr, "schedule")) {
+        if (c->argc == 2 && !strcasecmp(objPtr(c->argv[1]), "schedule")) {
             schedule = 1;
         } else {
             addReplyError(c, "ERR syntax error");

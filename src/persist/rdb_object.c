@@ -53,8 +53,8 @@ int rdbSaveObjectType(rio *r, obj *o) {
 }
 
 static ssize_t rdbSaveStringObject(rio *r, obj *o) {
-    if (o->encoding == OBJ_ENCODING_INT) return rdbSaveLongLongAsString(r, (long)o->ptr);
-    return rdbSaveRawString(r, o->ptr, bstrLen(o->ptr));
+    if (o->encoding == OBJ_ENCODING_INT) return rdbSaveLongLongAsString(r, (long)objPtr(o));
+    return rdbSaveRawString(r, objPtr(o), bstrLen(objPtr(o)));
 }
 
 static ssize_t rdbSaveQuicklistNode(rio *r, quicklistNode *node) {
@@ -77,9 +77,9 @@ static ssize_t rdbSaveList(rio *r, obj *o) {
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
         /* A small list is one PACKED node. */
         if (rdbSaveLen(r, 1) == -1 || rdbSaveLen(r, QUICKLIST_NODE_CONTAINER_PACKED) == -1) return -1;
-        return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
+        return rdbSaveRawString(r, objPtr(o), lpBytes(objPtr(o)));
     }
-    quicklist *ql = o->ptr;
+    quicklist *ql = objPtr(o);
     if (rdbSaveLen(r, ql->len) == -1) return -1;
     for (quicklistNode *node = ql->head; node; node = node->next)
         if (rdbSaveQuicklistNode(r, node) == -1) return -1;
@@ -107,12 +107,12 @@ static ssize_t rdbSaveListpackSetAsPlain(rio *r, unsigned char *lp) {
 }
 
 static ssize_t rdbSaveSet(rio *r, obj *o) {
-    if (o->encoding == OBJ_ENCODING_INTSET) return rdbSaveRawString(r, o->ptr, intsetBlobLen(o->ptr));
+    if (o->encoding == OBJ_ENCODING_INTSET) return rdbSaveRawString(r, objPtr(o), intsetBlobLen(objPtr(o)));
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
-        if (rdbSetListpackUnsupported()) return rdbSaveListpackSetAsPlain(r, o->ptr);
-        return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
+        if (rdbSetListpackUnsupported()) return rdbSaveListpackSetAsPlain(r, objPtr(o));
+        return rdbSaveRawString(r, objPtr(o), lpBytes(objPtr(o)));
     }
-    hashtable *ht = o->ptr;
+    hashtable *ht = objPtr(o);
     if (rdbSaveLen(r, htSize(ht)) == -1) return -1;
     htIterator it;
     htEntry *e;
@@ -208,7 +208,7 @@ static obj *rdbListFromQuicklist(quicklist *ql) {
         unsigned int cntlimit;
         quicklistNodeLimit(server.list_max_listpack_size, &szlimit, &cntlimit);
         if (n->sz <= szlimit / 2 && n->count <= cntlimit / 2) {
-            o->ptr = lpDup(n->entry);
+            objSetPtr(o, lpDup(n->entry));
             o->encoding = OBJ_ENCODING_LISTPACK;
             quicklistRelease(ql);
         }
@@ -470,8 +470,8 @@ static obj *rdbLoadZsetCompact(rio *r, int rdbtype, int deep, int *error) {
 
 /* ZSET_2, walking from the tail so the loader's inserts land at the head. */
 static ssize_t rdbSaveZset(rio *r, obj *o) {
-    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
-    zskiplist *zsl = ((zset *)o->ptr)->zsl;
+    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, objPtr(o), lpBytes(objPtr(o)));
+    zskiplist *zsl = ((zset *)objPtr(o))->zsl;
     if (rdbSaveLen(r, zsl->length) == -1) return -1;
     for (zskiplistNode *n = zsl->tail; n; n = n->backward) {
         if (rdbSaveRawString(r, n->ele, bstrLen(n->ele)) == -1) return -1;
@@ -523,8 +523,8 @@ fail:
 /* ----------------------------------------------------------------- hashes */
 
 static ssize_t rdbSaveHash(rio *r, obj *o) {
-    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, o->ptr, lpBytes(o->ptr));
-    hashtable *ht = o->ptr;
+    if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, objPtr(o), lpBytes(objPtr(o)));
+    hashtable *ht = objPtr(o);
     if (rdbSaveLen(r, htSize(ht)) == -1) return -1;
     htIterator it;
     htEntry *e;

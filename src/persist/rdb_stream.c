@@ -96,7 +96,7 @@ werr:
 }
 
 ssize_t rdbSaveStream(rio *r, obj *o) {
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     ssize_t total = 0;
     raxIterator it;
     raxStart(&it, s->nodes);
@@ -307,7 +307,7 @@ static uint64_t rdbStreamLiveCount(stream *s) {
 obj *rdbLoadStream(rio *r, int rdbtype, int deep, int *error) {
     *error = RDB_LOAD_ERR_OTHER;
     obj *o = createStreamObject();
-    stream *s = o->ptr;
+    stream *s = objPtr(o);
     if (rdbLoadStreamNodes(r, s, deep) != 0) goto fail;
     if (rdbLoadLenOrFail(r, &s->length) != 0 || rdbLoadStreamID(r, &s->last_id) != 0) goto fail;
     if (rdbtype >= RDB_TYPE_STREAM_LISTPACKS_2) {

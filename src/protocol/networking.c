@@ -93,6 +93,7 @@ static obj *createArgObject(const char *p, size_t len) {
     o->type = OBJ_STRING;
     o->encoding = OBJ_ENCODING_EMBSTR;
     o->refcount = 1;
+    o->packed = 0;
     if (server.maxmemory_policy & MAXMEMORY_FLAG_LFU) o->lru = (unsigned)(lfuTimeInMinutes() << 8) | LFU_INIT_VAL;
     else o->lru = LRU_CLOCK();
     h->len = (uint8_t)len;
@@ -100,14 +101,14 @@ static obj *createArgObject(const char *p, size_t len) {
     h->flags = BSTR_T8;
     memcpy(h->buf, p, len);
     h->buf[len] = '\0';
-    o->ptr = h->buf;
+    objSetPtr(o, h->buf);
     return o;
 }
 
 static void releaseArgObject(obj *o) {
     struct bstrh8 *h = (struct bstrh8 *)(o + 1);
-    if (o->refcount == 1 && o->encoding == OBJ_ENCODING_EMBSTR && argv_pool_len < ARGV_POOL_MAX &&
-        o->ptr == h->buf && h->flags == BSTR_T8 && h->alloc == OBJ_EMBSTR_SIZE_LIMIT) {
+    if (o->refcount == 1 && o->encoding == OBJ_ENCODING_EMBSTR && !o->packed && argv_pool_len < ARGV_POOL_MAX &&
+        objPtr(o) == h->buf && h->flags == BSTR_T8 && h->alloc == OBJ_EMBSTR_SIZE_LIMIT) {
         argv_pool[argv_pool_len++] = o;
         return;
     }
@@ -755,7 +756,7 @@ void replaceClientCommandVector(client *c, int argc, obj **argv) {
     c->argc = argc;
     c->argv_len = argc;
     c->argv_len_sum = 0;
-    for (int j = 0; j < argc; j++) c->argv_len_sum += sdsEncodedObject(argv[j]) ? bstrLen(argv[j]->ptr) : 20;
+    for (int j = 0; j < argc; j++) c->argv_len_sum += sdsEncodedObject(argv[j]) ? bstrLen(objPtr(argv[j])) : 20;
     c->cmd = lookupCommand(argv, argc);
 }
 
@@ -852,7 +853,7 @@ bstr catClientInfoString(bstr s, client *c) {
         "tot-mem=%zu events=%s cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s tot-net-in=%llu "
         "tot-net-out=%llu tot-cmds=%lld",
         (unsigned long long)c->id, getClientPeerId(c), getClientSockname(c), c->fd,
-        c->name ? (char *)c->name->ptr : "", (long long)(server.unixtime - c->ctime),
+        c->name ? (char *)objPtr(c->name) : "", (long long)(server.unixtime - c->ctime),
         (long long)((server.mstime - c->lastinteraction) / 1000), flags, c->db->id,
         c->pubsub_channels ? (int)htSize(c->pubsub_channels) : 0,
         c->pubsub_patterns ? (int)htSize(c->pubsub_patterns) : 0,
@@ -860,7 +861,7 @@ bstr catClientInfoString(bstr s, client *c) {
         bstrLen(c->querybuf), bstrAvail(c->querybuf), c->argv_len_sum, c->buf_usable_size, c->bufpos, obl,
         listLength(c->reply), c->reply_bytes, tot, events,
         c->lastcmd ? c->lastcmd->fullname : "NULL", c->user ? c->user : "default", c->resp,
-        c->lib_name ? (char *)c->lib_name->ptr : "", c->lib_ver ? (char *)c->lib_ver->ptr : "",
+        c->lib_name ? (char *)objPtr(c->lib_name) : "", c->lib_ver ? (char *)objPtr(c->lib_ver) : "",
         c->net_input_bytes, c->net_output_bytes, c->commands_processed);
 }
 

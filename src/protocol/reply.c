@@ -67,10 +67,10 @@ void addReplyBstr(client *c, bstr s) {
 
 void addReply(client *c, obj *o) {
     if (sdsEncodedObject(o)) {
-        appendReply(c, o->ptr, bstrLen(o->ptr));
+        appendReply(c, objPtr(o), bstrLen(objPtr(o)));
     } else if (o->encoding == OBJ_ENCODING_INT) {
         char buf[32];
-        int len = ll2string(buf, sizeof(buf), (long)o->ptr);
+        int len = ll2string(buf, sizeof(buf), (long)objPtr(o));
         appendReply(c, buf, (size_t)len);
     } else {
         serverPanic("Wrong obj->encoding in addReply()");
@@ -130,7 +130,7 @@ void addReplyErrorFormat(client *c, const char *fmt, ...) {
 
 void addReplyErrorObject(client *c, obj *err) {
     addReply(c, err);
-    afterErrorReply(c, err->ptr, bstrLen(err->ptr) - 2);
+    afterErrorReply(c, objPtr(err), bstrLen(objPtr(err)) - 2);
 }
 
 void addReplyErrorArity(client *c) {
@@ -142,9 +142,9 @@ void addReplyErrorExpireTime(client *c) {
 }
 
 void addReplySubcommandSyntaxError(client *c) {
-    bstr cmd = bstrNew(c->argv[0]->ptr);
+    bstr cmd = bstrNew(objPtr(c->argv[0]));
     bstrToUpper(cmd);
-    addReplyErrorFormat(c, "ERR unknown subcommand '%.128s'. Try %s HELP.", (char *)c->argv[1]->ptr, cmd);
+    addReplyErrorFormat(c, "ERR unknown subcommand '%.128s'. Try %s HELP.", (char *)objPtr(c->argv[1]), cmd);
     bstrFree(cmd);
 }
 
@@ -197,10 +197,10 @@ void addReplyBulkCBuffer(client *c, const void *p, size_t len) {
 
 void addReplyBulk(client *c, obj *o) {
     if (sdsEncodedObject(o)) {
-        addReplyBulkCBuffer(c, o->ptr, bstrLen(o->ptr));
+        addReplyBulkCBuffer(c, objPtr(o), bstrLen(objPtr(o)));
     } else {
         char buf[32];
-        int len = ll2string(buf, sizeof(buf), (long)o->ptr);
+        int len = ll2string(buf, sizeof(buf), (long)objPtr(o));
         addReplyBulkCBuffer(c, buf, (size_t)len);
     }
 }
@@ -268,7 +268,7 @@ void addReplyVerbatim(client *c, const char *s, size_t len, const char *ext) {
 }
 
 void addReplyHelp(client *c, const char **help) {
-    bstr cmd = bstrNew(c->argv[0]->ptr);
+    bstr cmd = bstrNew(objPtr(c->argv[0]));
     bstrToUpper(cmd);
     void *node = addReplyDeferredLen(c);
     addReplyStatusFormat(c, "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", cmd);

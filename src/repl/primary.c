@@ -587,7 +587,7 @@ static void syncCommand(client *c) {
         addReplyError(c, "ERR SYNC and PSYNC are invalid with pending output");
         return;
     }
-    int is_psync = !strcasecmp(c->argv[0]->ptr, "psync");
+    int is_psync = !strcasecmp(objPtr(c->argv[0]), "psync");
     if (is_psync && c->argc != 3) {
         addReplyErrorArity(c);
         return;
@@ -598,7 +598,7 @@ static void syncCommand(client *c) {
         if (getLongLongFromObjectOrReply(c, c->argv[2], &off, NULL) != 0) return;
         /* The main channel of a dual-channel sync resumes at the snapshot end. */
         client *rdbc = c->associated_rdb_client_id ? replFindWaitingRdbClient(c->associated_rdb_client_id) : NULL;
-        if (replTryPartialResync(c, c->argv[1]->ptr, off) == 0) {
+        if (replTryPartialResync(c, objPtr(c->argv[1]), off) == 0) {
             if (rdbc) {
                 /* Streaming while the replica loads; online at its first ACK. */
                 c->replstate = REPLICA_STATE_BG_RDB_LOAD;
@@ -643,7 +643,7 @@ static void replconfCommand(client *c) {
         return;
     }
     for (int j = 1; j < c->argc; j += 2) {
-        const char *opt = c->argv[j]->ptr;
+        const char *opt = objPtr(c->argv[j]);
         obj *val = c->argv[j + 1];
         if (!strcasecmp(opt, "listening-port")) {
             long port;
@@ -651,11 +651,11 @@ static void replconfCommand(client *c) {
             c->replica_listening_port = (int)port;
         } else if (!strcasecmp(opt, "ip-address")) {
             zfree(c->replica_addr);
-            c->replica_addr = zstrdup(val->ptr);
+            c->replica_addr = zstrdup(objPtr(val));
         } else if (!strcasecmp(opt, "capa")) {
-            if (!strcasecmp(val->ptr, "eof")) c->replica_capa |= REPLICA_CAPA_EOF;
-            else if (!strcasecmp(val->ptr, "psync2")) c->replica_capa |= REPLICA_CAPA_PSYNC2;
-            else if (!strcasecmp(val->ptr, "dual-channel")) c->replica_capa |= REPLICA_CAPA_DUAL_CHANNEL;
+            if (!strcasecmp(objPtr(val), "eof")) c->replica_capa |= REPLICA_CAPA_EOF;
+            else if (!strcasecmp(objPtr(val), "psync2")) c->replica_capa |= REPLICA_CAPA_PSYNC2;
+            else if (!strcasecmp(objPtr(val), "dual-channel")) c->replica_capa |= REPLICA_CAPA_DUAL_CHANNEL;
         } else if (!strcasecmp(opt, "ack") || !strcasecmp(opt, "fack")) {
             if (!(c->flags & CLIENT_REPLICA)) return;
             long long off;
@@ -693,7 +693,7 @@ static void replconfCommand(client *c) {
             }
             c->associated_rdb_client_id = (uint64_t)id;
         } else if (!strcasecmp(opt, "version")) {
-            replGetPriv(c)->version_major = atoi(val->ptr);
+            replGetPriv(c)->version_major = atoi(objPtr(val));
         } else if (!strcasecmp(opt, "rdb-filter-only")) {
             /* accepted, nothing to do */
         } else {
@@ -1022,7 +1022,7 @@ static void replicaofCommand(client *c) {
         addReplyErrorArity(c);
         return;
     }
-    if (!strcasecmp(c->argv[1]->ptr, "no") && !strcasecmp(c->argv[2]->ptr, "one")) {
+    if (!strcasecmp(objPtr(c->argv[1]), "no") && !strcasecmp(objPtr(c->argv[2]), "one")) {
         if (server.primary_host) {
             replUnsetPrimary();
             serverLog(LL_NOTICE, "MASTER MODE enabled (user request from '%s')", getClientPeerId(c));
@@ -1036,12 +1036,12 @@ static void replicaofCommand(client *c) {
     }
     long port;
     if (getRangeLongFromObjectOrReply(c, c->argv[2], 0, 65535, &port, "ERR Invalid master port") != 0) return;
-    if (server.primary_host && !strcasecmp(server.primary_host, c->argv[1]->ptr) && server.primary_port == port) {
+    if (server.primary_host && !strcasecmp(server.primary_host, objPtr(c->argv[1])) && server.primary_port == port) {
         serverLog(LL_NOTICE, "REPLICAOF would result into synchronization with the primary we are already connected with. No operation performed.");
         addReplyStatus(c, "OK Already connected to specified master");
         return;
     }
-    replSetPrimary(c->argv[1]->ptr, (int)port);
+    replSetPrimary(objPtr(c->argv[1]), (int)port);
     serverLog(LL_NOTICE, "REPLICAOF %s:%d enabled (user request from '%s')", server.primary_host, server.primary_port,
               getClientPeerId(c));
     addReply(c, shared.ok);

@@ -154,8 +154,8 @@ static void evalGenericCommand(client *c, int evalsha, int ro) {
     char sha[41];
     evalScript *s;
     if (evalsha) {
-        const char *given = c->argv[1]->ptr;
-        if (!sdsEncodedObject(c->argv[1]) || bstrLen(c->argv[1]->ptr) != 40) {
+        const char *given = objPtr(c->argv[1]);
+        if (!sdsEncodedObject(c->argv[1]) || bstrLen(objPtr(c->argv[1])) != 40) {
             addReplyErrorObject(c, shared.noscripterr);
             return;
         }
@@ -214,9 +214,9 @@ static void scriptExistsCommand(client *c) {
     addReplyArrayLen(c, c->argc - 2);
     for (int j = 2; j < c->argc; j++) {
         int found = 0;
-        if (sdsEncodedObject(c->argv[j]) && bstrLen(c->argv[j]->ptr) == 40) {
+        if (sdsEncodedObject(c->argv[j]) && bstrLen(objPtr(c->argv[j])) == 40) {
             char sha[41];
-            for (int i = 0; i < 40; i++) sha[i] = (char)tolower((unsigned char)((char *)c->argv[j]->ptr)[i]);
+            for (int i = 0; i < 40; i++) sha[i] = (char)tolower((unsigned char)((char *)objPtr(c->argv[j]))[i]);
             sha[40] = '\0';
             found = evalLookup(sha) != NULL;
         }
@@ -225,7 +225,7 @@ static void scriptExistsCommand(client *c) {
 }
 
 static void scriptFlushCommand(client *c) {
-    if (c->argc == 3 && strcasecmp(c->argv[2]->ptr, "sync") && strcasecmp(c->argv[2]->ptr, "async")) {
+    if (c->argc == 3 && strcasecmp(objPtr(c->argv[2]), "sync") && strcasecmp(objPtr(c->argv[2]), "async")) {
         addReplyError(c, "ERR SCRIPT FLUSH only support SYNC|ASYNC option");
         return;
     }

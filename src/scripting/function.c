@@ -280,9 +280,9 @@ int functionsCreateLibrary(const char *code, size_t len, int replace, bstr *err,
 static void functionLoadCommand(client *c) {
     int replace = 0, j = 2;
     for (; j < c->argc - 1; j++) {
-        if (!strcasecmp(c->argv[j]->ptr, "replace")) replace = 1;
+        if (!strcasecmp(objPtr(c->argv[j]), "replace")) replace = 1;
         else {
-            addReplyErrorFormat(c, "ERR Unknown option given: %s", (char *)c->argv[j]->ptr);
+            addReplyErrorFormat(c, "ERR Unknown option given: %s", (char *)objPtr(c->argv[j]));
             return;
         }
     }
@@ -318,7 +318,7 @@ static void fcallGeneric(client *c, int ro) {
         addReplyError(c, "ERR Number of keys can't be negative");
         return;
     }
-    fnFunction *f = sdsEncodedObject(c->argv[1]) ? htFetchValue(fn_functions, c->argv[1]->ptr) : NULL;
+    fnFunction *f = sdsEncodedObject(c->argv[1]) ? htFetchValue(fn_functions, objPtr(c->argv[1])) : NULL;
     if (!f) {
         addReplyError(c, "ERR Function not found");
         return;
@@ -393,9 +393,9 @@ static void functionListCommand(client *c) {
     int withcode = 0;
     const char *pattern = NULL;
     for (int j = 2; j < c->argc; j++) {
-        if (!strcasecmp(c->argv[j]->ptr, "withcode")) {
+        if (!strcasecmp(objPtr(c->argv[j]), "withcode")) {
             withcode = 1;
-        } else if (!strcasecmp(c->argv[j]->ptr, "libraryname")) {
+        } else if (!strcasecmp(objPtr(c->argv[j]), "libraryname")) {
             if (j + 1 >= c->argc) {
                 addReplyError(c, "ERR library name argument was not given");
                 return;
@@ -404,9 +404,9 @@ static void functionListCommand(client *c) {
                 addReplyError(c, "ERR library name can be given only once");
                 return;
             }
-            pattern = c->argv[++j]->ptr;
+            pattern = objPtr(c->argv[++j]);
         } else {
-            addReplyErrorFormat(c, "ERR Unknown argument %s", (char *)c->argv[j]->ptr);
+            addReplyErrorFormat(c, "ERR Unknown argument %s", (char *)objPtr(c->argv[j]));
             return;
         }
     }
@@ -427,7 +427,7 @@ static void functionListCommand(client *c) {
 
 static void functionDeleteCommand(client *c) {
     fnInit();
-    fnLibrary *lib = sdsEncodedObject(c->argv[2]) ? htFetchValue(fn_libraries, c->argv[2]->ptr) : NULL;
+    fnLibrary *lib = sdsEncodedObject(c->argv[2]) ? htFetchValue(fn_libraries, objPtr(c->argv[2])) : NULL;
     if (!lib) {
         addReplyError(c, "ERR Library not found");
         return;
@@ -462,7 +462,7 @@ void functionsFlushAll(void) {
 }
 
 static void functionFlushCommand(client *c) {
-    if (c->argc == 3 && strcasecmp(c->argv[2]->ptr, "sync") && strcasecmp(c->argv[2]->ptr, "async")) {
+    if (c->argc == 3 && strcasecmp(objPtr(c->argv[2]), "sync") && strcasecmp(objPtr(c->argv[2]), "async")) {
         addReplyError(c, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
         return;
     }

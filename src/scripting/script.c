@@ -366,7 +366,7 @@ static const char *scriptCommandRefusal(scriptRunCtx *r, serverCommand *cmd) {
         if (r->ro || (r->flags & SCRIPT_FLAG_NO_WRITES)) return "-ERR Write commands are not allowed from read-only scripts.";
         if (server.primary_host && server.repl_replica_ro && !mustObeyClient(r->caller))
             return "-READONLY You can't write against a read only replica.";
-        if (!server.primary_host && rdbWritesRefused()) return shared.bgsaveerr->ptr;
+        if (!server.primary_host && rdbWritesRefused()) return objPtr(shared.bgsaveerr);
         if (!server.primary_host && server.repl_min_replicas_to_write &&
             server.repl_good_replicas_count < server.repl_min_replicas_to_write)
             return "-NOREPLICAS Not enough good replicas to write.";

@@ -90,7 +90,7 @@ static const char *reasonName(int r) {
 static int tooManyArgs(client *c, int max) {
     if (c->argc <= max) return 0;
     addReplyErrorFormat(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try ACL HELP.",
-                        (char *)c->argv[1]->ptr);
+                        (char *)objPtr(c->argv[1]));
     return 1;
 }
 
@@ -98,7 +98,7 @@ static void aclLogCommand(client *c) {
     long count = 10;
     if (tooManyArgs(c, 3)) return;
     if (c->argc == 3) {
-        if (!strcasecmp(c->argv[2]->ptr, "reset")) {
+        if (!strcasecmp(objPtr(c->argv[2]), "reset")) {
             aclLogClear();
             addReply(c, shared.ok);
             return;
@@ -141,7 +141,7 @@ static void aclLogCommand(client *c) {
 /* ---------- ACL command ---------- */
 
 static void aclSetuserCommand(client *c) {
-    bstr name = c->argv[2]->ptr;
+    bstr name = objPtr(c->argv[2]);
     if (aclHasSpaces(name, bstrLen(name))) {
         addReplyError(c, "ERR Usernames can't contain spaces or null characters");
         return;
@@ -149,7 +149,7 @@ static void aclSetuserCommand(client *c) {
     bstr err = NULL;
     aclUser *u = NULL;
     bstr *rules = zmalloc(sizeof(bstr) * (size_t)(c->argc > 3 ? c->argc - 3 : 1));
-    for (int j = 3; j < c->argc; j++) rules[j - 3] = c->argv[j]->ptr;
+    for (int j = 3; j < c->argc; j++) rules[j - 3] = objPtr(c->argv[j]);
     int r = aclSetUserRules(name, bstrLen(name), rules, c->argc - 3, &err, &u, 0);
     zfree(rules);
     if (r != 0) {
@@ -161,7 +161,7 @@ static void aclSetuserCommand(client *c) {
 }
 
 static void aclGetuserCommand(client *c) {
-    bstr name = c->argv[2]->ptr;
+    bstr name = objPtr(c->argv[2]);
     aclUser *u = aclGetUser(name, bstrLen(name));
     if (!u) {
         addReplyNull(c);
@@ -206,13 +206,13 @@ static void aclGetuserCommand(client *c) {
 static void aclDeluserCommand(client *c) {
     long long deleted = 0;
     for (int j = 2; j < c->argc; j++) {
-        if (!strcmp(c->argv[j]->ptr, "default")) {
+        if (!strcmp(objPtr(c->argv[j]), "default")) {
             addReplyError(c, "ERR The 'default' user cannot be removed");
             return;
         }
     }
     for (int j = 2; j < c->argc; j++) {
-        bstr name = c->argv[j]->ptr;
+        bstr name = objPtr(c->argv[j]);
         aclUser *u = aclGetUser(name, bstrLen(name));
         if (!u) continue;
         aclKillClientsOfUser(u, c);
@@ -262,9 +262,9 @@ static void aclCatCommand(client *c) {
         for (int i = 0; i < n; i++) addReplyBulkCString(c, commandAclCategoryName(i));
         return;
     }
-    int idx = commandAclCategoryIndex(c->argv[2]->ptr);
+    int idx = commandAclCategoryIndex(objPtr(c->argv[2]));
     if (idx < 0) {
-        addReplyErrorFormat(c, "ERR Unknown category '%.128s'", (char *)c->argv[2]->ptr);
+        addReplyErrorFormat(c, "ERR Unknown category '%.128s'", (char *)objPtr(c->argv[2]));
         return;
     }
     struct catList cl = {c, 1ULL << idx, 0};
@@ -301,7 +301,7 @@ static void aclGenpassCommand(client *c) {
 }
 
 static void aclDryrunCommand(client *c) {
-    bstr name = c->argv[2]->ptr;
+    bstr name = objPtr(c->argv[2]);
     aclUser *u = aclGetUser(name, bstrLen(name));
     if (!u) {
         addReplyErrorFormat(c, "ERR User '%s' not found", name);
@@ -309,7 +309,7 @@ static void aclDryrunCommand(client *c) {
     }
     serverCommand *cmd = lookupCommand(c->argv + 3, c->argc - 3);
     if (!cmd) {
-        addReplyErrorFormat(c, "ERR Command '%s' not found", (char *)c->argv[3]->ptr);
+        addReplyErrorFormat(c, "ERR Command '%s' not found", (char *)objPtr(c->argv[3]));
         return;
     }
     int argc = c->argc - 3;

@@ -76,7 +76,7 @@ static int configSetCollect(client *c, setItem *items, int count) {
     const char *unknown = NULL, *bad_name = NULL, *errstr = NULL;
     int invalid = 0, loading = 0;
     for (int i = 0; i < count; i++) {
-        const char *name = c->argv[2 + i * 2]->ptr;
+        const char *name = objPtr(c->argv[2 + i * 2]);
         const configDef *d = configLookup(name, &items[i].shown);
         items[i].sensitive = d && (d->flags & CF_SENSITIVE);
         if (!d) {
@@ -104,7 +104,7 @@ static int configSetCollect(client *c, setItem *items, int count) {
             }
         }
         items[i].d = d;
-        items[i].value = c->argv[3 + i * 2]->ptr;
+        items[i].value = objPtr(c->argv[3 + i * 2]);
     }
     if (!invalid) return 1;
     if (loading)
@@ -194,7 +194,7 @@ void configGetCommand(client *c) {
     int cap = configTableCount * 2 + c->argc, n = 0;
     getMatch *m = zmalloc(sizeof(getMatch) * (size_t)cap);
     for (int i = 2; i < c->argc; i++) {
-        const char *pat = c->argv[i]->ptr;
+        const char *pat = objPtr(c->argv[i]);
         if (!strpbrk(pat, "[*?")) {
             const configDef *d = configLookup(pat, NULL);
             if (d) n = addMatch(m, n, pat, d);

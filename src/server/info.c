@@ -379,7 +379,7 @@ static void infoCommand(client *c) {
             size_t before = bstrLen(info);
             if (before) info = bstrCat(info, "\r\n");
             size_t mark = bstrLen(info);
-            info = genInfoForSection(info, c->argv[j]->ptr);
+            info = genInfoForSection(info, objPtr(c->argv[j]));
             if (bstrLen(info) == mark) bstrSetLen(info, before);
         }
     }
@@ -399,7 +399,7 @@ int prepareForShutdown(int flags);
 static void shutdownCommand(client *c) {
     int flags = 0;
     for (int j = 1; j < c->argc; j++) {
-        const char *opt = c->argv[j]->ptr;
+        const char *opt = objPtr(c->argv[j]);
         if (!strcasecmp(opt, "nosave")) flags |= 1;
         else if (!strcasecmp(opt, "save")) flags |= 2;
         else if (!strcasecmp(opt, "force")) flags |= 4;

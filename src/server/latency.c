@@ -103,7 +103,7 @@ static void replyHistorySample(latencySample *s, void *ud) {
 }
 
 static void latencyHistoryCommand(client *c) {
-    latencySeries *ts = latencyFind(c->argv[2]->ptr);
+    latencySeries *ts = latencyFind(objPtr(c->argv[2]));
     if (!ts) {
         addReplyArrayLen(c, 0);
         return;
@@ -120,7 +120,7 @@ static void latencyResetCommand(client *c) {
         htEmpty(ev, NULL);
     } else {
         for (int j = 2; j < c->argc; j++)
-            if (sdsEncodedObject(c->argv[j]) && htDelete(ev, c->argv[j]->ptr) == 0) resets++;
+            if (sdsEncodedObject(c->argv[j]) && htDelete(ev, objPtr(c->argv[j])) == 0) resets++;
     }
     addReplyLongLong(c, resets);
 }
@@ -163,7 +163,7 @@ static bstr latencyGraph(const char *event, latencySeries *ts) {
 }
 
 static void latencyGraphCommand(client *c) {
-    const char *event = c->argv[2]->ptr;
+    const char *event = objPtr(c->argv[2]);
     latencySeries *ts = latencyFind(event);
     if (!ts || latencyForEachSample(ts, NULL, NULL) == 0) {
         addReplyErrorFormat(c, "ERR No samples available for event '%s'", event);

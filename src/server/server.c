@@ -248,7 +248,7 @@ void propagatePendingCommands(void) {
     if (also_propagate.count == 0) return;
     int wrap = also_propagate.count > 1 && !server.propagate_no_multi;
     /* An EXEC propagating its own MULTI/EXEC is already wrapped. */
-    if (wrap && also_propagate.ops[0].argc == 1 && !strcasecmp(also_propagate.ops[0].argv[0]->ptr, "multi")) wrap = 0;
+    if (wrap && also_propagate.ops[0].argc == 1 && !strcasecmp(objPtr(also_propagate.ops[0].argv[0]), "multi")) wrap = 0;
     if (wrap) {
         int dbid = also_propagate.ops[0].dbid;
         obj *m = shared.multi;
@@ -307,8 +307,8 @@ static void slowlogPush(client *c, obj **argv, int argc, long long duration) {
     for (int j = 0; j < n; j++) {
         if (j == n - 1 && n != argc) {
             e->argv[j] = createStringObjectFromBstr(bstrCatPrintf(bstrEmpty(), "... (%d more arguments)", argc - n + 1));
-        } else if (sdsEncodedObject(argv[j]) && bstrLen(argv[j]->ptr) > 128) {
-            e->argv[j] = createStringObjectFromBstr(bstrCatPrintf(bstrNewLen(argv[j]->ptr, 128), "... (%zu more bytes)", bstrLen(argv[j]->ptr) - 128));
+        } else if (sdsEncodedObject(argv[j]) && bstrLen(objPtr(argv[j])) > 128) {
+            e->argv[j] = createStringObjectFromBstr(bstrCatPrintf(bstrNewLen(objPtr(argv[j]), 128), "... (%zu more bytes)", bstrLen(objPtr(argv[j])) - 128));
         } else {
             e->argv[j] = argv[j];
             incrRefCount(argv[j]);
@@ -318,13 +318,13 @@ static void slowlogPush(client *c, obj **argv, int argc, long long duration) {
     e->duration = duration;
     e->id = server.slowlog_entry_id++;
     e->peerid = bstrNew(c->fd != -1 ? getClientPeerId(c) : "");
-    e->cname = bstrNew(c->name ? (char *)c->name->ptr : "");
+    e->cname = bstrNew(c->name ? (char *)objPtr(c->name) : "");
     listAddNodeHead(server.slowlog, e);
     while (listLength(server.slowlog) > server.slowlog_max_len) listDelNode(server.slowlog, listLast(server.slowlog));
 }
 
 static void slowlogCommand(client *c) {
-    const char *sub = c->argv[1]->ptr;
+    const char *sub = objPtr(c->argv[1]);
     if (c->argc == 2 && !strcasecmp(sub, "help")) {
         const char *help[] = {"GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
                               "    Entries are made of:", "    id, timestamp, time in microseconds, arguments array, client IP and port,",
@@ -485,17 +485,17 @@ int performEvictions(void);
 int processCommand(client *c) {
     c->cmd = c->lastcmd = c->realcmd = lookupCommand(c->argv, c->argc);
     if (!c->cmd) {
-        serverCommand *parent = lookupCommandByCString(c->argv[0]->ptr);
+        serverCommand *parent = lookupCommandByCString(objPtr(c->argv[0]));
         if (parent && parent->subcommands && c->argc >= 2) {
-            bstr cmd = bstrNew(c->argv[0]->ptr);
+            bstr cmd = bstrNew(objPtr(c->argv[0]));
             bstrToUpper(cmd);
-            rejectCommandFormat(c, "ERR unknown subcommand '%.128s'. Try %s HELP.", (char *)c->argv[1]->ptr, cmd);
+            rejectCommandFormat(c, "ERR unknown subcommand '%.128s'. Try %s HELP.", (char *)objPtr(c->argv[1]), cmd);
             bstrFree(cmd);
         } else {
             bstr args = bstrEmpty();
             for (int i = 1; i < c->argc && bstrLen(args) < 128; i++)
-                args = bstrCatPrintf(args, "'%.*s' ", (int)(128 - bstrLen(args)), (char *)c->argv[i]->ptr);
-            rejectCommandFormat(c, "ERR unknown command '%.128s', with args beginning with: %s", (char *)c->argv[0]->ptr, args);
+                args = bstrCatPrintf(args, "'%.*s' ", (int)(128 - bstrLen(args)), (char *)objPtr(c->argv[i]));
+            rejectCommandFormat(c, "ERR unknown command '%.128s', with args beginning with: %s", (char *)objPtr(c->argv[0]), args);
             bstrFree(args);
         }
         return 1;
@@ -757,7 +757,7 @@ int listenToTlsPort(void);
 static htType errorsType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
 static uint64_t objKeyHash(const void *k) {
     const obj *o = k;
-    return htGenHash(o->ptr, bstrLen(o->ptr));
+    return htGenHash(objPtr(o), bstrLen(objPtr(o)));
 }
 static int objKeyEqual(const void *a, const void *b) { return equalStringObjects((obj *)a, (obj *)b); }
 static void objKeyFree(void *o) { decrRefCount(o); }

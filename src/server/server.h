@@ -42,20 +42,36 @@ typedef long long ustime_t;
 #define OBJ_ENCODING_LISTPACK 11
 #define OBJ_ENCODING_STREAM 10
 
-#define OBJ_SHARED_REFCOUNT INT_MAX
+#define OBJ_SHARED_REFCOUNT 0xFFFFFF /* refcount is 24 bits; OBJECT REFCOUNT reports INT_MAX */
 #define OBJ_SHARED_INTEGERS 10000
 #define OBJ_EMBSTR_SIZE_LIMIT 44
 #define LRU_BITS 24
 #define LRU_CLOCK_MAX ((1 << LRU_BITS) - 1)
 #define LRU_CLOCK_RESOLUTION 1000
 
+/* Header of every value. A keyspace entry holding a short string may be
+ * "packed" (db.c): then the allocation ends after refcount, `packed` is the
+ * 1-byte bstr header of the key that follows it directly, the value bstr comes
+ * right after the key and there is no ptr_ field at all. So never read ptr_
+ * directly: objPtr() works for both shapes; objSetPtr() refuses packed ones. */
 typedef struct obj {
     unsigned type : 4;
     unsigned encoding : 4;
     unsigned lru : LRU_BITS;   /* LRU clock, or LFU: 16 bits minutes + 8 bits counter */
-    int refcount;
-    void *ptr;                 /* bstr for RAW/EMBSTR, (void*)long for INT, else the structure */
+    unsigned refcount : 24;
+    unsigned packed : 8;       /* 0, or the T5 header of the packed key (byte 7) */
+    void *ptr_;                /* bstr for RAW/EMBSTR, (void*)long for INT, else the structure */
 } obj;
+
+#define OBJ_PACKED_HDR 8 /* bytes of header before a packed entry's key */
+
+/* A packed entry's value: the T5 bstr right behind the key. */
+static inline void *objPackedValue(const obj *o) { return (char *)o + OBJ_PACKED_HDR + (o->packed >> 3) + 1; }
+static inline void *objPtr(const obj *o) { return o->packed ? objPackedValue(o) : o->ptr_; }
+static inline void objSetPtr(obj *o, void *p) {
+    if (o->packed) __builtin_trap(); /* a packed entry has no pointer slot */
+    o->ptr_ = p;
+}
 
 obj *createObject(int type, void *ptr);
 obj *createStringObject(const char *p, size_t len);   /* embstr when short */
