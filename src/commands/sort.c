@@ -7,6 +7,7 @@
 #include "commands/t_list.h"
 #include "commands/t_hash.h"
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,14 +96,17 @@ static obj *elemObj(const char *s, size_t len, long long ll) {
     return s ? createStringObject(s, len) : createStringObjectFromLongLong(ll);
 }
 
-/* Fills items with every element of the value (zset: only [start,end] in
- * order when dontsort). Returns the count. */
-static long loadItems(obj *v, sortItem *items, int dontsortZset, long start, long end, int desc) {
+/* Fills items with every element of the value, or, when the value is kept in
+ * its own order (BY nosort on a list or zset), only ranks [start,end] counted
+ * from the tail for DESC. Returns the count. */
+static long loadItems(obj *v, sortItem *items, int direct, long start, long end, int desc) {
     long n = 0;
     if (v->type == OBJ_LIST) {
-        listTypeIterator *li = listTypeInitIterator(v, 0, LIST_TAIL);
+        long first = direct ? (desc ? (long)listTypeLength(v) - start - 1 : start) : 0;
+        long want = direct ? end - start + 1 : LONG_MAX;
+        listTypeIterator *li = listTypeInitIterator(v, first, direct && desc ? LIST_HEAD : LIST_TAIL);
         listTypeEntry e;
-        while (listTypeNext(li, &e)) {
+        while (n < want && listTypeNext(li, &e)) {
             const char *s;
             size_t len;
             long long ll;
@@ -118,7 +122,7 @@ static long loadItems(obj *v, sortItem *items, int dontsortZset, long start, lon
         int64_t ll = 0;
         while (setTypeNext(&si, &s, &len, &ll) != -1) items[n++].ele = elemObj(s, len, ll);
         setTypeResetIterator(&si);
-    } else if (dontsortZset) {
+    } else if (direct) {
         long total = (long)zsetLength(v);
         for (long r = start; r <= end; r++) {
             long rank = desc ? total - 1 - r : r;
@@ -235,11 +239,13 @@ static void sortGeneric(client *c, int readonly) {
         /* Clamp before adding: LIMIT values may be near LONG_MAX. */
         end = (limit_count < 0 || limit_count > vectorlen - start) ? vectorlen - 1 : start + limit_count - 1;
     }
-    int zsetDirect = v && v->type == OBJ_ZSET && dontsort;
+    /* Lists and zsets keep their own order under BY nosort: load just the
+     * LIMIT window, walked backwards for DESC. */
+    int direct = v && dontsort && (v->type == OBJ_ZSET || v->type == OBJ_LIST);
     sortItem *items = NULL;
     long n = 0;
     if (v) {
-        if (zsetDirect) {
+        if (direct) {
             long cnt = end >= start ? end - start + 1 : 0;
             items = zmalloc(sizeof(sortItem) * (size_t)(cnt ? cnt : 1));
             n = cnt ? loadItems(v, items, 1, start, end, k.desc) : 0;

@@ -1,0 +1,697 @@
+"""Differential check against a reference server.
+
+Starts our server and Debian's /usr/bin/redis-server (Redis 7.0) on free loopback
+ports, runs the same command scripts against both over raw RESP2 and RESP3
+connections, and requires replies with the same RESP types and bytes.
+
+Redis 7.0 is not Valkey 8: where the two are known to differ, the case says so
+and states what Valkey 8 replies (see EXPECT_V8 and the [v8 ...] line markers
+below). Doubles are the main systematic difference: Redis 7.0 prints them with
+%.17g, Valkey 8 with the shortest text that reads back as the same double, so
+a reference reply that is a %.17g double is accepted when ours is the shortest
+form of the same number.
+
+Script syntax (one command per line, shell-style quoting):
+    CMD args...                 replies must match exactly
+    [sort] CMD ...              order-insensitive (arrays, sets and maps)
+    [pairs] CMD ...             flat field/value array, order-insensitive by pair
+    [shape] CMD ...             same types and lengths only (random replies)
+    [approx] CMD ...            integers may differ by 1 (TTLs)
+    [resp2] / [resp3] CMD ...   only run on that protocol
+    [v8] CMD ... => LITERAL     Valkey 8 differs from Redis 7.0: our reply must be
+                                LITERAL (python literal of the parsed form below)
+    # comment
+Parsed reply form: ("+", str) ("-", str) (":", int) ("$", bytes|None) (",", str)
+("#", bool) ("_", None) ("(", str) ("=", bytes) and containers ("*"|"~"|">", [..])
+("%", [(k, v), ...]).
+"""
+import os
+import shlex
+import socket
+import time
+
+import pytest
+
+REF_BIN = "/usr/bin/redis-server"
+
+pytestmark = pytest.mark.skipif(not os.path.exists(REF_BIN), reason="reference redis-server not installed")
+
+
+class RawConn:
+    """RESP client that keeps every reply's type byte (a reply's shape is what we compare)."""
+
+    def __init__(self, port, resp=2):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.settimeout(10)
+        self.f = self.sock.makefile("rb")
+        self.resp = resp
+        if resp == 3:
+            self.call("HELLO", "3")
+
+    def send(self, *args):
+        out = [b"*%d\r\n" % len(args)]
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        self.sock.sendall(b"".join(out))
+
+    def call(self, *args):
+        self.send(*args)
+        return self.read()
+
+    def read(self):
+        line = self.f.readline()
+        if not line:
+            raise ConnectionError("connection closed")
+        t, rest = chr(line[0]), line[1:-2]
+        if t in "+-,(":
+            return (t, rest.decode())
+        if t == ":":
+            return (t, int(rest))
+        if t in "$=":
+            n = int(rest)
+            if n < 0:
+                return ("$", None)
+            return (t, self.f.read(n + 2)[:-2])
+        if t in "*~>":
+            n = int(rest)
+            if n < 0:
+                return ("*", None)
+            return (t, [self.read() for _ in range(n)])
+        if t == "%":
+            n = int(rest)
+            return (t, [(self.read(), self.read()) for _ in range(n)])
+        if t == "_":
+            return (t, None)
+        if t == "#":
+            return (t, rest == b"t")
+        raise ValueError("bad reply line %r" % line)
+
+    def close(self):
+        self.sock.close()
+
+
+# ---------------------------------------------------------------- comparison
+
+def shortest_double(x):
+    """Valkey 8's text for a double: shortest %g form that reads back exactly."""
+    for p in range(1, 18):
+        s = "%.*g" % (p, x)
+        if float(s) == x:
+            return s
+    return "%.17g" % x
+
+
+def _as_float(b):
+    try:
+        s = b.decode() if isinstance(b, bytes) else b
+        if s.strip() != s or s == "":
+            return None
+        return float(s)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def leaf_equal(ours, ref):
+    """Equal, or the same double where the reference used %.17g and we the shortest form."""
+    if ours == ref:
+        return True
+    if ours[0] != ref[0] or ours[0] not in "$,=+" or ours[1] is None or ref[1] is None:
+        return False
+    fo, fr = _as_float(ours[1]), _as_float(ref[1])
+    if fo is None or fr is None or fo != fr:
+        return False
+    text = ours[1].decode() if isinstance(ours[1], bytes) else ours[1]
+    reftext = ref[1].decode() if isinstance(ref[1], bytes) else ref[1]
+    return reftext == "%.17g" % fr and text == shortest_double(fr)
+
+
+def replies_equal(ours, ref, mode=None):
+    if ours[0] in "*~>%" or ref[0] in "*~>%":
+        if ours[0] != ref[0] or (ours[1] is None) != (ref[1] is None):
+            return False
+        if ours[1] is None:
+            return True
+        a, b = ours[1], ref[1]
+        if len(a) != len(b):
+            return False
+        if ours[0] == "%":
+            a = [x for kv in a for x in kv]
+            b = [x for kv in b for x in kv]
+            if mode in ("sort", "pairs"):
+                a, b = _sorted_pairs(a), _sorted_pairs(b)
+        elif mode == "sort":
+            a, b = sorted(a, key=repr), sorted(b, key=repr)
+        elif mode == "pairs":
+            a, b = _sorted_pairs(a), _sorted_pairs(b)
+        sub = "shape" if mode == "shape" else ("approx" if mode == "approx" else None)
+        return all(replies_equal(x, y, sub) for x, y in zip(a, b))
+    if mode == "shape":
+        return ours[0] == ref[0]
+    if mode == "approx" and ours[0] == ref[0] == ":":
+        return abs(ours[1] - ref[1]) <= 1
+    return leaf_equal(ours, ref)
+
+
+def _sorted_pairs(flat):
+    pairs = [(flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
+    return [x for kv in sorted(pairs, key=repr) for x in kv]
+
+
+# ---------------------------------------------------------------- running scripts
+
+def parse_script(text):
+    steps = []
+    for raw in text.strip().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        mods = []
+        while line.startswith("["):
+            end = line.index("]")
+            mods.append(line[1:end])
+            line = line[end + 1:].strip()
+        expect = None
+        if " => " in line:
+            line, lit = line.split(" => ", 1)
+            expect = eval(lit, {})  # test-local literal, never from the network
+        steps.append((mods, shlex.split(line), expect, raw.strip()))
+    return steps
+
+
+def run_script(name, text, ours_port, ref_port, resp):
+    diffs = []
+    a, b = RawConn(ours_port, resp), RawConn(ref_port, resp)
+    try:
+        for conn in (a, b):
+            conn.call("FLUSHALL")
+        for mods, args, expect, raw in parse_script(text):
+            if ("resp2" in mods and resp != 2) or ("resp3" in mods and resp != 3):
+                continue
+            mode = next((m for m in mods if m in ("sort", "pairs", "shape", "approx")), None)
+            ours = a.call(*args)
+            ref = b.call(*args)
+            if "v8" in mods:
+                ok = ours == expect if expect is not None else True
+                ref = expect
+            else:
+                ok = replies_equal(ours, ref, mode)
+            if not ok:
+                diffs.append("[%s resp%d] %s\n    ours: %r\n    ref:  %r" % (name, resp, raw, ours, ref))
+    finally:
+        a.close()
+        b.close()
+    return diffs
+
+
+@pytest.fixture(scope="module")
+def pair():
+    # Module scope: one server pair for the whole file keeps it fast.
+    from conftest import ServerHandle
+    ours = ServerHandle().start()
+    ref = ServerHandle(binary=REF_BIN).start()
+    yield ours, ref
+    ours.stop()
+    ref.stop()
+    assert not ours.crashed, "our server crashed:\n" + ours.log()[-3000:]
+
+
+def check(pair, scripts, protocols=(2, 3)):
+    ours, ref = pair
+    diffs = []
+    for name, text in scripts.items():
+        for resp in protocols:
+            diffs += run_script(name, text, ours.port, ref.port, resp)
+    assert not diffs, "%d differences:\n%s" % (len(diffs), "\n".join(diffs))
+
+
+# ================================================================ strings
+
+STRINGS = {
+    "set_options": """
+        SET k v
+        SET k v NX XX
+        SET k v XX NX
+        SET k v EX 10 PX 100
+        SET k v EX 10 KEEPTTL
+        SET k v KEEPTTL PX 5
+        SET k v EX 0
+        SET k v EX -1
+        SET k v PX 0
+        SET k v EX abc
+        SET k v EX
+        SET k v EXAT 0
+        SET k v PXAT -5
+        SET k v EX 9223372036854775807
+        SET k v PX 9223372036854775807
+        SET k v EXAT 99999999999999999
+        SET k v FOO
+        SET k v NX
+        SET k v2 XX GET
+        SET k v3 NX GET
+        SET nokey v XX GET
+        GET nokey
+        SET k2 v NX GET
+        SET k v GET KEEPTTL
+        [approx] TTL k
+        SET k v EX 100
+        SET k v2 KEEPTTL
+        [approx] TTL k
+        SET k v3
+        TTL k
+        SET k v ex 100 nx
+        SET k v ex 100 xx
+        [approx] TTL k
+        SET k v PXAT 1
+        EXISTS k
+        LPUSH l a
+        SET l v GET
+        SET l v NX GET
+        GET l
+        SET
+        SET k
+        SET k v EX 1.5
+        SET k v px 1 get nx
+    """,
+    "getex_getdel_setnx": """
+        SET k v
+        GETEX k
+        GETEX k EX 100
+        [approx] TTL k
+        GETEX k PERSIST
+        TTL k
+        GETEX k EX 10 PX 10
+        GETEX k EX 10 PERSIST
+        GETEX k EX 0
+        GETEX k EX -3
+        GETEX k PX abc
+        GETEX k EXAT 1
+        EXISTS k
+        GETEX nokey EX 10
+        GETEX nokey FOO
+        GETEX k FOO
+        SET k v
+        GETEX k KEEPTTL
+        GETDEL k
+        GETDEL k
+        SETNX k a
+        SETNX k b
+        MSETNX k x y z
+        MSETNX a 1 b 2
+        MSET a 1 b
+        MGET a b nokey k
+        GETSET k new
+        GETSET nokey2 v
+        SETEX k 0 v
+        SETEX k -1 v
+        SETEX k 10.5 v
+        PSETEX k 0 v
+        SETEX k 10 v
+        [approx] TTL k
+        LPUSH l a
+        GETEX l
+        GETDEL l
+        GETSET l x
+        MGET l k
+        STRLEN l
+        APPEND l x
+    """,
+    "ranges": """
+        SET k Hello
+        SETRANGE k 6 World
+        GET k
+        SETRANGE k 0 ""
+        SETRANGE nokey 0 ""
+        EXISTS nokey
+        SETRANGE nokey 3 ""
+        EXISTS nokey
+        SETRANGE k -1 x
+        SETRANGE k 536870912 x
+        SETRANGE k 536870911 ""
+        SETRANGE k abc x
+        SETRANGE nokey2 2 ab
+        GET nokey2
+        GETRANGE k 0 -1
+        GETRANGE k -3 -1
+        GETRANGE k 5 3
+        GETRANGE k -100 100
+        GETRANGE k 100 200
+        GETRANGE k -1 -5
+        GETRANGE k 0 0
+        GETRANGE k -1 0
+        GETRANGE nokey 0 -1
+        GETRANGE k 0 9223372036854775807
+        GETRANGE k -9223372036854775808 1
+        GETRANGE k x 1
+        SUBSTR k 0 2
+        SET e ""
+        GETRANGE e 0 -1
+        GETRANGE e 0 0
+        SET n 12345
+        GETRANGE n 1 2
+        SETRANGE n 1 x
+        GET n
+        APPEND n 6
+        GET n
+        LPUSH l a
+        SETRANGE l 0 x
+        GETRANGE l 0 1
+    """,
+    "counters": """
+        INCR c
+        INCRBY c 10
+        DECRBY c 5
+        DECR c
+        INCRBY c abc
+        INCRBY c 1.5
+        DECRBY c -9223372036854775808
+        SET c 9223372036854775807
+        INCR c
+        SET c -9223372036854775808
+        DECR c
+        SET c " 1"
+        INCR c
+        SET c 1x
+        INCR c
+        SET c 01
+        INCR c
+        SET c ""
+        INCR c
+        SET f 10.5
+        INCRBYFLOAT f 0.1
+        INCRBYFLOAT f -5
+        INCRBYFLOAT f 5.0e3
+        INCRBYFLOAT f 1e300
+        SET f 0
+        INCRBYFLOAT f 0.1
+        INCRBYFLOAT f 0.2
+        INCRBYFLOAT f -0.3
+        INCRBYFLOAT f inf
+        INCRBYFLOAT f nan
+        INCRBYFLOAT f abc
+        INCRBYFLOAT f ""
+        SET f 1.5e308
+        INCRBYFLOAT f 1.5e308
+        SET f 3
+        INCRBYFLOAT f 1.0
+        INCRBYFLOAT g 3.0e-5
+        INCRBYFLOAT g 0x10
+        SET f 1
+        INCRBYFLOAT f 0.00000000000000001
+        INCRBYFLOAT h -0
+        GET h
+        INCRBYFLOAT h 1e-20
+        INCRBYFLOAT h2 12345678901234567890
+        INCRBYFLOAT h3 " 1"
+        LPUSH l a
+        INCR l
+        INCRBYFLOAT l 1
+        DECR l
+    """,
+    "lcs": """
+        MSET a ohmytext b mynewtext
+        LCS a b
+        LCS a b LEN
+        LCS a b IDX
+        LCS a b IDX MINMATCHLEN 4
+        LCS a b IDX MINMATCHLEN 4 WITHMATCHLEN
+        LCS a b IDX WITHMATCHLEN
+        LCS a b LEN IDX
+        LCS a b FOO
+        LCS a b MINMATCHLEN
+        LCS a b IDX MINMATCHLEN -1
+        LCS a nokey
+        LCS nokey nokey2 IDX
+        LCS a b LEN MINMATCHLEN 2
+        SET e ""
+        LCS a e IDX WITHMATCHLEN
+        MSET x abcdefg y xbxdxfx
+        LCS x y IDX
+        LCS x y IDX WITHMATCHLEN MINMATCHLEN 1
+        LPUSH l a
+        LCS a l
+        LCS a
+    """,
+}
+
+
+def test_strings(pair):
+    check(pair, STRINGS)
+
+
+# ================================================================ keys
+
+KEYS = {
+    "expire": """
+        SET k v
+        EXPIRE k 100 NX
+        EXPIRE k 200 NX
+        EXPIRE k 50 GT
+        EXPIRE k 150 GT
+        EXPIRE k 300 LT
+        EXPIRE k 120 LT
+        [approx] TTL k
+        EXPIRE k 100 XX
+        EXPIRE k 50 XX GT
+        EXPIRE k 100 NX XX
+        EXPIRE k 100 GT LT
+        EXPIRE k 100 NX GT
+        EXPIRE k 90 XX GT
+        EXPIRE k 100 FOO
+        EXPIRE k abc
+        EXPIRE k 100 xx xx
+        PERSIST k
+        PERSIST k
+        EXPIRE k 100 XX
+        EXPIRE k 100 GT
+        EXPIRE k 100 LT
+        TTL k
+        EXPIRE nokey 100
+        TTL nokey
+        PTTL nokey
+        PEXPIRE k 99000 GT
+        PEXPIRE k 200000 GT
+        PEXPIRE k 99000 LT
+        PEXPIREAT k 99999999999999 NX
+        EXPIRETIME nokey
+        [approx] EXPIRETIME k
+        [approx] PEXPIRETIME k
+        SET k2 v
+        EXPIRETIME k2
+        PEXPIRETIME k2
+        EXPIREAT k2 33177117420
+        EXPIRETIME k2
+        PEXPIRETIME k2
+        EXPIRE k2 9223372036854775807
+        PEXPIRE k2 9223372036854775807
+        EXPIRE k2 -9223372036854775808
+        EXPIREAT k2 9223372036854775807
+        PEXPIREAT k2 -9223372036854775808
+        EXISTS k2
+        SET k3 v
+        EXPIRE k3 -1
+        EXISTS k3
+        SET k3 v
+        PEXPIRE k3 0
+        EXISTS k3
+        EXPIRE k3
+    """,
+    "object_type_exists": """
+        SET s 123
+        SET s2 hello
+        SET s3 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+        RPUSH l a b
+        SADD set 1 2
+        SADD set2 a b
+        HSET h a 1
+        ZADD z 1 a
+        XADD x 1-1 a 1
+        PFADD hll a
+        OBJECT ENCODING s
+        OBJECT ENCODING s2
+        OBJECT ENCODING s3
+        [v8] OBJECT ENCODING l => ("$", b"listpack")
+        OBJECT ENCODING set
+        [v8] OBJECT ENCODING set2 => ("$", b"listpack")
+        OBJECT ENCODING h
+        OBJECT ENCODING z
+        OBJECT ENCODING x
+        OBJECT ENCODING hll
+        OBJECT ENCODING nokey
+        OBJECT REFCOUNT s2
+        OBJECT REFCOUNT nokey
+        OBJECT IDLETIME s
+        OBJECT FREQ s
+        OBJECT FOO s
+        OBJECT
+        TYPE s
+        TYPE l
+        TYPE set
+        TYPE h
+        TYPE z
+        TYPE x
+        TYPE hll
+        TYPE nokey
+        EXISTS s s s nokey
+        DEL s s nokey
+        UNLINK s2 nokey
+        TOUCH l set nokey
+        DBSIZE
+        APPEND s 1
+        OBJECT ENCODING s
+        SET n 12345678901234567890
+        OBJECT ENCODING n
+        SET n -12
+        OBJECT ENCODING n
+        SET n " 12"
+        OBJECT ENCODING n
+        INCR n2
+        OBJECT ENCODING n2
+    """,
+    "copy_rename": """
+        SET a 1
+        SET b 2
+        COPY a b
+        COPY a b REPLACE
+        GET b
+        COPY nokey c
+        COPY a a
+        COPY a c DB 1
+        COPY a c DB 99
+        COPY a c DB abc
+        COPY a c FOO
+        COPY a c REPLACE REPLACE
+        RENAME nokey x
+        RENAME a a
+        RENAME a x
+        RENAMENX x b
+        RENAMENX x y
+        RENAMENX nokey y
+        RENAMENX y y
+        RENAME y y
+        GET y
+        MOVE y 1
+        MOVE y 1
+        MOVE nokey 1
+        MOVE b 0
+        MOVE b 16
+        MOVE b abc
+        SELECT 1
+        [sort] KEYS *
+        FLUSHDB
+        SELECT 0
+        SELECT 16
+        SELECT -1
+        SELECT abc
+        SWAPDB 0 1
+        SWAPDB 0 99
+        SWAPDB a b
+        RPUSH l a
+        RENAME l l2
+        TYPE l2
+        COPY l2 l3
+        LRANGE l3 0 -1
+        DUMP nokey
+        [shape] RANDOMKEY
+        FLUSHALL
+        RANDOMKEY
+    """,
+    "scan": """
+        MSET a1 1 a2 2 b1 3
+        RPUSH la x
+        SADD sa m
+        HSET ha f v
+        ZADD za 1 m
+        [sort] KEYS a*
+        [sort] KEYS *1
+        KEYS nomatch
+        [sort] KEYS [ab]1
+        SCAN 0 COUNT 100 MATCH nomatch
+        SCAN abc
+        SCAN 0 COUNT 0
+        SCAN 0 COUNT -1
+        SCAN 0 TYPE
+        SCAN 0 FOO bar
+        # Valkey parses the cursor as unsigned (string2ull), Redis 7.0 with strtoul
+        [v8] SCAN -1 => ("-", "ERR invalid cursor")
+        SCAN 18446744073709551616
+        SSCAN sa 0
+        SSCAN sa 0 MATCH x*
+        SSCAN nokey 0
+        HSCAN ha 0
+        [v8] HSCAN ha 0 NOVALUES => ("*", [("$", b"0"), ("*", [("$", b"f")])])
+        HSCAN nokey 0
+        ZSCAN za 0
+        ZSCAN za 0 COUNT 0
+        ZSCAN la 0
+        HSCAN sa 0
+        SSCAN ha 0
+        SSCAN sa abc
+    """,
+    "sort": """
+        RPUSH l 3 1 2 10
+        SORT l
+        SORT l DESC
+        SORT l ALPHA
+        SORT l ALPHA DESC
+        SORT l LIMIT 1 2
+        SORT l LIMIT 0 0
+        SORT l LIMIT -1 2
+        SORT l LIMIT 1 -1
+        SORT l LIMIT 10 2
+        SORT l LIMIT 1
+        SORT l LIMIT a b
+        MSET w_1 40 w_2 30 w_3 20 w_10 10
+        MSET o_1 one o_2 two o_3 three
+        HSET h_1 f x1
+        HSET h_2 f x2
+        SORT l BY w_*
+        SORT l BY w_* GET o_*
+        SORT l BY w_* GET # GET o_*
+        SORT l BY nosort GET o_*
+        SORT l BY nosort DESC
+        SORT l BY nosort DESC LIMIT 1 2
+        SORT l BY nosort LIMIT 1 2 GET o_*
+        SORT l BY nosort DESC LIMIT 3 10
+        SORT l BY nosort DESC LIMIT 4 1
+        SORT l BY nosort DESC STORE dstn
+        LRANGE dstn 0 -1
+        SORT l GET h_*->f
+        SORT l GET h_*->
+        SORT l BY h_*->f ALPHA
+        SORT l STORE dst
+        LRANGE dst 0 -1
+        SORT l BY w_* STORE dst2 LIMIT 0 2
+        LRANGE dst2 0 -1
+        SORT nokey STORE dst3
+        EXISTS dst3
+        SORT nokey
+        RPUSH bad a b
+        SORT bad
+        SORT bad ALPHA
+        SORT l FOO
+        SORT l STORE
+        SORT l GET
+        SORT l BY
+        SADD s 5 3 9
+        SORT s
+        ZADD z 5 a 1 b 3 c
+        SORT z ALPHA
+        SORT z BY nosort
+        SORT z BY nosort LIMIT 1 1
+        SORT z BY nosort DESC
+        SET str x
+        SORT str
+        SORT_RO l
+        SORT_RO l STORE x
+        SORT_RO l BY w_* GET o_*
+        RPUSH fl 1.5 -2 1e3 inf
+        SORT fl
+        RPUSH mixed 1 a
+        SORT mixed BY nosort
+    """,
+}
+
+
+def test_keys(pair):
+    check(pair, KEYS)
