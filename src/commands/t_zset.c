@@ -3,6 +3,7 @@
 #include "commands/t_set.h"
 #include "ds/listpack.h"
 #include "ds/intset.h"
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,13 @@ static unsigned char *zzlFind(unsigned char *zl, const char *ele, size_t len, do
 static unsigned char *zzlInsertAt(unsigned char *zl, unsigned char *eptr, const char *ele, size_t len,
                                   double score) {
     char sbuf[MAX_D2STRING_CHARS];
-    int slen = d2string(sbuf, sizeof(sbuf), score);
+    /* Integral scores are stored as integers, as Valkey does: this is also
+     * what turns a -0 score into 0 in a listpack (a skiplist keeps -0). */
+    int slen;
+    if (score > -(double)(LLONG_MAX / 2) && score < (double)(LLONG_MAX / 2) && (double)(long long)score == score)
+        slen = ll2string(sbuf, sizeof(sbuf), (long long)score);
+    else
+        slen = d2string(sbuf, sizeof(sbuf), score);
     if (!eptr) {
         zl = lpAppend(zl, (const unsigned char *)ele, (uint32_t)len);
         return lpAppend(zl, (unsigned char *)sbuf, (uint32_t)slen);

@@ -695,3 +695,500 @@ KEYS = {
 
 def test_keys(pair):
     check(pair, KEYS)
+
+
+# ================================================================ lists
+
+LISTS = {
+    "lpos_insert_set": """
+        RPUSH l a b c a b c a
+        LPOS l a
+        LPOS l a RANK 2
+        LPOS l a RANK -1
+        LPOS l a RANK -2 COUNT 2
+        LPOS l a COUNT 0
+        LPOS l a COUNT 2 MAXLEN 4
+        LPOS l a RANK 0
+        # Valkey rejects LLONG_MIN (its negation overflows); Redis 7.0 accepted it
+        [v8] LPOS l a RANK -9223372036854775808 => ("-", "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+        LPOS l a COUNT -1
+        LPOS l a MAXLEN -1
+        LPOS l x
+        LPOS l x COUNT 2
+        LPOS nokey a
+        LPOS nokey a COUNT 1
+        LPOS l a FOO 1
+        LPOS l a RANK
+        LINSERT l BEFORE b X
+        LINSERT l AFTER c Y
+        LINSERT l BEFORE nothere Z
+        LINSERT l MIDDLE b Z
+        LINSERT nokey BEFORE a b
+        LRANGE l 0 -1
+        LSET l 0 first
+        LSET l -1 last
+        LSET l 100 x
+        LSET l -100 x
+        LSET nokey 0 x
+        LSET l abc x
+        LINDEX l 0
+        LINDEX l -1
+        LINDEX l 100
+        LINDEX l abc
+        LINDEX nokey 0
+        LRANGE l 5 2
+        LRANGE l -100 100
+        LRANGE l 100 200
+        LRANGE l -1 -2
+        LRANGE nokey 0 -1
+        LRANGE l 0 abc
+        LREM l 0 a
+        LREM l -1 b
+        LREM l 1 zzz
+        LREM l abc a
+        LTRIM l 1 -2
+        LRANGE l 0 -1
+        LTRIM l 5 1
+        EXISTS l
+        LLEN l
+        LLEN nokey
+    """,
+    "push_pop": """
+        LPUSH l a b c
+        RPUSH l d e
+        LPUSHX nokey a
+        RPUSHX nokey a
+        LPUSHX l z
+        LPOP l
+        RPOP l
+        LPOP l 2
+        RPOP l 0
+        LPOP l -1
+        LPOP nokey
+        LPOP nokey 2
+        RPOP nokey 0
+        LPOP l 100
+        LPOP l
+        EXISTS l
+        RPUSH l a b c
+        LMPOP 1 l LEFT
+        LMPOP 1 l RIGHT COUNT 5
+        LMPOP 1 l LEFT
+        LMPOP 2 nokey l LEFT
+        LMPOP 0 l LEFT
+        LMPOP -1 l LEFT
+        LMPOP 1 l MIDDLE
+        LMPOP 1 l LEFT COUNT 0
+        LMPOP 1 l LEFT COUNT -1
+        LMPOP 1 l LEFT COUNT 1 COUNT 2
+        LMPOP 2 l LEFT
+        LMPOP 1 l
+        LMPOP abc l LEFT
+        LMPOP 3 a b LEFT
+        RPUSH l2 x y
+        LMPOP 2 nokey l2 RIGHT COUNT 10
+        BLMPOP 0.01 1 nokey LEFT
+        BLMPOP -1 1 nokey LEFT
+        BLMPOP abc 1 nokey LEFT
+        BLMPOP 0 0 nokey LEFT
+        BLMPOP 0.01 1 nokey LEFT COUNT 0
+        RPUSH l3 1 2 3
+        BLMPOP 0 1 l3 RIGHT COUNT 2
+        BLPOP l3 0
+        BLPOP nokey 0.01
+        BRPOP nokey -1
+        BRPOP nokey abc
+        BLMOVE nokey x LEFT RIGHT 0.01
+        BRPOPLPUSH nokey x 0.01
+        RPUSH m 1 2 3
+        LMOVE m m LEFT RIGHT
+        LRANGE m 0 -1
+        LMOVE m n RIGHT LEFT
+        LMOVE m n UP LEFT
+        LMOVE nokey n LEFT LEFT
+        RPOPLPUSH m n
+        LRANGE n 0 -1
+        SET s x
+        LMOVE m s LEFT LEFT
+        LRANGE m 0 -1
+        LPUSH s a
+        LRANGE s 0 -1
+        LPOS s a
+        LMPOP 1 s LEFT
+        LPUSH
+        LPUSH l
+    """,
+}
+
+
+def test_lists(pair):
+    check(pair, LISTS)
+
+
+# ================================================================ hashes
+
+HASHES = {
+    "hash_basic": """
+        HSET h a 1 b 2
+        HSET h a 1 b
+        HSET h
+        HMSET h c 3
+        HSETNX h a x
+        HSETNX h z 26
+        HGET h a
+        HGET h nope
+        HMGET h a nope b
+        HMGET nokey a b
+        [pairs] HGETALL h
+        [pairs] HGETALL nokey
+        [sort] HKEYS h
+        [sort] HVALS h
+        HLEN h
+        HEXISTS h a
+        HEXISTS h nope
+        HSTRLEN h a
+        HSTRLEN h nope
+        HDEL h a nope
+        HDEL h a
+        HINCRBY h b 10
+        HINCRBY h b abc
+        HINCRBY h b 1.5
+        HINCRBY h new -5
+        HSET h big 9223372036854775807
+        HINCRBY h big 1
+        HSET h str hello
+        HINCRBY h str 1
+        HINCRBYFLOAT h str 1
+        HINCRBYFLOAT h f 0.1
+        HINCRBYFLOAT h f 0.2
+        HINCRBYFLOAT h f 1e300
+        HINCRBYFLOAT h f inf
+        HINCRBYFLOAT h f nan
+        HINCRBYFLOAT h g 10
+        HINCRBYFLOAT h g -10.5e2
+        HINCRBYFLOAT h big 1
+        HGET h big
+        SET s x
+        HGET s a
+        HSET s a b
+        HGETALL s
+        HINCRBYFLOAT s a 1
+    """,
+    "hrandfield": """
+        HSET h a 1 b 2 c 3
+        [shape] HRANDFIELD h
+        HRANDFIELD nokey
+        HRANDFIELD nokey 3
+        HRANDFIELD nokey -3 WITHVALUES
+        [shape] HRANDFIELD h 2
+        [sort] HRANDFIELD h 3
+        [sort] HRANDFIELD h 10
+        [shape] HRANDFIELD h -5
+        [shape] HRANDFIELD h -5 WITHVALUES
+        [shape] HRANDFIELD h 2 WITHVALUES
+        [resp2] [pairs] HRANDFIELD h 3 WITHVALUES
+        [resp3] [sort] HRANDFIELD h 3 WITHVALUES
+        HRANDFIELD h 0
+        HRANDFIELD h 0 WITHVALUES
+        HRANDFIELD h abc
+        HRANDFIELD h 1 FOO
+        HRANDFIELD h -9223372036854775808
+        HRANDFIELD h -9223372036854775808 WITHVALUES
+        HRANDFIELD h 9223372036854775807 WITHVALUES
+    """,
+}
+
+
+def test_hashes(pair):
+    check(pair, HASHES)
+
+
+# ================================================================ sets
+
+SETS = {
+    "set_basic": """
+        SADD s a b c
+        SADD s a d
+        SADD i 1 2 3
+        SADD i 2 x
+        SREM s a nope
+        SREM nokey a
+        SCARD s
+        SCARD nokey
+        SISMEMBER s b
+        SISMEMBER s z
+        SMISMEMBER s b z c
+        SMISMEMBER nokey a b
+        SMISMEMBER s
+        [sort] SMEMBERS s
+        SMEMBERS nokey
+        SADD t b c e
+        SINTERCARD 2 s t
+        SINTERCARD 2 s t LIMIT 1
+        SINTERCARD 2 s t LIMIT 0
+        SINTERCARD 2 s t LIMIT -1
+        SINTERCARD 0 s t
+        SINTERCARD 3 s t
+        SINTERCARD 1 s t
+        SINTERCARD 2 s nokey
+        SINTERCARD abc s
+        SINTERCARD 2 s t FOO 1
+        [sort] SINTER s t
+        [sort] SUNION s t nokey
+        [sort] SDIFF s t
+        SINTER s nokey
+        SDIFF nokey s
+        SINTERSTORE d s t
+        SUNIONSTORE d s t
+        SDIFFSTORE d s t
+        SDIFFSTORE d nokey s
+        EXISTS d
+        SMOVE s t b
+        SMOVE s t b
+        SMOVE nokey t b
+        SMOVE s s c
+        [shape] SRANDMEMBER s
+        SRANDMEMBER nokey
+        SRANDMEMBER nokey 5
+        SRANDMEMBER s 0
+        [shape] SRANDMEMBER s -5
+        [sort] SRANDMEMBER s 10
+        SRANDMEMBER s abc
+        SRANDMEMBER s -9223372036854775808
+        [shape] SPOP s
+        SPOP nokey
+        SPOP nokey 2
+        SPOP s 0
+        SPOP s -1
+        [sort] SPOP i 100
+        EXISTS i
+        SET str x
+        SADD str a
+        SINTER s str
+        SINTERCARD 2 s str
+        SMISMEMBER str a
+        SINTERSTORE d str s
+    """,
+}
+
+
+def test_sets(pair):
+    check(pair, SETS)
+
+
+# ================================================================ sorted sets
+
+ZSETS = {
+    "zadd_flags": """
+        ZADD z 1 a 2 b
+        ZADD z NX 5 a 3 c
+        ZADD z XX 5 a 4 d
+        ZADD z XX CH 6 a 4 d
+        ZADD z GT 1 a
+        ZADD z GT CH 10 a
+        ZADD z LT CH 20 a 0 b
+        ZADD z NX XX 1 a
+        ZADD z NX GT 1 a
+        ZADD z NX LT 1 a
+        ZADD z GT LT 1 a
+        ZADD z INCR 1 a 2 b
+        ZADD z INCR 5 a
+        ZADD z INCR NX 5 a
+        ZADD z INCR XX 5 nope
+        ZADD z INCR GT -100 a
+        ZADD z INCR LT -1 a
+        ZADD z CH INCR 1 a
+        ZADD z 1 a 2
+        ZADD z abc a
+        ZADD z nan a
+        ZADD z inf x -inf y
+        ZADD z +inf x
+        ZADD z INCR inf x
+        ZADD z INCR -inf x
+        ZADD z 1e300 big 0.1 tenth -0 negzero
+        ZADD z
+        ZADD z NX
+        ZADD z FOO 1 a
+        ZSCORE z a
+        ZSCORE z x
+        ZSCORE z y
+        ZSCORE z big
+        ZSCORE z negzero
+        ZSCORE z nope
+        ZSCORE nokey a
+        ZMSCORE z a nope x
+        ZMSCORE nokey a
+        ZINCRBY z 0.2 tenth
+        ZINCRBY z abc tenth
+        ZINCRBY z 1 newm
+        ZINCRBY x 1
+        ZRANGE z 0 -1 WITHSCORES
+        ZCARD z
+        ZCARD nokey
+        ZRANK z a
+        ZREVRANK z a
+        ZRANK z nope
+        ZRANK nokey a
+        ZREM z a nope
+        ZREM nokey a
+        ZADD n 1.5 a 2.25 b 1e-5 c 123456789.125 d 1e21 e -1e-300 f 3.0000000000000004 g
+        ZRANGE n 0 -1 WITHSCORES
+        ZSCORE n e
+        ZSCORE n f
+        ZINCRBY n 1 g
+        # a listpack stores an integral score as an integer (-0 reads back as 0), a skiplist keeps -0
+        CONFIG SET zset-max-listpack-entries 0
+        ZADD sk -0 a 1e300 b
+        ZSCORE sk a
+        ZINCRBY sk -0 c
+        ZRANGE sk 0 -1 WITHSCORES
+        CONFIG SET zset-max-listpack-entries 128
+    """,
+    "zrange_variants": """
+        ZADD z 1 a 2 b 3 c 4 d 5 e
+        ZADD lex 0 a 0 b 0 c 0 d 0 e
+        ZRANGE z 0 -1
+        ZRANGE z 1 3 REV
+        ZRANGE z 0 -1 REV WITHSCORES
+        ZRANGE z 2 (4 BYSCORE
+        ZRANGE z (1 4 BYSCORE
+        ZRANGE z -inf +inf BYSCORE LIMIT 1 2
+        ZRANGE z +inf -inf BYSCORE REV LIMIT 1 2 WITHSCORES
+        ZRANGE z 4 2 BYSCORE REV
+        ZRANGE z 0 -1 LIMIT 1 2
+        ZRANGE z 1 2 BYSCORE LIMIT 0 -1
+        ZRANGE z 1 5 BYSCORE LIMIT 1 -5
+        ZRANGE z 1 5 BYSCORE LIMIT -1 2
+        ZRANGE z abc 5 BYSCORE
+        ZRANGE z ( 5 BYSCORE
+        ZRANGE z ((1 5 BYSCORE
+        ZRANGE lex [b (d BYLEX
+        ZRANGE lex - + BYLEX LIMIT 1 2
+        ZRANGE lex + - BYLEX REV
+        ZRANGE lex (d [a BYLEX REV LIMIT 0 2
+        ZRANGE lex b d BYLEX
+        ZRANGE lex [a [c BYLEX WITHSCORES
+        ZRANGE z 0 -1 BYSCORE BYLEX
+        ZRANGE z 0 -1 FOO
+        ZRANGE z 0
+        ZRANGE nokey 0 -1
+        ZRANGE nokey 0 -1 WITHSCORES
+        ZRANGEBYSCORE z 2 4 WITHSCORES LIMIT 1 1
+        ZRANGEBYSCORE z (2 (4
+        ZREVRANGEBYSCORE z 4 2
+        ZREVRANGEBYSCORE z 2 4
+        ZRANGEBYSCORE z 2 4 LIMIT 1
+        ZRANGEBYLEX lex - [c
+        ZREVRANGEBYLEX lex [c -
+        ZRANGEBYLEX lex a c
+        ZREVRANGE z 0 1 WITHSCORES
+        ZCOUNT z 2 4
+        ZCOUNT z (2 +inf
+        ZCOUNT z x 1
+        ZLEXCOUNT lex [b +
+        ZLEXCOUNT lex b +
+        ZRANGESTORE dst z 1 3
+        ZRANGE dst 0 -1 WITHSCORES
+        ZRANGESTORE dst z 2 4 BYSCORE REV
+        ZRANGESTORE dst z 4 2 BYSCORE REV LIMIT 0 1
+        ZRANGE dst 0 -1 WITHSCORES
+        ZRANGESTORE dst lex [a [b BYLEX
+        ZRANGESTORE dst z 10 20
+        EXISTS dst
+        ZRANGESTORE dst nokey 0 -1
+        ZRANGESTORE dst z 0 -1 WITHSCORES
+        ZREMRANGEBYRANK z 0 0
+        ZREMRANGEBYSCORE z (2 3
+        ZREMRANGEBYLEX lex [a (c
+        ZREMRANGEBYLEX lex a c
+        ZRANGE z 0 -1 WITHSCORES
+        ZPOPMIN z
+        ZPOPMAX z 2
+        ZPOPMIN z 0
+        ZPOPMIN z -1
+        ZPOPMIN nokey
+        ZPOPMIN nokey 2
+        ZMPOP 1 lex MIN
+        ZMPOP 1 lex MAX COUNT 10
+        ZMPOP 1 nokey MIN
+        ZMPOP 0 lex MIN
+        ZMPOP 1 lex MIDDLE
+        ZMPOP 1 lex MIN COUNT 0
+        BZMPOP 0.01 1 nokey MIN
+        BZPOPMIN nokey 0.01
+        ZADD b 1 x 2 y
+        BZPOPMAX b 0
+        BZMPOP 0 1 b MIN COUNT 5
+    """,
+    "zset_ops": """
+        ZADD z1 1 a 2 b 3 c
+        ZADD z2 10 b 20 c 30 d
+        SADD s c d e
+        ZUNION 2 z1 z2
+        ZUNION 2 z1 z2 WITHSCORES
+        ZUNION 2 z1 z2 WEIGHTS 2 0.5 WITHSCORES
+        ZUNION 2 z1 z2 AGGREGATE MIN WITHSCORES
+        ZUNION 2 z1 z2 AGGREGATE MAX WITHSCORES
+        ZUNION 3 z1 z2 s WITHSCORES
+        ZINTER 2 z1 z2 WITHSCORES
+        ZINTER 2 z1 s WITHSCORES
+        ZINTER 2 z1 z2 WEIGHTS 1 WITHSCORES
+        ZINTER 2 z1 z2 WEIGHTS 1 abc
+        ZINTER 2 z1 z2 AGGREGATE FOO
+        ZINTER 0 z1
+        ZINTER 3 z1 z2
+        ZINTER 2 z1 z2 WEIGHTS inf -inf WITHSCORES
+        ZUNION 2 z1 z2 WEIGHTS inf -inf WITHSCORES
+        ZINTER 2 z1 z2 WEIGHTS nan 1
+        ZDIFF 2 z2 z1 WITHSCORES
+        ZDIFF 2 z1 nokey
+        ZDIFF 1 nokey
+        ZINTERCARD 2 z1 z2
+        ZINTERCARD 2 z1 z2 LIMIT 1
+        ZINTERCARD 2 z1 z2 LIMIT -1
+        ZINTERCARD 0 z1
+        ZINTERSTORE d 2 z1 z2
+        ZRANGE d 0 -1 WITHSCORES
+        ZUNIONSTORE d 2 z1 z2 WEIGHTS 1 2 AGGREGATE SUM
+        ZRANGE d 0 -1 WITHSCORES
+        ZDIFFSTORE d 2 z1 z2
+        ZRANGE d 0 -1 WITHSCORES
+        ZINTERSTORE d 2 z1 nokey
+        EXISTS d
+        ZUNIONSTORE d 2 z1 z2 WITHSCORES
+        ZADD inf1 inf a
+        ZADD inf2 -inf a
+        ZUNIONSTORE d 2 inf1 inf2
+        ZRANGE d 0 -1 WITHSCORES
+        ZADD p1 0.1 m
+        ZADD p2 0.2 m
+        ZUNION 2 p1 p2 WITHSCORES
+        ZINTER 2 p1 p2 WITHSCORES
+        SET str x
+        ZUNION 2 z1 str
+        ZRANGE str 0 -1
+        ZADD str 1 a
+        ZSCORE str a
+    """,
+    "zrandmember": """
+        ZADD z 1 a 2 b 3 c
+        [shape] ZRANDMEMBER z
+        ZRANDMEMBER nokey
+        ZRANDMEMBER nokey 2
+        ZRANDMEMBER nokey -2 WITHSCORES
+        [sort] ZRANDMEMBER z 5
+        [shape] ZRANDMEMBER z -5
+        [shape] ZRANDMEMBER z -5 WITHSCORES
+        [resp2] [pairs] ZRANDMEMBER z 3 WITHSCORES
+        [resp3] [sort] ZRANDMEMBER z 3 WITHSCORES
+        ZRANDMEMBER z 0
+        ZRANDMEMBER z 0 WITHSCORES
+        ZRANDMEMBER z abc
+        ZRANDMEMBER z 1 FOO
+        ZRANDMEMBER z -9223372036854775808 WITHSCORES
+    """,
+}
+
+
+def test_zsets(pair):
+    check(pair, ZSETS)
