@@ -415,6 +415,9 @@ long long emptyData(int dbnum, int flags, void(callback)(hashtable *)) {
         db->avg_ttl = 0;
         db->expires_cursor = 0;
     }
+    /* Emptying everything (full sync, DEBUG RELOAD) takes the function
+     * libraries too; FLUSHALL asks to keep them, as in Valkey. */
+    if (dbnum == -1 && !(flags & EMPTYDB_NOFUNCTIONS) && functionsFlushAll) functionsFlushAll();
     return removed;
 }
 

@@ -3,6 +3,7 @@
  * for the invariants. */
 #include "persist/aof.h"
 #include "persist/rdb.h"
+#include "scripting/script.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -656,13 +657,23 @@ static int writeRespDb(FILE *fp, int dbid) {
     return rc;
 }
 
+/* Libraries come first, as FUNCTION LOAD commands (what Valkey writes). */
+static int writeRespFunction(void *priv, const char *code, size_t len) {
+    FILE *fp = priv;
+    bstr out = bstrNew("*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n");
+    out = catBulk(out, code, len);
+    int rc = fwrite(out, 1, bstrLen(out), fp) == bstrLen(out) ? 0 : -1;
+    bstrFree(out);
+    return rc;
+}
+
 static int writeRespBase(const char *path) {
     FILE *fp = fopen(path, "w");
     if (!fp) {
         serverLog(LL_WARNING, "Failed opening the temp AOF base %s: %s", path, strerror(errno));
         return -1;
     }
-    int rc = 0;
+    int rc = functionsForEachLibrary(writeRespFunction, fp);
     for (int j = 0; rc == 0 && j < server.dbnum; j++) rc = writeRespDb(fp, j);
     if (rc == 0 && (fflush(fp) != 0 || fsync(fileno(fp)) != 0)) rc = -1;
     if (fclose(fp) != 0) rc = -1;

@@ -49,6 +49,12 @@ static void chkOnKey(int type, const char *key, size_t klen, size_t off, long lo
 
 static void chkOnOpcode(const char *what, size_t off) { printf("[offset %zu] %s\n", off, what); }
 
+/* Like Valkey's checker: libraries are read, not listed; only an error names them. */
+static void chkOnFunction(size_t off) {
+    (void)off;
+    chk.doing = "read-functions";
+}
+
 static void chkOnChecksum(uint64_t stored, size_t off) {
     if (stored == 0) printf("[offset %zu] RDB file was saved with checksum disabled: no check performed.\n", off);
     else printf("[offset %zu] Checksum OK\n", off);
@@ -66,7 +72,7 @@ int checkRdbMain(int argc, char **argv) {
         return 1;
     }
     const char *file = argv[1];
-    rdbLoadObserver obs = {chkOnVersion, chkOnAux, chkOnDb, chkOnResize, chkOnKey, chkOnOpcode, chkOnChecksum};
+    rdbLoadObserver obs = {chkOnVersion, chkOnAux, chkOnDb, chkOnResize, chkOnKey, chkOnOpcode, chkOnChecksum, chkOnFunction};
     memset(&chk, 0, sizeof(chk));
     chk.type = -1;
     chk.doing = "start";

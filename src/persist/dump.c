@@ -1,11 +1,23 @@
 /* DUMP / RESTORE: a value serialized as in an RDB file, followed by the RDB
- * version (2 bytes LE) and a CRC64 (8 bytes LE) of everything before it. */
+ * version (2 bytes LE) and a CRC64 (8 bytes LE) of everything before it.
+ * FUNCTION DUMP / RESTORE payloads (libraries) share the footer. */
 #include "persist/rdb.h"
 #include "persist/crc64.h"
 #include <string.h>
 #include <strings.h>
 
 #define DUMP_FOOTER_LEN 10
+
+/* Appends the version and CRC64 footer every DUMP-style payload ends with. */
+static bstr dumpAppendFooter(bstr payload) {
+    unsigned char footer[DUMP_FOOTER_LEN];
+    footer[0] = RDB_VERSION & 0xff;
+    footer[1] = (RDB_VERSION >> 8) & 0xff;
+    payload = bstrCatLen(payload, footer, 2);
+    uint64_t crc = crc64(0, (unsigned char *)payload, bstrLen(payload));
+    for (int i = 0; i < 8; i++) footer[2 + i] = (unsigned char)(crc >> (8 * i));
+    return bstrCatLen(payload, footer + 2, 8);
+}
 
 /* Serializes one value into a new bstr payload. */
 bstr dumpCreatePayload(obj *o) {
@@ -17,14 +29,50 @@ bstr dumpCreatePayload(obj *o) {
         bstrFree(r.io.buffer.ptr);
         return NULL;
     }
-    bstr payload = r.io.buffer.ptr;
-    unsigned char footer[DUMP_FOOTER_LEN];
-    footer[0] = RDB_VERSION & 0xff;
-    footer[1] = (RDB_VERSION >> 8) & 0xff;
-    payload = bstrCatLen(payload, footer, 2);
-    uint64_t crc = crc64(0, (unsigned char *)payload, bstrLen(payload));
-    for (int i = 0; i < 8; i++) footer[2 + i] = (unsigned char)(crc >> (8 * i));
-    return bstrCatLen(payload, footer + 2, 8);
+    return dumpAppendFooter(r.io.buffer.ptr);
+}
+
+/* FUNCTION DUMP: the libraries as the RDB stores them (one FUNCTION2 record
+ * each), then the same footer as DUMP. Writing to memory cannot fail. */
+bstr dumpFunctionsPayload(void) {
+    rio r;
+    rioInitWithBuffer(&r, bstrEmpty());
+    r.update_cksum = NULL;
+    rdb_codec_compression = server.rdb_compression;
+    rdbSaveFunctions(&r);
+    return dumpAppendFooter(r.io.buffer.ptr);
+}
+
+/* Walks the FUNCTION2 records of a verified FUNCTION DUMP payload, handing
+ * each library's code to cb. -1 with *err set (Valkey's texts) on a malformed
+ * record or when cb fails. */
+int dumpForEachFunctionRecord(const char *p, size_t len,
+                              int (*cb)(void *priv, const char *code, size_t len, bstr *err), void *priv,
+                              bstr *err) {
+    bstr copy = bstrNewLen(p, len);
+    rio r;
+    rioInitWithBuffer(&r, copy);
+    r.update_cksum = NULL;
+    int rc = 0;
+    while (rc == 0 && len - (size_t)r.io.buffer.pos > DUMP_FOOTER_LEN) {
+        int type = rdbLoadType(&r);
+        size_t clen;
+        char *code = NULL;
+        if (type == -1) *err = bstrNew("can not read data type");
+        else if (type == RDB_OPCODE_FUNCTION_PRE_GA) *err = bstrNew("Pre-GA function format not supported");
+        else if (type != RDB_OPCODE_FUNCTION2) *err = bstrNew("given type is not a function");
+        else if (!(code = rdbGenericLoadStringRaw(&r, RDB_LOAD_PLAIN, &clen)))
+            *err = bstrNew("Failed loading library payload");
+        /* A record may not run into the footer. */
+        else if ((size_t)r.io.buffer.pos > len - DUMP_FOOTER_LEN)
+            *err = bstrNew("Failed loading library payload");
+        else if (cb(priv, code, clen, err) != 0 && !*err)
+            *err = bstrNew("failed loading the given functions payload");
+        zfree(code);
+        if (*err) rc = -1;
+    }
+    bstrFree(copy);
+    return rc;
 }
 
 /* 0 when the footer's version is loadable and the CRC matches. */

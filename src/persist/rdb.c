@@ -2,6 +2,7 @@
  * persistence commands. Value encodings live in rdb_object.c. */
 #include "persist/rdb.h"
 #include "persist/crc64.h"
+#include "scripting/script.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -130,6 +131,14 @@ static int rdbSaveDb(rio *r, int dbid) {
     return rc;
 }
 
+static int rdbSaveFunctionCb(void *priv, const char *code, size_t len) {
+    rio *r = priv;
+    if (rdbSaveType(r, RDB_OPCODE_FUNCTION2) == -1) return -1;
+    return rdbSaveRawString(r, code, len) == -1 ? -1 : 0;
+}
+
+int rdbSaveFunctions(rio *r) { return functionsForEachLibrary(rdbSaveFunctionCb, r); }
+
 /* repl/ lowers this in a fork child that feeds a replica announcing an older
  * version (Redis 7.0 loads RDB <= 10); 0 = RDB_VERSION. */
 int rdb_save_version_override = 0;
@@ -141,6 +150,7 @@ int rdbSaveRio(rio *r, int rdbflags, rdbReplInfo *ri) {
     snprintf(magic, sizeof(magic), "REDIS%04d", rdb_save_version_override ? rdb_save_version_override : RDB_VERSION);
     if (rioWrite(r, magic, 9) == 0) return RDB_ERR;
     if (rdbSaveInfoAuxFields(r, rdbflags, ri) == -1) return RDB_ERR;
+    if (rdbSaveFunctions(r) == -1) return RDB_ERR;
     for (int j = 0; j < server.dbnum; j++)
         if (rdbSaveDb(r, j) == -1) return RDB_ERR;
     if (rdbSaveType(r, RDB_OPCODE_EOF) == -1) return RDB_ERR;
@@ -311,6 +321,19 @@ static int rdbShouldDeepSanitize(int rdbflags) {
     return server.sanitize_dump_payload == SANITIZE_DUMP_YES;
 }
 
+/* A FUNCTION2 record: the library is created as FUNCTION LOAD would (a
+ * duplicate replaces the existing one only under RDBFLAGS_ALLOW_DUP). The
+ * checker only reads the record, as Valkey's does. */
+static int rdbLoadFunction(const char *code, size_t len, int rdbflags) {
+    if (rdbflags & RDBFLAGS_CHECK_ONLY) return 0;
+    bstr err = NULL;
+    if (functionsCreateLibrary(code, len, (rdbflags & RDBFLAGS_ALLOW_DUP) != 0, &err, NULL) == 0) return 0;
+    rdbSetLoadError("Failed loading library, %s", err ? err : "Failed creating the library");
+    serverLog(LL_WARNING, "%s", rdb_load_error);
+    bstrFree(err);
+    return -1;
+}
+
 /* The body of a load, after the header. RDB_OK at a valid EOF + checksum. */
 static int rdbLoadBody(rio *r, int rdbver, int rdbflags, rdbReplInfo *ri) {
     serverDb *db = server.db;
@@ -387,13 +410,14 @@ static int rdbLoadBody(rio *r, int rdbver, int rdbflags, rdbReplInfo *ri) {
             serverLog(LL_WARNING, "%s", rdb_load_error);
             return RDB_ERR;
         } else if (type == RDB_OPCODE_FUNCTION2) {
+            RDB_OBS(on_function, r->processed_bytes);
             size_t flen;
             char *code = rdbGenericLoadStringRaw(r, RDB_LOAD_PLAIN, &flen);
             if (!code) goto short_read;
-            RDB_OBS(on_opcode, "function library (skipped)", r->processed_bytes);
-            if (!(rdbflags & RDBFLAGS_CHECK_ONLY))
-                serverLog(LL_WARNING, "Skipping a function library stored in the RDB (%zu bytes): "
-                                      "functions are not supported by this server", flen);
+            if (rdbLoadFunction(code, flen, rdbflags) == -1) {
+                zfree(code);
+                return RDB_ERR;
+            }
             zfree(code);
             continue;
         }

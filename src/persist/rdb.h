@@ -83,6 +83,17 @@ void updateReplicasWaitingBgsave(int bgsaveerr, int type);
 void saveCommand(client *c);
 void bgsaveCommand(client *c);
 void lastsaveCommand(client *c);
+/* Function libraries as FUNCTION2 records (opcode + code string), as Valkey
+ * writes them after the aux fields. 0, or -1 on a write error. */
+int rdbSaveFunctions(rio *r);
+
+/* DUMP-style payloads: version (2 bytes LE) + CRC64 (8 bytes LE) footer. */
+int dumpVerifyPayload(const unsigned char *p, size_t len);
+bstr dumpFunctionsPayload(void);
+int dumpForEachFunctionRecord(const char *p, size_t len,
+                              int (*cb)(void *priv, const char *code, size_t len, bstr *err), void *priv,
+                              bstr *err);
+
 void dumpCommand(client *c);
 void restoreCommand(client *c);
 extern const serverCommandDef rdbCommandTable[];
@@ -96,6 +107,7 @@ typedef struct rdbLoadObserver {
     void (*on_key)(int type, const char *key, size_t klen, size_t offset, long long expire, long long now);
     void (*on_opcode)(const char *what, size_t offset);
     void (*on_checksum)(uint64_t stored, size_t offset);
+    void (*on_function)(size_t offset);   /* a FUNCTION2 record starts */
 } rdbLoadObserver;
 extern rdbLoadObserver *rdb_load_observer;
 extern size_t rdb_load_error_offset;

@@ -1,8 +1,12 @@
-/* function: FUNCTION LOAD/LIST/DELETE/FLUSH/STATS/KILL and FCALL/FCALL_RO.
- * Every library is compiled into one shared Lua state; a function is a
- * registry reference owned by its library, so deleting a library drops
- * exactly its functions. Names are unique across libraries. */
+/* function: FUNCTION LOAD/LIST/DELETE/FLUSH/STATS/KILL/DUMP/RESTORE and
+ * FCALL/FCALL_RO. Every library is compiled into one shared Lua state; a
+ * function is a registry reference owned by its library, so deleting a library
+ * drops exactly its functions. Names are unique across libraries.
+ * Libraries live in a context (libraries + functions by name): FUNCTION RESTORE
+ * compiles a payload into a staging context first, so a bad payload changes
+ * nothing, then moves it into the current one. */
 #include "scripting/script.h"
+#include "persist/rdb.h"
 #include <lua5.1/lauxlib.h>
 #include <ctype.h>
 #include <string.h>
@@ -19,19 +23,29 @@ typedef struct fnFunction {
     fnLibrary *lib;
 } fnFunction;
 
+typedef struct fnLibCtx {
+    hashtable *libraries;   /* bstr name -> fnLibrary* */
+    hashtable *functions;   /* bstr name -> fnFunction* (owned by their library) */
+} fnLibCtx;
+
 static lua_State *fn_lua;
-static hashtable *fn_libraries;   /* bstr name -> fnLibrary* */
-static hashtable *fn_functions;   /* bstr name -> fnFunction* (owned by their library) */
+static fnLibCtx *fn_cur;          /* the libraries FCALL sees */
 static fnLibrary *fn_loading;     /* library being registered by FUNCTION LOAD */
 
 static htType fnLibType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
 static htType fnFuncType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
 
+static fnLibCtx *fnCtxCreate(void) {
+    fnLibCtx *ctx = zmalloc(sizeof(*ctx));
+    ctx->libraries = htCreate(&fnLibType);
+    ctx->functions = htCreate(&fnFuncType);
+    return ctx;
+}
+
 static void fnInit(void) {
     if (fn_lua) return;
     fn_lua = scriptLuaCreate(1);
-    fn_libraries = htCreate(&fnLibType);
-    fn_functions = htCreate(&fnFuncType);
+    fn_cur = fnCtxCreate();
 }
 
 static void *fnLookup(hashtable *ht, const char *name, size_t len) {
@@ -65,23 +79,50 @@ static void fnLibraryFree(fnLibrary *lib, int unref) {
     zfree(lib);
 }
 
-static void fnUnlinkLibrary(fnLibrary *lib) {
+static void fnUnlinkLibrary(fnLibCtx *ctx, fnLibrary *lib) {
     listIter li;
     listNode *ln;
     listRewind(lib->functions, &li);
-    while ((ln = listNext(&li))) htDelete(fn_functions, ((fnFunction *)ln->value)->name);
-    htDelete(fn_libraries, lib->name);
+    while ((ln = listNext(&li))) htDelete(ctx->functions, ((fnFunction *)ln->value)->name);
+    htDelete(ctx->libraries, lib->name);
 }
 
-static void fnLinkLibrary(fnLibrary *lib) {
-    htAdd(fn_libraries, bstrDup(lib->name), lib);
+static void fnLinkLibrary(fnLibCtx *ctx, fnLibrary *lib) {
+    htAdd(ctx->libraries, bstrDup(lib->name), lib);
     listIter li;
     listNode *ln;
     listRewind(lib->functions, &li);
     while ((ln = listNext(&li))) {
         fnFunction *f = ln->value;
-        htAdd(fn_functions, bstrDup(f->name), f);
+        htAdd(ctx->functions, bstrDup(f->name), f);
     }
+}
+
+/* The libraries of ctx, collected first: unlinking while iterating is unsafe. */
+static list *fnCtxLibraryList(fnLibCtx *ctx) {
+    list *libs = listCreate();
+    htIterator it;
+    htInitIterator(&it, ctx->libraries);
+    htEntry *e;
+    while ((e = htNext(&it))) listAddNodeTail(libs, e->v.val);
+    htResetIterator(&it);
+    return libs;
+}
+
+/* Frees ctx and its libraries. unref=0 when the Lua state goes away anyway. */
+static void fnCtxFree(fnLibCtx *ctx, int unref) {
+    list *libs = fnCtxLibraryList(ctx);
+    listIter li;
+    listNode *ln;
+    listRewind(libs, &li);
+    while ((ln = listNext(&li))) {
+        fnUnlinkLibrary(ctx, ln->value);
+        fnLibraryFree(ln->value, unref);
+    }
+    listRelease(libs);
+    htRelease(ctx->libraries);
+    htRelease(ctx->functions);
+    zfree(ctx);
 }
 
 /* ---------- server.register_function ---------- */
@@ -161,49 +202,48 @@ int luaRegisterFunction(lua_State *L) {
 
 /* ---------- FUNCTION LOAD ---------- */
 
-/* "#!lua name=lib": replies and returns -1 on malformed metadata. */
-static int fnParseMetadata(client *c, const char *code, size_t len, bstr *name) {
+/* "#!lua name=lib": the shebang's engine and library name. -1 with *err set
+ * when the metadata is malformed (Valkey's checks, in Valkey's order). */
+static int fnParseMetadata(const char *code, size_t len, bstr *name, bstr *err) {
+    *name = NULL;
+    *err = NULL;
     if (len < 2 || code[0] != '#' || code[1] != '!') {
-        addReplyError(c, "ERR Missing library metadata");
+        *err = bstrNew("Missing library metadata");
         return -1;
     }
     const char *nl = memchr(code, '\n', len);
-    size_t linelen = nl ? (size_t)(nl - code) : len;
+    if (!nl) {
+        *err = bstrNew("Invalid library metadata");
+        return -1;
+    }
     int argc = 0;
-    bstr *parts = bstrSplitLen(code + 2, (ssize_t)linelen - 2, " ", 1, &argc);
-    int rc = 0;
-    *name = NULL;
-    int first = 1;
-    for (int i = 0; i < argc && rc == 0; i++) {
+    bstr *parts = bstrSplitLen(code + 2, (ssize_t)(nl - code) - 2, " ", 1, &argc);
+    bstr engine = NULL;
+    for (int i = 0; i < argc && !*err; i++) {
         if (!bstrLen(parts[i])) continue;
-        if (first) {
-            first = 0;
-            if (strcmp(parts[i], "lua")) {
-                addReplyErrorFormat(c, "ERR Engine '%s' not found", parts[i]);
-                rc = -1;
-            }
-        } else if (!strncmp(parts[i], "name=", 5)) {
-            bstrFree(*name);
-            *name = bstrNew(parts[i] + 5);
+        if (!engine) {
+            engine = parts[i];
+        } else if (!strncasecmp(parts[i], "name=", 5)) {
+            if (*name) *err = bstrNew("Invalid metadata value, name argument was given multiple times");
+            else *name = bstrNew(parts[i] + 5);
         } else {
-            addReplyErrorFormat(c, "ERR Invalid metadata value given: %s", parts[i]);
-            rc = -1;
+            *err = bstrCatPrintf(bstrEmpty(), "Invalid metadata value given: %s", parts[i]);
         }
     }
+    if (!*err && !*name) *err = bstrNew("Library name was not given");
+    else if (!*err && !fnValidName(*name, bstrLen(*name)))
+        *err = bstrNew("Library names can only contain letters, numbers, or underscores(_) and must be at least one "
+                       "character long");
+    else if (!*err && (!engine || strcasecmp(engine, "lua")))
+        *err = bstrCatPrintf(bstrEmpty(), "Engine '%s' not found", engine ? engine : "");
     for (int i = 0; i < argc; i++) bstrFree(parts[i]);
     zfree(parts);
-    if (rc == 0 && !*name) {
-        addReplyError(c, "ERR Library name was not given");
-        rc = -1;
-    } else if (rc == 0 && !fnValidName(*name, bstrLen(*name))) {
-        addReplyError(c, "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
-        rc = -1;
-    }
-    if (rc) {
+    if (*err) {
         bstrFree(*name);
         *name = NULL;
+        return -1;
     }
-    return rc;
+    return 0;
 }
 
 /* Compiles and runs the library body; on success lib->functions is filled. */
@@ -237,12 +277,13 @@ static int fnRunLibraryBody(fnLibrary *lib, bstr *err) {
     return 0;
 }
 
-/* Creates (or replaces) a library. Returns 0, or -1 with *err set. */
-int functionsCreateLibrary(const char *code, size_t len, int replace, bstr *err, bstr *libname, client *c) {
+/* Compiles a library into ctx, replacing a same-name one when replace is set.
+ * Returns 0 (and the name in *libname when asked), or -1 with *err set. */
+static int fnCreateLibraryIn(fnLibCtx *ctx, const char *code, size_t len, int replace, bstr *err, bstr *libname) {
     fnInit();
     bstr name;
-    if (fnParseMetadata(c, code, len, &name) == -1) return -1;
-    fnLibrary *old = fnLookup(fn_libraries, name, bstrLen(name));
+    if (fnParseMetadata(code, len, &name, err) == -1) return -1;
+    fnLibrary *old = fnLookup(ctx->libraries, name, bstrLen(name));
     if (old && !replace) {
         *err = bstrCatPrintf(bstrEmpty(), "Library '%s' already exists", name);
         bstrFree(name);
@@ -261,7 +302,7 @@ int functionsCreateLibrary(const char *code, size_t len, int replace, bstr *err,
     listRewind(lib->functions, &li);
     while ((ln = listNext(&li))) {
         fnFunction *f = ln->value;
-        fnFunction *other = htFetchValue(fn_functions, f->name);
+        fnFunction *other = htFetchValue(ctx->functions, f->name);
         if (other && other->lib != old) {
             *err = bstrCatPrintf(bstrEmpty(), "Function %s already exists", f->name);
             fnLibraryFree(lib, 1);
@@ -269,13 +310,34 @@ int functionsCreateLibrary(const char *code, size_t len, int replace, bstr *err,
         }
     }
     if (old) {
-        fnUnlinkLibrary(old);
+        fnUnlinkLibrary(ctx, old);
         fnLibraryFree(old, 1);
     }
-    fnLinkLibrary(lib);
-    *libname = bstrDup(lib->name);
+    fnLinkLibrary(ctx, lib);
+    if (libname) *libname = bstrDup(lib->name);
     return 0;
 }
+
+int functionsCreateLibrary(const char *code, size_t len, int replace, bstr *err, bstr *libname) {
+    fnInit();
+    return fnCreateLibraryIn(fn_cur, code, len, replace, err, libname);
+}
+
+int functionsForEachLibrary(int (*cb)(void *priv, const char *code, size_t len), void *priv) {
+    if (!fn_cur) return 0;
+    htIterator it;
+    htInitIterator(&it, fn_cur->libraries);
+    htEntry *e;
+    int rc = 0;
+    while (rc == 0 && (e = htNext(&it))) {
+        fnLibrary *lib = e->v.val;
+        rc = cb(priv, lib->code, bstrLen(lib->code));
+    }
+    htResetIterator(&it);
+    return rc;
+}
+
+size_t functionsLibraryCount(void) { return fn_cur ? htSize(fn_cur->libraries) : 0; }
 
 static void functionLoadCommand(client *c) {
     int replace = 0, j = 2;
@@ -294,10 +356,8 @@ static void functionLoadCommand(client *c) {
     size_t len;
     const char *code = objStrPtr(c->argv[j], buf, sizeof(buf), &len);
     bstr err = NULL, name = NULL;
-    size_t before = c->bufpos + listLength(c->reply);
-    if (functionsCreateLibrary(code, len, replace, &err, &name, c) == -1) {
-        if (err) addReplyErrorFormat(c, "ERR %s", err);
-        else if (c->bufpos + listLength(c->reply) == before) addReplyError(c, "ERR Failed to load library");
+    if (functionsCreateLibrary(code, len, replace, &err, &name) == -1) {
+        addReplyErrorFormat(c, "ERR %s", err ? err : "Failed to load library");
         bstrFree(err);
         return;
     }
@@ -318,7 +378,7 @@ static void fcallGeneric(client *c, int ro) {
         addReplyError(c, "ERR Number of keys can't be negative");
         return;
     }
-    fnFunction *f = sdsEncodedObject(c->argv[1]) ? htFetchValue(fn_functions, objPtr(c->argv[1])) : NULL;
+    fnFunction *f = sdsEncodedObject(c->argv[1]) ? htFetchValue(fn_cur->functions, objPtr(c->argv[1])) : NULL;
     if (!f) {
         addReplyError(c, "ERR Function not found");
         return;
@@ -413,7 +473,7 @@ static void functionListCommand(client *c) {
     void *slot = addReplyDeferredLen(c);
     long n = 0;
     htIterator it;
-    htInitIterator(&it, fn_libraries);
+    htInitIterator(&it, fn_cur->libraries);
     htEntry *e;
     while ((e = htNext(&it))) {
         fnLibrary *lib = e->v.val;
@@ -427,12 +487,12 @@ static void functionListCommand(client *c) {
 
 static void functionDeleteCommand(client *c) {
     fnInit();
-    fnLibrary *lib = sdsEncodedObject(c->argv[2]) ? htFetchValue(fn_libraries, objPtr(c->argv[2])) : NULL;
+    fnLibrary *lib = sdsEncodedObject(c->argv[2]) ? htFetchValue(fn_cur->libraries, objPtr(c->argv[2])) : NULL;
     if (!lib) {
         addReplyError(c, "ERR Library not found");
         return;
     }
-    fnUnlinkLibrary(lib);
+    fnUnlinkLibrary(fn_cur, lib);
     fnLibraryFree(lib, 1);
     server.dirty++;
     addReply(c, shared.ok);
@@ -440,23 +500,9 @@ static void functionDeleteCommand(client *c) {
 
 void functionsFlushAll(void) {
     if (!fn_lua) return;
-    htIterator it;
-    htInitSafeIterator(&it, fn_libraries);
-    htEntry *e;
-    list *libs = listCreate();
-    while ((e = htNext(&it))) listAddNodeTail(libs, e->v.val);
-    htResetIterator(&it);
-    listIter li;
-    listNode *ln;
-    listRewind(libs, &li);
-    while ((ln = listNext(&li))) {
-        fnUnlinkLibrary(ln->value);
-        fnLibraryFree(ln->value, 0);
-    }
-    listRelease(libs);
+    fnCtxFree(fn_cur, 0);
+    fn_cur = NULL;
     lua_close(fn_lua);
-    htRelease(fn_libraries);
-    htRelease(fn_functions);
     fn_lua = NULL;
     fnInit();
 }
@@ -467,6 +513,108 @@ static void functionFlushCommand(client *c) {
         return;
     }
     functionsFlushAll();
+    server.dirty++;
+    addReply(c, shared.ok);
+}
+
+/* ---------- FUNCTION DUMP / RESTORE ---------- */
+static void functionDumpCommand(client *c) {
+    addReplyBulkBstr(c, dumpFunctionsPayload());
+}
+
+static int fnRestoreOne(void *priv, const char *code, size_t len, bstr *err) {
+    return fnCreateLibraryIn(priv, code, len, 0, err, NULL);
+}
+
+/* Moves every library of src into dst. On a collision (a same-name library
+ * without replace, or a function name taken by a library that stays) dst is
+ * left as it was and -1 returned with *err set. */
+static int fnCtxJoin(fnLibCtx *dst, fnLibCtx *src, int replace, bstr *err) {
+    list *incoming = fnCtxLibraryList(src), *replaced = listCreate();
+    listIter li;
+    listNode *ln;
+    listRewind(incoming, &li);
+    while (!*err && (ln = listNext(&li))) {
+        fnLibrary *lib = ln->value, *old = htFetchValue(dst->libraries, lib->name);
+        if (!old) continue;
+        if (!replace) {
+            *err = bstrCatPrintf(bstrEmpty(), "Library %s already exists", lib->name);
+        } else {
+            fnUnlinkLibrary(dst, old);
+            listAddNodeTail(replaced, old);
+        }
+    }
+    if (!*err) {
+        htIterator it;
+        htInitIterator(&it, src->functions);
+        htEntry *e;
+        while (!*err && (e = htNext(&it)))
+            if (htFetchValue(dst->functions, e->key))
+                *err = bstrCatPrintf(bstrEmpty(), "Function %s already exists", (char *)e->key);
+        htResetIterator(&it);
+    }
+    listRewind(replaced, &li);
+    while ((ln = listNext(&li))) {
+        if (*err) fnLinkLibrary(dst, ln->value);
+        else fnLibraryFree(ln->value, 1);
+    }
+    if (!*err) {
+        listRewind(incoming, &li);
+        while ((ln = listNext(&li))) {
+            fnUnlinkLibrary(src, ln->value);
+            fnLinkLibrary(dst, ln->value);
+        }
+    }
+    listRelease(incoming);
+    listRelease(replaced);
+    return *err ? -1 : 0;
+}
+
+static void functionRestoreCommand(client *c) {
+    if (c->argc > 4) {
+        /* Valkey's addReplySubcommandSyntaxError text; ours (reply.c) says less. */
+        addReplyErrorFormat(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try FUNCTION HELP.",
+                            (char *)objPtr(c->argv[1]));
+        return;
+    }
+    enum { RESTORE_APPEND, RESTORE_REPLACE, RESTORE_FLUSH } policy = RESTORE_APPEND;
+    if (c->argc == 4) {
+        const char *opt = objPtr(c->argv[3]);
+        if (!strcasecmp(opt, "append")) policy = RESTORE_APPEND;
+        else if (!strcasecmp(opt, "replace")) policy = RESTORE_REPLACE;
+        else if (!strcasecmp(opt, "flush")) policy = RESTORE_FLUSH;
+        else {
+            addReplyError(c, "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+            return;
+        }
+    }
+    char buf[32];
+    size_t len;
+    const char *payload = objStrPtr(c->argv[2], buf, sizeof(buf), &len);
+    if (dumpVerifyPayload((const unsigned char *)payload, len) != 0) {
+        addReplyError(c, "ERR DUMP payload version or checksum are wrong");
+        return;
+    }
+    fnInit();
+    fnLibCtx *stage = fnCtxCreate();
+    bstr err = NULL;
+    if (dumpForEachFunctionRecord(payload, len, fnRestoreOne, stage, &err) == 0) {
+        if (policy == RESTORE_FLUSH) {
+            /* The staged functions live in the same Lua state: free the old
+             * libraries one by one instead of recreating the state. */
+            fnCtxFree(fn_cur, 1);
+            fn_cur = stage;
+            stage = NULL;
+        } else {
+            fnCtxJoin(fn_cur, stage, policy == RESTORE_REPLACE, &err);
+        }
+    }
+    if (stage) fnCtxFree(stage, 1);
+    if (err) {
+        addReplyErrorFormat(c, "ERR %s", err);
+        bstrFree(err);
+        return;
+    }
     server.dirty++;
     addReply(c, shared.ok);
 }
@@ -493,9 +641,9 @@ static void functionStatsCommand(client *c) {
     addReplyBulkCString(c, "LUA");
     addReplyMapLen(c, 2);
     addReplyBulkCString(c, "libraries_count");
-    addReplyLongLong(c, (long long)htSize(fn_libraries));
+    addReplyLongLong(c, (long long)htSize(fn_cur->libraries));
     addReplyBulkCString(c, "functions_count");
-    addReplyLongLong(c, (long long)htSize(fn_functions));
+    addReplyLongLong(c, (long long)htSize(fn_cur->functions));
 }
 
 static void functionKillCommand(client *c) { scriptKillCommandReply(c, 0); }
@@ -553,10 +701,12 @@ int fcallGetKeys(serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxk
 
 const serverCommandDef functionSubcommands[] = {
     {"delete", functionDeleteCommand, 3, "noscript write", 0, 0, 0, "scripting", "Deletes a library and its functions.", "7.0.0", "O(1)", NULL, NULL, "library-name"},
+    {"dump", functionDumpCommand, 2, "noscript", 0, 0, 0, "scripting", "Dumps all libraries into a serialized binary payload.", "7.0.0", "O(N) where N is the number of functions", NULL, NULL, ""},
     {"flush", functionFlushCommand, -2, "noscript write", 0, 0, 0, "scripting", "Deletes all libraries and functions.", "7.0.0", "O(N) where N is the number of functions deleted", NULL, NULL, "[ASYNC|SYNC]"},
     {"help", functionHelpCommand, 2, "loading stale", 0, 0, 0, "scripting", "Returns helpful text about the different subcommands.", "7.0.0", "O(1)", NULL, NULL, ""},
     {"kill", functionKillCommand, 2, "noscript allow_busy", 0, 0, 0, "scripting", "Terminates a function during execution.", "7.0.0", "O(1)", NULL, NULL, ""},
     {"list", functionListCommand, -2, "noscript", 0, 0, 0, "scripting", "Returns information about all libraries.", "7.0.0", "O(N) where N is the number of functions", NULL, NULL, "[LIBRARYNAME library-name-pattern] [WITHCODE]"},
     {"load", functionLoadCommand, -3, "noscript write denyoom", 0, 0, 0, "scripting", "Creates a library.", "7.0.0", "O(1) (considering compilation time is redundant)", NULL, NULL, "[REPLACE] function-code"},
+    {"restore", functionRestoreCommand, -3, "noscript write denyoom", 0, 0, 0, "scripting", "Restores all libraries from a payload.", "7.0.0", "O(N) where N is the number of functions on the payload", NULL, NULL, "serialized-value [FLUSH|APPEND|REPLACE]"},
     {"stats", functionStatsCommand, 2, "noscript allow_busy", 0, 0, 0, "scripting", "Returns information about a function during execution.", "7.0.0", "O(1)", NULL, NULL, ""},
     {0}};

@@ -59,4 +59,12 @@ void fcallRoCommand(client *c);
 int fcallGetKeys(struct serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys);
 extern const serverCommandDef functionSubcommands[];
 void functionsFlushAll(void);
+/* Compiles a library (the code starts with its "#!lua name=..." shebang) into
+ * the current libraries, as FUNCTION LOAD [REPLACE]. 0, or -1 with *err set
+ * (Valkey's text, without the "ERR " prefix). libname may be NULL. */
+int functionsCreateLibrary(const char *code, size_t len, int replace, bstr *err, bstr *libname);
+/* Calls cb with each library's full code; stops at and returns the first
+ * non-zero result. */
+int functionsForEachLibrary(int (*cb)(void *priv, const char *code, size_t len), void *priv);
+size_t functionsLibraryCount(void);
 #endif

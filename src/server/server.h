@@ -881,6 +881,8 @@ int dbAsyncDelete(serverDb *db, obj *key);
 int dbGenericDelete(serverDb *db, obj *key, int async, int flags);
 obj *dbUnshareStringValue(serverDb *db, obj *key, obj *o);
 long long emptyData(int dbnum, int flags, void(callback)(hashtable *));
+/* scripting/function.c: drops every function library (weak: may be absent). */
+void functionsFlushAll(void) __attribute__((weak));
 long long dbTotalServerKeyCount(void);
 size_t dbSize(serverDb *db);
 int selectDb(client *c, int id);
