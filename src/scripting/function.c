@@ -337,8 +337,6 @@ int functionsForEachLibrary(int (*cb)(void *priv, const char *code, size_t len),
     return rc;
 }
 
-size_t functionsLibraryCount(void) { return fn_cur ? htSize(fn_cur->libraries) : 0; }
-
 static void functionLoadCommand(client *c) {
     int replace = 0, j = 2;
     for (; j < c->argc - 1; j++) {

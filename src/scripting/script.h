@@ -66,5 +66,4 @@ int functionsCreateLibrary(const char *code, size_t len, int replace, bstr *err,
 /* Calls cb with each library's full code; stops at and returns the first
  * non-zero result. */
 int functionsForEachLibrary(int (*cb)(void *priv, const char *code, size_t len), void *priv);
-size_t functionsLibraryCount(void);
 #endif
