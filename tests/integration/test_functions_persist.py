@@ -466,9 +466,17 @@ def test_function_dump_payloads_across_servers(start_server):
     assert rr.execute_command("FUNCTION", "RESTORE", forge_payload(ours[:-10], 10)) == b"OK"
     assert rr.execute_command("FCALL", "fr", 0) == b"r"
     # Same errors for the same mistakes.
-    for args in ([theirs], [theirs, "NOPE"], [theirs[:-1]], [theirs, "FLUSH", "x"]):
+    for args in ([theirs], [theirs, "NOPE"], [theirs[:-1]], [theirs, "FLUSH", "x"],
+                 [forge_payload(b"\xf5" + rdb_string(LIB_R)[:20], 10)],
+                 [forge_payload(b"\x00\x03abc", 10)],
+                 [function_payload(LIB_R, LIB_R, version=10)],
+                 [function_payload("#!lua name=x\nnot lua\n", version=10)]):
         with pytest.raises(redis.ResponseError) as a:
             rr.execute_command("FUNCTION", "RESTORE", *args)
         with pytest.raises(redis.ResponseError) as b:
             r.execute_command("FUNCTION", "RESTORE", *args)
-        assert str(a.value) == str(b.value)
+        if "Error compiling" in str(a.value):
+            # Lua's own message names the chunk differently (7.0 wraps it).
+            assert str(b.value).startswith("Error compiling function"), b.value
+        else:
+            assert str(a.value) == str(b.value), args
