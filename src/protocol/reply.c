@@ -141,10 +141,14 @@ void addReplyErrorExpireTime(client *c) {
     addReplyErrorFormat(c, "ERR invalid expire time in '%s' command", c->cmd->fullname);
 }
 
+/* A handler's reply to a subcommand it cannot serve (bad option or argument
+ * count). Unknown subcommands of container commands never get here: dispatch
+ * rejects them with the shorter "unknown subcommand" text. */
 void addReplySubcommandSyntaxError(client *c) {
     bstr cmd = bstrNew(objPtr(c->argv[0]));
     bstrToUpper(cmd);
-    addReplyErrorFormat(c, "ERR unknown subcommand '%.128s'. Try %s HELP.", (char *)objPtr(c->argv[1]), cmd);
+    addReplyErrorFormat(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP.",
+                        (char *)objPtr(c->argv[1]), cmd);
     bstrFree(cmd);
 }
 

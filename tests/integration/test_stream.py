@@ -178,7 +178,7 @@ def test_xinfo_stream_layout(c):
                          b"1-3", b"max-deleted-entry-id", b"0-0", b"entries-added", 3,
                          b"recorded-first-entry-id", b"1-1"]
     assert full[14:] == [b"entries", [[b"1-1", [b"a", b"1"]], [b"1-2", [b"b", b"1"]]], b"groups", []]
-    assert c("XINFO", "STREAM", "s", "FOO") == err("ERR unknown subcommand 'STREAM'. Try XINFO HELP.")
+    assert c("XINFO", "STREAM", "s", "FOO") == err("ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP.")
     assert c("XINFO", "STREAM", "nokey") == err("ERR no such key")
     assert c("XINFO", "GROUPS", "s") == []
     assert c("XINFO", "FOO", "s") == err("ERR unknown subcommand 'FOO'. Try XINFO HELP.")
@@ -291,7 +291,7 @@ def test_xgroup_subcommands(c):
     assert c("XGROUP", "CREATE", "s", "g", "$") == err("BUSYGROUP Consumer Group name already exists")
     assert c("XGROUP", "CREATE", "s", "g2", "0", "ENTRIESREAD", "-5") == \
         err("ERR value for ENTRIESREAD must be positive or -1")
-    assert c("XGROUP", "CREATE", "s", "g2", "0", "FOO") == err("ERR unknown subcommand 'CREATE'. Try XGROUP HELP.")
+    assert c("XGROUP", "CREATE", "s", "g2", "0", "FOO") == err("ERR unknown subcommand or wrong number of arguments for 'CREATE'. Try XGROUP HELP.")
     assert c("XGROUP", "CREATE", "s", "g2", "x") == BADID
     assert c("XGROUP", "SETID", "s", "nog", "0") == err("NOGROUP No such consumer group 'nog' for key name 's'")
     assert c("XGROUP", "SETID", "s", "g", "0", "ENTRIESREAD", "2") == "OK"
