@@ -470,6 +470,48 @@ static void clientCommand(client *c) {
     }
 }
 
+/* Subcommand rows give dispatch the arity and flags of each subcommand (so
+ * CLIENT ID needs no admin rights) and its "unknown subcommand" error; one
+ * handler still serves them all. */
+static const serverCommandDef clientSubcommands[] = {
+    {.name = "caching", .proc = clientCommand, .arity = 3, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Instructs the server whether to track the keys in the next request.", .since = "6.0.0", .complexity = "O(1)", .args = "YES|NO"},
+    {.name = "getname", .proc = clientCommand, .arity = 2, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Returns the name of the connection.", .since = "2.6.9", .complexity = "O(1)"},
+    {.name = "getredir", .proc = clientCommand, .arity = 2, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Returns the client ID to which the connection's tracking notifications are redirected.", .since = "6.0.0", .complexity = "O(1)"},
+    {.name = "help", .proc = clientCommand, .arity = 2, .flags = "loading stale", .group = "connection",
+     .summary = "Returns helpful text about the different subcommands.", .since = "5.0.0", .complexity = "O(1)"},
+    {.name = "id", .proc = clientCommand, .arity = 2, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Returns the unique client ID of the connection.", .since = "5.0.0", .complexity = "O(1)"},
+    {.name = "info", .proc = clientCommand, .arity = 2, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Returns information about the connection.", .since = "6.2.0", .complexity = "O(1)"},
+    {.name = "kill", .proc = clientCommand, .arity = -3, .flags = "admin noscript loading stale", .group = "connection",
+     .summary = "Terminates open connections.", .since = "2.4.0", .complexity = "O(N) where N is the number of client connections", .args = "ip:port | <filter> value [<filter> value ...]"},
+    {.name = "list", .proc = clientCommand, .arity = -2, .flags = "admin noscript loading stale", .group = "connection",
+     .summary = "Lists open connections.", .since = "2.4.0", .complexity = "O(N) where N is the number of client connections", .args = "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]"},
+    {.name = "no-evict", .proc = clientCommand, .arity = 3, .flags = "admin noscript loading stale", .group = "connection",
+     .summary = "Sets the client eviction mode of the connection.", .since = "7.0.0", .complexity = "O(1)", .args = "ON|OFF"},
+    {.name = "no-touch", .proc = clientCommand, .arity = 3, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", .since = "7.2.0", .complexity = "O(1)", .args = "ON|OFF"},
+    {.name = "pause", .proc = clientCommand, .arity = -3, .flags = "admin noscript loading stale", .group = "connection",
+     .summary = "Suspends commands processing.", .since = "3.0.0", .complexity = "O(1)", .args = "timeout [WRITE|ALL]"},
+    {.name = "reply", .proc = clientCommand, .arity = 3, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Instructs the server whether to reply to commands.", .since = "3.2.0", .complexity = "O(1)", .args = "ON|OFF|SKIP"},
+    {.name = "setinfo", .proc = clientCommand, .arity = 4, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Sets information specific to the client or connection.", .since = "7.2.0", .complexity = "O(1)", .args = "LIB-NAME libname | LIB-VER libver"},
+    {.name = "setname", .proc = clientCommand, .arity = 3, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Sets the connection name.", .since = "2.6.9", .complexity = "O(1)", .args = "connection-name"},
+    {.name = "tracking", .proc = clientCommand, .arity = -3, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Controls server-assisted client-side caching for the connection.", .since = "6.0.0", .complexity = "O(1). Some options may introduce additional complexity.", .args = "ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]"},
+    {.name = "trackinginfo", .proc = clientCommand, .arity = 2, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Returns information about server-assisted client-side caching for the connection.", .since = "6.2.0", .complexity = "O(1)"},
+    {.name = "unblock", .proc = clientCommand, .arity = -3, .flags = "admin noscript loading stale", .group = "connection",
+     .summary = "Unblocks a client blocked by a blocking command from a different connection.", .since = "5.0.0", .complexity = "O(log N) where N is the number of client connections", .args = "client-id [TIMEOUT|ERROR]"},
+    {.name = "unpause", .proc = clientCommand, .arity = 2, .flags = "admin noscript loading stale", .group = "connection",
+     .summary = "Resumes processing commands from paused clients.", .since = "6.2.0", .complexity = "O(N) Where N is the number of paused clients"},
+    {0}};
+
 const serverCommandDef connectionCommandTable[] = {
     {"ping", pingCommand, -1, "fast sentinel", 0, 0, 0, "connection", "Returns the server's liveliness response.", "1.0.0", "O(1)", NULL, NULL, "[message]"},
     {"echo", echoCommand, 2, "fast", 0, 0, 0, "connection", "Returns the given string.", "1.0.0", "O(1)", NULL, NULL, "message"},
@@ -478,5 +520,5 @@ const serverCommandDef connectionCommandTable[] = {
     {"reset", resetCommand, 1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "connection", "Resets the connection.", "6.2.0", "O(1)", NULL, NULL, ""},
     {"hello", helloCommand, -1, "noscript loading stale fast no_auth sentinel allow_busy", 0, 0, 0, "connection", "Handshakes with the server.", "6.0.0", "O(1)", NULL, NULL, "[protover [AUTH username password] [SETNAME clientname]]"},
     {"auth", authCommand, -2, "noscript loading stale fast no_auth sentinel allow_busy", 0, 0, 0, "connection", "Authenticates the connection.", "1.0.0", "O(N) where N is the number of passwords defined for the user", NULL, NULL, "[username] password"},
-    {"client", clientCommand, -2, "admin noscript loading stale sentinel", 0, 0, 0, "connection", "A container for client connection commands.", "2.4.0", "Depends on subcommand.", NULL, NULL, "subcommand [arg ...]"},
+    {"client", clientCommand, -2, "", 0, 0, 0, "connection", "A container for client connection commands.", "2.4.0", "Depends on subcommand.", NULL, clientSubcommands, "subcommand [arg ...]"},
     {0}};

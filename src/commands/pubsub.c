@@ -293,11 +293,27 @@ void notifyKeyspaceEvent(int type, const char *event, obj *key, int dbid) {
     decrRefCount(k);
 }
 
+/* Per-subcommand arity and "unknown subcommand" errors come from dispatch. */
+static const serverCommandDef pubsubSubcommands[] = {
+    {.name = "channels", .proc = pubsubCommand, .arity = -2, .flags = "pubsub loading stale", .group = "pubsub",
+     .summary = "Returns the active channels.", .since = "2.8.0", .complexity = "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)", .args = "[pattern]"},
+    {.name = "help", .proc = pubsubCommand, .arity = 2, .flags = "loading stale", .group = "pubsub",
+     .summary = "Returns helpful text about the different subcommands.", .since = "6.2.0", .complexity = "O(1)"},
+    {.name = "numpat", .proc = pubsubCommand, .arity = 2, .flags = "pubsub loading stale", .group = "pubsub",
+     .summary = "Returns a count of unique pattern subscriptions.", .since = "2.8.0", .complexity = "O(1)"},
+    {.name = "numsub", .proc = pubsubCommand, .arity = -2, .flags = "pubsub loading stale", .group = "pubsub",
+     .summary = "Returns a count of subscribers to channels.", .since = "2.8.0", .complexity = "O(N) for the NUMSUB subcommand, where N is the number of requested channels", .args = "[channel [channel ...]]"},
+    {.name = "shardchannels", .proc = pubsubCommand, .arity = -2, .flags = "pubsub loading stale", .group = "pubsub",
+     .summary = "Returns the active shard channels.", .since = "7.0.0", .complexity = "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).", .args = "[pattern]"},
+    {.name = "shardnumsub", .proc = pubsubCommand, .arity = -2, .flags = "pubsub loading stale", .group = "pubsub",
+     .summary = "Returns the count of subscribers of shard channels.", .since = "7.0.0", .complexity = "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels", .args = "[shardchannel [shardchannel ...]]"},
+    {0}};
+
 const serverCommandDef pubsubCommandTable[] = {
     {"subscribe", subscribeCommand, -2, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Listens for messages published to channels.", "2.0.0", "O(N) where N is the number of channels to subscribe to.", NULL, NULL, "channel [channel ...]"},
     {"unsubscribe", unsubscribeCommand, -1, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Stops listening to messages posted to channels.", "2.0.0", "O(N) where N is the number of channels to unsubscribe.", NULL, NULL, "[channel [channel ...]]"},
     {"psubscribe", psubscribeCommand, -2, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Listens for messages published to channels that match one or more patterns.", "2.0.0", "O(N) where N is the number of patterns to subscribe to.", NULL, NULL, "pattern [pattern ...]"},
     {"punsubscribe", punsubscribeCommand, -1, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Stops listening to messages published to channels that match one or more patterns.", "2.0.0", "O(N) where N is the number of patterns to unsubscribe.", NULL, NULL, "[pattern [pattern ...]]"},
     {"publish", publishCommand, 3, "pubsub loading stale fast may_replicate", 0, 0, 0, "pubsub", "Posts a message to a channel.", "2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", NULL, NULL, "channel message"},
-    {"pubsub", pubsubCommand, -2, "pubsub loading stale", 0, 0, 0, "pubsub", "A container for Pub/Sub commands.", "2.8.0", "Depends on subcommand.", NULL, NULL, "subcommand [arg ...]"},
+    {"pubsub", pubsubCommand, -2, "", 0, 0, 0, "pubsub", "A container for Pub/Sub commands.", "2.8.0", "Depends on subcommand.", NULL, pubsubSubcommands, "subcommand [arg ...]"},
     {0}};

@@ -538,6 +538,25 @@ static void commandCommand(client *c) {
     }
 }
 
+/* Bare COMMAND runs the parent row; the rows below give each subcommand its
+ * own arity and let dispatch reject unknown ones. */
+static const serverCommandDef commandSubcommands[] = {
+    {.name = "count", .proc = commandCommand, .arity = 2, .flags = "loading stale", .group = "server",
+     .summary = "Returns a count of commands.", .since = "2.8.13", .complexity = "O(1)"},
+    {.name = "docs", .proc = commandCommand, .arity = -2, .flags = "loading stale", .group = "server",
+     .summary = "Returns documentary information about one, multiple or all commands.", .since = "7.0.0", .complexity = "O(N) where N is the number of commands to look up", .args = "[command-name [command-name ...]]"},
+    {.name = "getkeys", .proc = commandCommand, .arity = -3, .flags = "loading stale", .group = "server",
+     .summary = "Extracts the key names from an arbitrary command.", .since = "2.8.13", .complexity = "O(N) where N is the number of arguments to the command", .args = "command [arg [arg ...]]"},
+    {.name = "getkeysandflags", .proc = commandCommand, .arity = -3, .flags = "loading stale", .group = "server",
+     .summary = "Extracts the key names and access flags for an arbitrary command.", .since = "7.0.0", .complexity = "O(N) where N is the number of arguments to the command", .args = "command [arg [arg ...]]"},
+    {.name = "help", .proc = commandCommand, .arity = 2, .flags = "loading stale", .group = "server",
+     .summary = "Returns helpful text about the different subcommands.", .since = "5.0.0", .complexity = "O(1)"},
+    {.name = "info", .proc = commandCommand, .arity = -2, .flags = "loading stale", .group = "server",
+     .summary = "Returns information about one, multiple or all commands.", .since = "2.8.13", .complexity = "O(N) where N is the number of commands to look up", .args = "[command-name [command-name ...]]"},
+    {.name = "list", .proc = commandCommand, .arity = -2, .flags = "loading stale", .group = "server",
+     .summary = "Returns a list of command names.", .since = "7.0.0", .complexity = "O(N) where N is the total number of commands", .args = "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]"},
+    {0}};
+
 const serverCommandDef commandCommandTable[] = {
-    {"command", commandCommand, -1, "loading stale", 0, 0, 0, "server", "Returns detailed information about all commands.", "2.8.13", "O(N) where N is the total number of commands", NULL, NULL, "[subcommand [arg ...]]"},
+    {"command", commandCommand, -1, "loading stale", 0, 0, 0, "server", "Returns detailed information about all commands.", "2.8.13", "O(N) where N is the total number of commands", NULL, commandSubcommands, "[subcommand [arg ...]]"},
     {0}};

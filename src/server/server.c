@@ -653,6 +653,7 @@ static int serverCron(eventLoop *el, long long id, void *clientData) {
     rdbCron();
     if (aofCron) aofCron();
     run_with_period(1000) replicationCron();
+    failoverCron();
     server.cronloops++;
     return 1000 / server.hz;
 }
@@ -861,6 +862,18 @@ int startServerListeners(void) {
     return 0;
 }
 
+/* Per-subcommand arity and "unknown subcommand" errors come from dispatch. */
+static const serverCommandDef slowlogSubcommands[] = {
+    {.name = "get", .proc = slowlogCommand, .arity = -2, .flags = "admin loading stale", .group = "server",
+     .summary = "Returns the slow log's entries.", .since = "2.2.12", .complexity = "O(N) where N is the number of entries returned", .args = "[count]"},
+    {.name = "help", .proc = slowlogCommand, .arity = 2, .flags = "loading stale", .group = "server",
+     .summary = "Shows helpful text about the different subcommands.", .since = "6.2.0", .complexity = "O(1)"},
+    {.name = "len", .proc = slowlogCommand, .arity = 2, .flags = "admin loading stale", .group = "server",
+     .summary = "Returns the number of entries in the slow log.", .since = "2.2.12", .complexity = "O(1)"},
+    {.name = "reset", .proc = slowlogCommand, .arity = 2, .flags = "admin loading stale", .group = "server",
+     .summary = "Clears all entries from the slow log.", .since = "2.2.12", .complexity = "O(N) where N is the number of entries in the slowlog"},
+    {0}};
+
 const serverCommandDef slowlogCommandTable[] = {
-    {"slowlog", slowlogCommand, -2, "admin loading stale", 0, 0, 0, "server", "A container for slow log commands.", "2.2.12", "Depends on subcommand.", NULL, NULL, "subcommand [arg ...]"},
+    {"slowlog", slowlogCommand, -2, "", 0, 0, 0, "server", "A container for slow log commands.", "2.2.12", "Depends on subcommand.", NULL, slowlogSubcommands, "subcommand [arg ...]"},
     {0}};

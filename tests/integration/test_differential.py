@@ -18,6 +18,7 @@ Script syntax (one command per line, shell-style quoting):
     [shape] CMD ...             same types and lengths only (random replies)
     [approx] CMD ...            integers may differ by 1 (TTLs)
     [resp2] / [resp3] CMD ...   only run on that protocol
+    "\\xNN" in an argument is the byte NN
     [v8] CMD ... => LITERAL     Valkey 8 differs from Redis 7.0: our reply must be
                                 LITERAL (python literal of the parsed form below)
     # comment
@@ -25,6 +26,7 @@ Parsed reply form: ("+", str) ("-", str) (":", int) ("$", bytes|None) (",", str)
 ("#", bool) ("_", None) ("(", str) ("=", bytes) and containers ("*"|"~"|">", [..])
 ("%", [(k, v), ...]).
 """
+import codecs
 import os
 import shlex
 import socket
@@ -175,7 +177,8 @@ def parse_script(text):
         if " => " in line:
             line, lit = line.split(" => ", 1)
             expect = eval(lit, {})  # test-local literal, never from the network
-        steps.append((mods, shlex.split(line), expect, raw.strip()))
+        args = [codecs.escape_decode(w.encode())[0] if "\\x" in w else w for w in shlex.split(line)]
+        steps.append((mods, args, expect, raw.strip()))
     return steps
 
 
@@ -1192,3 +1195,470 @@ ZSETS = {
 
 def test_zsets(pair):
     check(pair, ZSETS)
+
+
+# ================================================================ bitmaps, HyperLogLog
+
+BITS = {
+    "bitcount_bitpos": """
+        SET k foobar
+        BITCOUNT k
+        BITCOUNT k 0 0
+        BITCOUNT k 1 1
+        BITCOUNT k 1 -2
+        BITCOUNT k 5 30 BIT
+        BITCOUNT k 0 -1 BYTE
+        BITCOUNT k -3 -1 BIT
+        BITCOUNT k 3 1
+        BITCOUNT k 0
+        BITCOUNT k 0 1 FOO
+        BITCOUNT k a b
+        BITCOUNT nokey
+        BITCOUNT nokey 0 1
+        BITCOUNT nokey 0 1 BIT
+        BITCOUNT k -100 100
+        BITCOUNT k 0 -1 BIT
+        SET z ""
+        BITCOUNT z
+        SETBIT b 7 1
+        SETBIT b 100 1
+        SETBIT b 7 0
+        SETBIT b 7 2
+        SETBIT b -1 1
+        SETBIT b 4294967296 1
+        SETBIT b abc 1
+        GETBIT b 100
+        GETBIT b 99999
+        GETBIT nokey 3
+        GETBIT b -1
+        SET p "\\xff\\xf0\\x00"
+        BITPOS p 0
+        BITPOS p 1
+        BITPOS p 0 1
+        BITPOS p 1 2
+        BITPOS p 1 2 -1
+        BITPOS p 0 7 15 BIT
+        BITPOS p 1 7 15 BIT
+        BITPOS p 0 0 -1 BIT
+        BITPOS p 1 -1 -1 BYTE
+        BITPOS p 2
+        BITPOS p 0 a
+        BITPOS p 0 0 1 FOO
+        BITPOS nokey 0
+        BITPOS nokey 1
+        BITPOS nokey 0 0 1 BIT
+        SET ones "\\xff\\xff"
+        BITPOS ones 0
+        BITPOS ones 0 0 -1
+        BITPOS ones 0 0
+        BITPOS ones 0 0 -1 BIT
+        BITPOS z 1
+        BITPOS z 0
+    """,
+    "bitop_bitfield": """
+        SET a abc
+        SET b "\\x01"
+        BITOP AND d a b
+        GET d
+        BITOP OR d a b
+        BITOP XOR d a b nokey
+        BITOP NOT d a
+        GET d
+        BITOP NOT d a b
+        BITOP FOO d a
+        BITOP AND d nokey
+        EXISTS d
+        BITOP AND d
+        BITFIELD bf SET u8 0 255 GET u8 0
+        BITFIELD bf INCRBY u8 0 10
+        BITFIELD bf OVERFLOW SAT INCRBY u8 0 10
+        BITFIELD bf OVERFLOW FAIL INCRBY u8 0 10
+        BITFIELD bf OVERFLOW WRAP INCRBY u8 0 10
+        BITFIELD bf SET i8 8 -128 INCRBY i8 8 -1
+        BITFIELD bf OVERFLOW SAT INCRBY i8 8 -1 INCRBY i8 8 300
+        BITFIELD bf OVERFLOW FAIL SET i8 8 200
+        BITFIELD bf SET i64 0 -1 GET i64 0 GET u63 0
+        BITFIELD bf GET u64 0
+        BITFIELD bf GET i65 0
+        BITFIELD bf GET u0 0
+        BITFIELD bf GET x8 0
+        BITFIELD bf GET u8 -1
+        BITFIELD bf GET u8 #1 GET u8 #2
+        BITFIELD bf SET u8 #1 7 GET u8 #1
+        BITFIELD bf OVERFLOW FOO GET u8 0
+        BITFIELD bf FOO
+        BITFIELD bf GET u8
+        BITFIELD bf INCRBY u8 0 abc
+        BITFIELD bf
+        BITFIELD nokey GET u8 0
+        BITFIELD_RO bf GET u8 0 GET i16 4
+        BITFIELD_RO bf SET u8 0 1
+        BITFIELD_RO nokey GET u8 100
+        LPUSH l a
+        BITCOUNT l
+        SETBIT l 0 1
+        GETBIT l 0
+        BITPOS l 1
+        BITOP AND d l a
+        BITFIELD l GET u8 0
+    """,
+    "hyperloglog": """
+        PFADD h a b c
+        PFADD h a
+        PFADD h
+        PFADD h2
+        PFCOUNT h
+        PFCOUNT h h2 nokey
+        PFCOUNT nokey
+        PFADD h3 c d e f
+        PFMERGE m h h3
+        PFCOUNT m
+        PFMERGE m2
+        PFCOUNT m2
+        PFMERGE nokey2 nokey3
+        EXISTS nokey2
+        SET s notahll
+        PFADD s a
+        PFCOUNT s
+        PFMERGE m s
+        LPUSH l a
+        PFADD l a
+        PFCOUNT l
+        PFCOUNT
+        SET bogus "HYLL\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00"
+        PFCOUNT bogus
+    """,
+}
+
+
+def test_bits_hll(pair):
+    check(pair, BITS)
+
+
+# ================================================================ geo
+
+GEO = {
+    "geo": """
+        GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+        GEOADD g NX 13.361389 38.115556 Palermo 2.349014 48.864716 Paris
+        GEOADD g XX CH 13.361390 38.115556 Palermo 1 1 Nowhere
+        GEOADD g NX XX 1 1 a
+        GEOADD g 200 100 bad
+        GEOADD g 10 85.06 bad
+        GEOADD g abc 1 bad
+        GEOADD g 1 2
+        GEOADD g CH
+        GEODIST g Palermo Catania
+        GEODIST g Palermo Catania km
+        GEODIST g Palermo Catania mi
+        GEODIST g Palermo Catania ft
+        GEODIST g Palermo Catania M
+        GEODIST g Palermo Catania parsec
+        GEODIST g Palermo nope
+        GEODIST nokey a b
+        GEODIST g Palermo Palermo
+        GEOPOS g Palermo nope Catania
+        GEOPOS nokey a
+        GEOPOS g
+        GEOHASH g Palermo nope Catania
+        GEOHASH nokey a
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km ASC
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km DESC WITHDIST WITHCOORD WITHHASH
+        GEOSEARCH g FROMMEMBER Palermo BYRADIUS 300 km ASC WITHDIST
+        GEOSEARCH g FROMMEMBER Palermo BYBOX 400 400 km ASC WITHDIST
+        GEOSEARCH g FROMLONLAT 15 37 BYBOX 400 400 km ASC COUNT 1
+        GEOSEARCH g FROMLONLAT 15 37 BYBOX 400 400 km ASC COUNT 1 ANY
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km COUNT 0
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km COUNT -1
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km ANY
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km BYBOX 1 1 km
+        GEOSEARCH g FROMLONLAT 15 37 FROMMEMBER Palermo BYRADIUS 200 km
+        GEOSEARCH g BYRADIUS 200 km
+        GEOSEARCH g FROMLONLAT 15 37
+        GEOSEARCH g FROMMEMBER nope BYRADIUS 200 km
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS -1 km
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 parsec
+        GEOSEARCH g FROMLONLAT 200 37 BYRADIUS 200 km
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km STORE x
+        GEOSEARCH nokey FROMLONLAT 15 37 BYRADIUS 200 km
+        GEOSEARCH nokey FROMMEMBER a BYRADIUS 200 km
+        GEOSEARCHSTORE dst g FROMLONLAT 15 37 BYRADIUS 200 km
+        ZRANGE dst 0 -1 WITHSCORES
+        GEOSEARCHSTORE dst g FROMLONLAT 15 37 BYRADIUS 500 km STOREDIST ASC
+        ZRANGE dst 0 -1 WITHSCORES
+        GEOSEARCHSTORE dst g FROMLONLAT 15 37 BYRADIUS 200 km WITHDIST
+        GEOSEARCHSTORE dst nokey FROMLONLAT 15 37 BYRADIUS 200 km
+        EXISTS dst
+        GEORADIUS g 15 37 200 km WITHDIST WITHCOORD ASC
+        GEORADIUS g 15 37 200 km STORE dst2
+        GEORADIUS_RO g 15 37 200 km STORE dst2
+        GEORADIUSBYMEMBER g Palermo 200 km WITHDIST DESC
+        GEORADIUSBYMEMBER g nope 200 km
+        GEORADIUS g 15 37 200 km COUNT 1 ANY ASC WITHHASH
+        GEORADIUS g 15 37 200
+        SET s x
+        GEOADD s 1 1 a
+        GEOPOS s a
+        GEOSEARCH s FROMLONLAT 15 37 BYRADIUS 200 km
+    """,
+}
+
+
+def test_geo(pair):
+    check(pair, GEO)
+
+
+# ================================================================ streams
+
+STREAMS = {
+    "xadd_trim": """
+        XADD s 1-1 a 1
+        XADD s 1-1 a 1
+        XADD s 0-1 a 1
+        XADD s 1-* b 2
+        XADD s 2-5 c 3
+        XADD s NOMKSTREAM 3-0 d 4
+        XADD nokey NOMKSTREAM * a 1
+        EXISTS nokey
+        XADD s MAXLEN 2 4-0 e 5
+        XLEN s
+        XADD s MAXLEN ~ 2 5-0 f 6
+        XADD s MAXLEN = 3 6-0 g 7
+        XADD s MINID 5 7-0 h 8
+        XRANGE s - +
+        XADD s MAXLEN 2 LIMIT 10 8-0 i 9
+        XADD s MAXLEN ~ 2 LIMIT 10 9-0 j 10
+        XADD s MAXLEN -1 10-0 k 1
+        XADD s MAXLEN abc 10-0 k 1
+        XADD s MAXLEN 1 MINID 1 10-0 k 1
+        XADD s 10-0 k
+        XADD s 10-0
+        XADD s abc k 1
+        XADD s 0-0 k 1
+        XADD s 18446744073709551615-18446744073709551615 k 1
+        XADD s 18446744073709551615-* k 1
+        XADD s * k 1
+        XADD s FOO 10-0 k 1
+        XTRIM s MAXLEN 2
+        XTRIM s MINID 0
+        XTRIM s MAXLEN ~ 0
+        XTRIM s FOO 1
+        XTRIM s MAXLEN
+        XTRIM nokey MAXLEN 0
+        XLEN s
+        XDEL s 1-1 18446744073709551615-18446744073709551615 nope
+        XDEL s 18446744073709551615-18446744073709551615
+        XDEL nokey 1-1
+        XLEN s
+        XLEN nokey
+        SET str x
+        XADD str * a 1
+        XLEN str
+        XRANGE str - +
+    """,
+    "xrange_read": """
+        XADD s 1-0 a 1
+        XADD s 1-1 b 2
+        XADD s 2-0 c 3
+        XADD s 3-5 d 4
+        XRANGE s - +
+        XRANGE s (1-0 +
+        XRANGE s - (3-5
+        XRANGE s (1-1 (3-5
+        XRANGE s 1 2
+        XRANGE s 2 1
+        XRANGE s - + COUNT 2
+        XRANGE s - + COUNT 0
+        XRANGE s - + COUNT -1
+        XRANGE s (- +
+        XRANGE s - (+
+        XRANGE s (18446744073709551615-18446744073709551615 +
+        XRANGE s abc +
+        XRANGE s - + FOO 1
+        XREVRANGE s + -
+        XREVRANGE s (3-5 - COUNT 1
+        XREVRANGE s + (1-0
+        XRANGE nokey - +
+        XREVRANGE nokey + -
+        XREAD COUNT 2 STREAMS s 0
+        XREAD STREAMS s 3-5
+        XREAD STREAMS s nokey 0 0
+        XREAD STREAMS s
+        # Valkey names the command as typed in lower case (its full name); Redis 7.0 wrote XREAD
+        [v8] XREAD STREAMS s 0 0 => ("-", "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.")
+        XREAD COUNT -1 STREAMS s 0
+        XREAD STREAMS s abc
+        XREAD BLOCK 10 STREAMS s $
+        XREAD BLOCK -1 STREAMS s $
+        XREAD STREAMS s +
+        XREAD COUNT 1 STREAMS s +
+        XREAD STREAMS nokey 0
+        XREAD FOO STREAMS s 0
+    """,
+    "groups": """
+        XADD s 1-0 a 1
+        XADD s 2-0 b 2
+        XADD s 3-0 c 3
+        XGROUP CREATE s g 0
+        XGROUP CREATE s g 0
+        XGROUP CREATE nokey g 0
+        XGROUP CREATE nokey g 0 MKSTREAM
+        XGROUP CREATE s g2 $ ENTRIESREAD 1
+        XGROUP CREATE s g3 abc
+        XGROUP CREATECONSUMER s g c1
+        XGROUP CREATECONSUMER s g c1
+        XGROUP CREATECONSUMER s nogroup c1
+        XREADGROUP GROUP g c1 COUNT 1 STREAMS s >
+        XREADGROUP GROUP g c2 STREAMS s >
+        XREADGROUP GROUP g c1 STREAMS s 0
+        XREADGROUP GROUP g c1 STREAMS s >
+        XREADGROUP GROUP nogroup c1 STREAMS s >
+        XREADGROUP GROUP g c1 STREAMS nokey >
+        XREADGROUP GROUP g c1 NOACK STREAMS s 0
+        XREADGROUP GROUP g c1 STREAMS s $
+        XPENDING s g
+        XPENDING s g - + 10
+        XPENDING s g - + 10 c1
+        XPENDING s g IDLE 0 - + 10 c2
+        XPENDING s g - + -1
+        XPENDING s g - +
+        XPENDING s nogroup
+        XPENDING nokey g
+        XACK s g 1-0 9-9
+        XACK s g abc
+        XACK s nogroup 1-0
+        XACK nokey g 1-0
+        XCLAIM s g c3 0 2-0 JUSTID
+        XCLAIM s g c3 0 2-0 3-0 FORCE RETRYCOUNT 5
+        XCLAIM s g c3 0 9-9
+        XCLAIM s g c3 abc 2-0
+        XCLAIM s nogroup c3 0 2-0
+        XAUTOCLAIM s g c4 0 0
+        XAUTOCLAIM s g c4 0 0 COUNT 1 JUSTID
+        XAUTOCLAIM s g c4 0 0 COUNT 0
+        XAUTOCLAIM s g c4 0 abc
+        XAUTOCLAIM s nogroup c4 0 0
+        XAUTOCLAIM nokey g c4 0 0
+        XDEL s 3-0
+        XAUTOCLAIM s g c5 0 0
+        XPENDING s g
+        XGROUP SETID s g 0 ENTRIESREAD 0
+        XGROUP SETID s g $
+        XGROUP SETID s nogroup 0
+        XGROUP DELCONSUMER s g c1
+        XGROUP DELCONSUMER s g nobody
+        XGROUP DESTROY s g2
+        XGROUP DESTROY s g2
+        XGROUP FOO
+        XINFO STREAM s
+        XINFO STREAM nokey
+        XINFO GROUPS s
+        # Valkey creates the consumer of XREADGROUP even when nothing is served (Redis 7.0 did not)
+        [resp2] [v8] XINFO GROUPS nokey => ("*", [("*", [("$", b"name"), ("$", b"g"), ("$", b"consumers"), (":", 1), ("$", b"pending"), (":", 0), ("$", b"last-delivered-id"), ("$", b"0-0"), ("$", b"entries-read"), ("$", None), ("$", b"lag"), (":", 0)])])
+        [resp3] [v8] XINFO GROUPS nokey => ("*", [("%", [(("$", b"name"), ("$", b"g")), (("$", b"consumers"), (":", 1)), (("$", b"pending"), (":", 0)), (("$", b"last-delivered-id"), ("$", b"0-0")), (("$", b"entries-read"), ("_", None)), (("$", b"lag"), (":", 0))])])
+        XINFO STREAM s FULL COUNT 0 EXTRA
+        XINFO FOO s
+        # Valkey checks max_deleted_entry_id before the top item; Redis 7.0 the other way round
+        [v8] XSETID s 1-0 => ("-", "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")
+        XSETID s 3-0
+        XSETID s 99-0 ENTRIESADDED 1 MAXDELETEDID 0-0
+        XSETID s 99-0
+        XSETID nokey 1-0
+    """,
+}
+
+
+def test_streams(pair):
+    check(pair, STREAMS)
+
+
+# ================================================================ errors common to every family
+
+SUBCOMMANDS = {
+    "container_errors": """
+        CLIENT NOPE
+        CLIENT SETNAME
+        CLIENT SETNAME a b
+        CLIENT REPLY FOO
+        CLIENT KILL
+        CLIENT GETNAME x
+        CLIENT ID x
+        CLIENT NO-EVICT maybe
+        CLIENT PAUSE abc
+        CLIENT UNBLOCK abc
+        CLIENT CACHING yes
+        PUBSUB NOPE
+        PUBSUB CHANNELS a b
+        PUBSUB NUMPAT x
+        COMMAND NOPE
+        COMMAND COUNT x
+        COMMAND GETKEYS
+        # Valkey's COMMAND GETKEYS arity is -3 (Redis 7.0: -4), so the handler answers these
+        [v8] COMMAND GETKEYS get => ("-", "ERR Invalid number of arguments specified for command")
+        COMMAND GETKEYS nocmd a
+        COMMAND GETKEYS get a
+        [v8] COMMAND GETKEYS set => ("-", "ERR Invalid number of arguments specified for command")
+        COMMAND INFO nocmd
+        SLOWLOG NOPE
+        SLOWLOG GET a b
+        SLOWLOG GET abc
+        SLOWLOG LEN x
+        CONFIG NOPE
+        CONFIG GET
+        CONFIG SET maxmemory
+        CONFIG SET nosuchparam 1
+        CONFIG SET maxmemory abc
+        CONFIG RESETSTAT x
+        OBJECT NOPE
+        OBJECT ENCODING
+        OBJECT ENCODING a b
+        OBJECT HELP x
+        XINFO NOPE
+        XINFO STREAM
+        XGROUP NOPE
+        XGROUP CREATE s
+        MEMORY NOPE
+        MEMORY USAGE
+        MEMORY USAGE nokey
+        MEMORY USAGE nokey SAMPLES
+        MEMORY USAGE nokey FOO 1
+        LATENCY NOPE
+        SCRIPT NOPE
+        SCRIPT EXISTS
+        SCRIPT FLUSH FOO
+        FUNCTION NOPE
+        FUNCTION FLUSH FOO
+        ACL NOPE
+        ACL WHOAMI x
+        ACL CAT nocat
+        DEBUG NOPE
+        HELLO 4
+        HELLO abc
+        HELLO 3 AUTH a
+        HELLO 2 SETNAME "a b"
+        HELLO 2 FOO
+        NOPE
+        NOPE a b
+        GET
+        GET a b
+        MSET a
+        HSET h a
+        ZADD z 1
+        XADD s
+        SELECT
+        PING a b
+        ECHO
+        ECHO a b
+        [shape] PING
+        PING hello
+        ECHO hello
+        TIME x
+        DBSIZE x
+        LASTSAVE x
+        WAIT 0
+    """,
+}
+
+
+def test_subcommand_and_arity_errors(pair):
+    check(pair, SUBCOMMANDS)
