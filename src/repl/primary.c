@@ -577,6 +577,14 @@ static void syncCommand(client *c) {
         addReplyError(c, "ERR Replication over TLS is not supported by this server");
         return;
     }
+    int is_psync = !strcasecmp(objPtr(c->argv[0]), "psync");
+    if (is_psync && c->argc != 3 && c->argc != 4) {
+        addReplyErrorArity(c);
+        return;
+    }
+    /* Our primary hands its role over to us (FAILOVER): promote before the
+     * link checks, since that primary has already stopped being one. */
+    if (is_psync && c->argc == 4 && failoverHandlePsyncRequest(c) != 0) return;
     if (server.primary_host && server.repl_state != REPL_STATE_CONNECTED) {
         addReplyError(c, "-NOMASTERLINK Can't SYNC while not connected with my master");
         return;
@@ -585,11 +593,6 @@ static void syncCommand(client *c) {
     if (clientHasPendingReplies(c) && writeToClient(c, 0) == -1) return;
     if (clientHasPendingReplies(c)) {
         addReplyError(c, "ERR SYNC and PSYNC are invalid with pending output");
-        return;
-    }
-    int is_psync = !strcasecmp(objPtr(c->argv[0]), "psync");
-    if (is_psync && c->argc != 3) {
-        addReplyErrorArity(c);
         return;
     }
     replicaPriv *p = replGetPriv(c);
@@ -671,6 +674,7 @@ static void replconfCommand(client *c) {
                 }
                 replKickReplicaWriter(c);
                 replWaitCheck();
+                failoverCheck();
             }
             return;
         } else if (!strcasecmp(opt, "getack")) {
@@ -817,7 +821,7 @@ void replWaitCheck(void) {
     }
 }
 
-static void requestAcks(void) {
+void replRequestAcks(void) {
     obj *argv[3] = {shared.replconf, shared.getack, shared.special_asterick};
     int saved = server.replica_seldb;
     client *cc = server.current_client;
@@ -854,7 +858,7 @@ static void waitCommand(client *c) {
     if (!wait_clients) wait_clients = listCreate();
     listAddNodeTail(wait_clients, c);
     c->repl_priv = &wait_marker;
-    requestAcks();
+    replRequestAcks();
 }
 
 /* ------------------------------------------------------------ misc */
@@ -886,6 +890,7 @@ void replPrimaryCron(void) {
     listNode *ln;
     /* PING keeps replicas' timeouts quiet and advances the offset as Valkey does. */
     if (!server.primary_host && listLength(server.replicas) && server.repl_ping_replica_period > 0 &&
+        pauseActiveType() == PAUSE_NONE && /* a paused stream keeps its offset for WAIT/FAILOVER */
         (server.cronloops / server.hz) % server.repl_ping_replica_period == 0) {
         obj *ping = shared.ping;
         replicationFeedReplicas(server.replica_seldb < 0 ? 0 : server.replica_seldb, &ping, 1);
@@ -928,6 +933,18 @@ void replPrimaryCron(void) {
     replUpdateGoodReplicas();
 }
 
+/* The address a replica is known by: the one it announced, else its peer IP. */
+const char *replReplicaIp(client *c, char *buf, size_t size) {
+    if (c->replica_addr) return c->replica_addr;
+    const char *pid = getClientPeerId(c);
+    const char *colon = strrchr(pid, ':');
+    size_t len = colon ? (size_t)(colon - pid) : strlen(pid);
+    if (len >= size) len = size - 1;
+    memcpy(buf, pid, len);
+    buf[len] = '\0';
+    return buf;
+}
+
 bstr genInfoReplication(bstr info) {
     info = bstrCat(info, "# Replication\r\n");
     info = bstrCatPrintf(info, "role:%s\r\n", server.primary_host ? "slave" : "master");
@@ -948,17 +965,8 @@ bstr genInfoReplication(bstr info) {
     while ((ln = listNext(&li))) {
         client *c = ln->value;
         if (c->flags & CLIENT_MONITOR) continue;
-        const char *ip = c->replica_addr;
-        char peer[64] = "";
-        if (!ip) {
-            const char *pid = getClientPeerId(c);
-            const char *colon = strrchr(pid, ':');
-            size_t len = colon ? (size_t)(colon - pid) : strlen(pid);
-            if (len >= sizeof(peer)) len = sizeof(peer) - 1;
-            memcpy(peer, pid, len);
-            peer[len] = '\0';
-            ip = peer;
-        }
+        char peer[64];
+        const char *ip = replReplicaIp(c, peer, sizeof(peer));
         replicaPriv *p = privOf(c);
         const char *type = (p && p->rdb_channel) ? "rdb-channel"
                            : c->replstate == REPLICA_STATE_BG_RDB_LOAD ? "main-channel" : "replica";
@@ -968,10 +976,11 @@ bstr genInfoReplication(bstr info) {
     }
     info = bstrCatPrintf(info, "replicas_waiting_psync:%d\r\n", replCountWaitingPsync());
     info = bstrCatPrintf(info,
-                         "master_failover_state:no-failover\r\nmaster_replid:%s\r\nmaster_replid2:%s\r\n"
+                         "master_failover_state:%s\r\nmaster_replid:%s\r\nmaster_replid2:%s\r\n"
                          "master_repl_offset:%lld\r\nsecond_repl_offset:%lld\r\nrepl_backlog_active:%d\r\n"
                          "repl_backlog_size:%lld\r\nrepl_backlog_first_byte_offset:%lld\r\nrepl_backlog_histlen:%lld\r\n",
-                         server.replid, server.replid2, server.primary_repl_offset, server.second_replid_offset,
+                         failoverStateName(), server.replid, server.replid2, server.primary_repl_offset,
+                         server.second_replid_offset,
                          replBacklogExists(), server.repl_backlog_size,
                          replBacklogExists() ? replBacklogFirstOffset() : 0, replBacklogHistlen());
     return info;
@@ -1022,6 +1031,10 @@ static void replicaofCommand(client *c) {
         addReplyErrorArity(c);
         return;
     }
+    if (failoverActive()) {
+        addReplyError(c, "ERR REPLICAOF not allowed while failing over.");
+        return;
+    }
     if (!strcasecmp(objPtr(c->argv[1]), "no") && !strcasecmp(objPtr(c->argv[2]), "one")) {
         if (server.primary_host) {
             replUnsetPrimary();
@@ -1045,10 +1058,6 @@ static void replicaofCommand(client *c) {
     serverLog(LL_NOTICE, "REPLICAOF %s:%d enabled (user request from '%s')", server.primary_host, server.primary_port,
               getClientPeerId(c));
     addReply(c, shared.ok);
-}
-
-static void failoverCommand(client *c) {
-    addReplyError(c, "ERR FAILOVER is not supported by this server");
 }
 
 void replicationCron(void) {

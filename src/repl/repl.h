@@ -119,6 +119,16 @@ void replSetCached(int have, int db);
 void replFeedLeftover(client *c, const char *p, size_t len);
 void replPrepareForSnapshot(void);
 
+/* ---- failover.c ---- */
+void failoverCommand(client *c);
+const char *failoverStateName(void);
+int failoverInProgress(void);   /* we are handing over: our PSYNC carries FAILOVER */
+int failoverActive(void);
+void failoverCheck(void);
+void failoverPsyncReply(int accepted);
+int failoverHandlePsyncRequest(client *c);
+const char *replReplicaIp(client *c, char *buf, size_t size);
+void replRequestAcks(void);
 /* ---- dualchannel.c ---- */
 void replDualStart(void);
 void replDualAbort(const char *why);

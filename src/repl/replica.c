@@ -300,8 +300,9 @@ static void sendPsync(int fd) {
     } else {
         strcpy(off, "-1");
     }
-    const char *a[3] = {"PSYNC", id, off};
-    replHandshakeWriteCmd(fd, 3, a);
+    /* A primary handing its role over asks the target to promote itself. */
+    const char *a[4] = {"PSYNC", id, off, "FAILOVER"};
+    replHandshakeWriteCmd(fd, failoverInProgress() ? 4 : 3, a);
     server.repl_state = REPL_STATE_RECEIVE_PSYNC_REPLY;
 }
 
@@ -329,6 +330,10 @@ static void acceptContinue(const char *reply) {
 }
 
 static void handlePsyncReply(int fd, const char *line) {
+    int accepted = !strncmp(line, "+FULLRESYNC", 11) || !strncmp(line, "+CONTINUE", 9) ||
+                   !strncmp(line, "+DUALCHANNELSYNC", 16);
+    failoverPsyncReply(accepted);
+    if (!accepted && !server.primary_host) return; /* the failover was undone: we are primary again */
     if (!strncmp(line, "+FULLRESYNC", 11)) {
         char id[64] = "";
         long long off = -1;

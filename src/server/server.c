@@ -653,6 +653,7 @@ static int serverCron(eventLoop *el, long long id, void *clientData) {
     rdbCron();
     if (aofCron) aofCron();
     run_with_period(1000) replicationCron();
+    failoverCron();
     server.cronloops++;
     return 1000 / server.hz;
 }

@@ -993,6 +993,8 @@ int pauseActiveType(void);            /* PAUSE_NONE once the end time passed */
 int pauseDatasetFrozen(void);         /* expiry/eviction must not touch keys */
 int pauseShouldPostpone(client *c, int may_replicate);
 void pauseCheckEnd(void);             /* before sleep: resume clients once over */
+void pauseForFailover(int on);        /* FAILOVER's write pause, apart from CLIENT PAUSE */
+void failoverCron(void);              /* repl/failover.c, every server cron tick */
 
 /* MULTI (commands/multi.c) */
 void initClientMultiState(client *c);
