@@ -204,7 +204,8 @@ static void pubsubCommand(client *c) {
         htResetIterator(&it);
         setDeferredArrayLen(c, node, n);
     } else if (!strcasecmp(sub, "numsub") && c->argc >= 2) {
-        addReplyMapLen(c, c->argc - 2);
+        /* A flat channel/count array in RESP3 too, as Valkey sends it. */
+        addReplyArrayLen(c, (long)(c->argc - 2) * 2);
         for (int j = 2; j < c->argc; j++) {
             list *l = htFetchValue(server.pubsub_channels, c->argv[j]);
             addReplyBulk(c, c->argv[j]);
@@ -215,7 +216,7 @@ static void pubsubCommand(client *c) {
     } else if (!strcasecmp(sub, "shardchannels") && (c->argc == 2 || c->argc == 3)) {
         addReplyArrayLen(c, 0);
     } else if (!strcasecmp(sub, "shardnumsub") && c->argc >= 2) {
-        addReplyMapLen(c, c->argc - 2);
+        addReplyArrayLen(c, (long)(c->argc - 2) * 2);
         for (int j = 2; j < c->argc; j++) {
             addReplyBulk(c, c->argv[j]);
             addReplyLongLong(c, 0);
