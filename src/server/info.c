@@ -287,23 +287,13 @@ static bstr appendCommandStat(bstr info, serverCommand *cmd) {
                          cmd->failed_calls);
 }
 
+static void appendCommandStatTo(serverCommand *cmd, void *infop) {
+    *(bstr *)infop = appendCommandStat(*(bstr *)infop, cmd);
+}
+
 static bstr infoCommandStats(bstr info) {
     info = bstrCat(info, "# Commandstats\r\n");
-    htIterator it;
-    htInitIterator(&it, server.commands);
-    htEntry *e;
-    while ((e = htNext(&it))) {
-        serverCommand *cmd = e->v.val;
-        info = appendCommandStat(info, cmd);
-        if (cmd->subcommands) {
-            htIterator it2;
-            htInitIterator(&it2, cmd->subcommands);
-            htEntry *e2;
-            while ((e2 = htNext(&it2))) info = appendCommandStat(info, e2->v.val);
-            htResetIterator(&it2);
-        }
-    }
-    htResetIterator(&it);
+    serverForEachCommand(appendCommandStatTo, &info);
     return info;
 }
 
@@ -357,6 +347,10 @@ static bstr genInfoForSection(bstr info, const char *section) {
     if (everything || all || !strcasecmp(section, "commandstats")) {
         if (sections++) info = bstrCat(info, "\r\n");
         info = infoCommandStats(info);
+    }
+    if (everything || all || !strcasecmp(section, "latencystats")) {
+        if (sections++) info = bstrCat(info, "\r\n");
+        info = latencyInfoStats(info);
     }
     SECTION("errorstats", infoErrorStats)
     if (everything || all || deflt || !strcasecmp(section, "cluster")) {

@@ -1,8 +1,13 @@
-/* latency: the latency monitor (LATENCY LATEST/HISTORY/RESET/GRAPH/DOCTOR).
+/* latency: the latency monitor (LATENCY LATEST/HISTORY/RESET/GRAPH/DOCTOR)
+ * and the per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats).
  * Each named event keeps a ring of its last LATENCY_TS_LEN samples, at most one
  * per second (the worst one of that second wins), plus its all-time maximum.
- * Samples are taken only at or above latency-monitor-threshold (0 = off). */
+ * Samples are taken only at or above latency-monitor-threshold (0 = off).
+ * A command's histogram counts nanoseconds from 1 ns to 1 s (longer calls
+ * land in the top bucket) at 2 significant figures, as Valkey's does. */
 #include "server/server.h"
+#include "ds/histogram.h"
+#include <strings.h>
 #include <string.h>
 
 #define LATENCY_TS_LEN 160
@@ -233,10 +238,129 @@ static void latencyDoctorCommand(client *c) {
     bstrFree(report);
 }
 
+/* ---------- per-command histograms ---------- */
+#define CMD_HIST_LOWEST_NS 1
+#define CMD_HIST_HIGHEST_NS 1000000000LL
+#define CMD_HIST_SIGFIGS 2
+#define CMD_HIST_FIRST_REPORT_NS 1024 /* LATENCY HISTOGRAM buckets: 1024 ns, doubling */
+
+void latencyTrackCommand(serverCommand *cmd, ustime_t duration_us) {
+    if (!cmd->latency_histogram) {
+        cmd->latency_histogram = histCreate(CMD_HIST_LOWEST_NS, CMD_HIST_HIGHEST_NS, CMD_HIST_SIGFIGS);
+        if (!cmd->latency_histogram) return;
+    }
+    long long ns = (long long)duration_us * 1000;
+    if (ns < CMD_HIST_LOWEST_NS) ns = CMD_HIST_LOWEST_NS;
+    if (ns > CMD_HIST_HIGHEST_NS) ns = CMD_HIST_HIGHEST_NS;
+    histRecord(cmd->latency_histogram, ns);
+}
+
+void latencyResetCommandHistogram(serverCommand *cmd) {
+    if (!cmd->latency_histogram) return;
+    histFree(cmd->latency_histogram);
+    cmd->latency_histogram = NULL;
+}
+
+static void appendPercentiles(serverCommand *cmd, void *infop) {
+    histogram *h = cmd->latency_histogram;
+    if (!h || histTotal(h) == 0) return;
+    bstr info = bstrCatPrintf(*(bstr *)infop, "latency_percentiles_usec_%s:", cmd->fullname);
+    for (int j = 0; j < server.latency_tracking_info_percentiles_len; j++) {
+        double p = server.latency_tracking_info_percentiles[j];
+        info = bstrCatPrintf(info, "%sp%g=%.3f", j ? "," : "", p, (double)histBucketAtPercentile(h, p) / 1000.0);
+    }
+    *(bstr *)infop = bstrCat(info, "\r\n");
+}
+
+bstr latencyInfoStats(bstr info) {
+    info = bstrCat(info, "# Latencystats\r\n");
+    if (server.latency_tracking_enabled) serverForEachCommand(appendPercentiles, &info);
+    return info;
+}
+
+/* One command's entry: calls, then the cumulative count at each doubling
+ * bucket from 1024 ns (keys in microseconds), listing only the buckets where
+ * the count grew. */
+static void addReplyCommandHistogram(client *c, serverCommand *cmd) {
+    histogram *h = cmd->latency_histogram;
+    addReplyBulkCString(c, cmd->fullname);
+    addReplyMapLen(c, 2);
+    addReplyBulkCString(c, "calls");
+    addReplyLongLong(c, histTotal(h));
+    addReplyBulkCString(c, "histogram_usec");
+    void *len = addReplyDeferredLen(c);
+    long n = 0;
+    int64_t prev = 0, total = histTotal(h);
+    for (int64_t level = CMD_HIST_FIRST_REPORT_NS; prev < total; level *= 2) {
+        int64_t cum = level >= CMD_HIST_HIGHEST_NS ? total : histCountAtOrBelow(h, level);
+        if (cum > prev) {
+            addReplyLongLong(c, histHighestEquivalent(h, level) / 1000);
+            addReplyLongLong(c, cum);
+            n++;
+        }
+        prev = cum;
+    }
+    setDeferredMapLen(c, len, n);
+}
+
+typedef struct histogramReplyCtx {
+    client *c;
+    long count;
+} histogramReplyCtx;
+
+static void addReplyIfTracked(serverCommand *cmd, void *arg) {
+    histogramReplyCtx *ctx = arg;
+    if (!cmd->latency_histogram) return;
+    addReplyCommandHistogram(ctx->c, cmd);
+    ctx->count++;
+}
+
+/* "name" or "container|sub", case-insensitive; NULL when unknown. */
+static serverCommand *lookupCommandOrSub(const char *name) {
+    const char *bar = strchr(name, '|');
+    if (!bar) return lookupCommandByCString(name);
+    bstr parent_name = bstrNewLen(name, (size_t)(bar - name));
+    serverCommand *parent = lookupCommandByCString(parent_name);
+    bstrFree(parent_name);
+    if (!parent || !parent->subcommands) return NULL;
+    bstr sub = bstrNew(bar + 1);
+    bstrToLower(sub);
+    serverCommand *cmd = htFetchValue(parent->subcommands, sub);
+    bstrFree(sub);
+    return cmd;
+}
+
+/* LATENCY HISTOGRAM [command ...]: a map of command -> {calls, histogram_usec};
+ * a container name stands for its subcommands; unknown or never-called names
+ * are left out. */
+static void latencyHistogramCommand(client *c) {
+    histogramReplyCtx ctx = {c, 0};
+    void *len = addReplyDeferredLen(c);
+    if (c->argc == 2) {
+        serverForEachCommand(addReplyIfTracked, &ctx);
+    } else {
+        for (int j = 2; j < c->argc; j++) {
+            serverCommand *cmd = lookupCommandOrSub(objPtr(c->argv[j]));
+            if (!cmd) continue;
+            addReplyIfTracked(cmd, &ctx);
+            if (!cmd->subcommands) continue;
+            htIterator it;
+            htInitIterator(&it, cmd->subcommands);
+            htEntry *e;
+            while ((e = htNext(&it))) addReplyIfTracked(e->v.val, &ctx);
+            htResetIterator(&it);
+        }
+    }
+    setDeferredMapLen(c, len, ctx.count);
+}
+
 static void latencyHelpCommand(client *c) {
     const char *help[] = {
         "DOCTOR", "    Return a human readable latency analysis report.",
         "GRAPH <event>", "    Return an ASCII latency graph for the <event> class.",
+        "HISTOGRAM [<command> ...]",
+        "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+        "    If no commands are specified then all histograms are replied.",
         "HISTORY <event>", "    Return time-latency samples for the <event> class.",
         "LATEST", "    Return the latest latency samples for all events.",
         "RESET [<event> ...]", "    Reset latency data of one or more <event> classes.",
@@ -249,6 +373,7 @@ static const serverCommandDef latencySubcommands[] = {
     {"doctor", latencyDoctorCommand, 2, "admin noscript loading stale", 0, 0, 0, "server", "Returns a human-readable latency analysis report.", "2.8.13", "O(1)", NULL, NULL, ""},
     {"graph", latencyGraphCommand, 3, "admin noscript loading stale", 0, 0, 0, "server", "Returns a latency graph for an event.", "2.8.13", "O(1)", NULL, NULL, "event"},
     {"help", latencyHelpCommand, 2, "loading stale", 0, 0, 0, "server", "Returns helpful text about the different subcommands.", "2.8.13", "O(1)", NULL, NULL, ""},
+    {"histogram", latencyHistogramCommand, -2, "admin noscript loading stale", 0, 0, 0, "server", "Returns the cumulative distribution of latencies of a subset or all commands.", "7.0.0", "O(N) where N is the number of commands with latency information being retrieved.", NULL, NULL, "[command [command ...]]"},
     {"history", latencyHistoryCommand, 3, "admin noscript loading stale", 0, 0, 0, "server", "Returns timestamp-latency samples for an event.", "2.8.13", "O(1)", NULL, NULL, "event"},
     {"latest", latencyLatestCommand, 2, "admin noscript loading stale", 0, 0, 0, "server", "Returns the latest latency samples for all events.", "2.8.13", "O(1)", NULL, NULL, ""},
     {"reset", latencyResetCommand, -2, "admin noscript loading stale", 0, 0, 0, "server", "Resets the latency data for one or more events.", "2.8.13", "O(1)", NULL, NULL, "[event [event ...]]"},

@@ -420,6 +420,7 @@ void call(client *c, int flags) {
     if (!(c->flags & CLIENT_BLOCKED)) {
         real_cmd->calls++;
         real_cmd->microseconds += duration;
+        if (server.latency_tracking_enabled) latencyTrackCommand(real_cmd, duration);
         c->commands_processed++;
         if (!(c->cmd->flags & CMD_SKIP_SLOWLOG) && !(c->flags & CLIENT_BLOCKED)) slowlogPush(c, c->argv, c->argc, duration);
         if (!(c->cmd->flags & CMD_SKIP_SLOWLOG))
@@ -809,6 +810,30 @@ void initServerState(void) {
     setupSignalHandlers();
 }
 
+/* Every command and subcommand, parents before their children. */
+void serverForEachCommand(void (*fn)(serverCommand *cmd, void *arg), void *arg) {
+    htIterator it;
+    htInitIterator(&it, server.commands);
+    htEntry *e;
+    while ((e = htNext(&it))) {
+        serverCommand *cmd = e->v.val;
+        fn(cmd, arg);
+        if (!cmd->subcommands) continue;
+        htIterator it2;
+        htInitIterator(&it2, cmd->subcommands);
+        htEntry *e2;
+        while ((e2 = htNext(&it2))) fn(e2->v.val, arg);
+        htResetIterator(&it2);
+    }
+    htResetIterator(&it);
+}
+
+static void resetCommandStats(serverCommand *cmd, void *arg) {
+    (void)arg;
+    cmd->calls = cmd->failed_calls = cmd->rejected_calls = cmd->microseconds = 0;
+    latencyResetCommandHistogram(cmd);
+}
+
 void resetServerStats(void) {
     server.stat_numcommands = server.stat_numconnections = server.stat_rejected_conn = 0;
     server.stat_expiredkeys = server.stat_evictedkeys = 0;
@@ -821,24 +846,7 @@ void resetServerStats(void) {
     server.stat_total_forks = server.stat_fork_time = 0;
     server.stat_peak_memory = zmalloc_used_memory();
     htEmpty(server.errors, NULL);
-    htIterator it;
-    htInitIterator(&it, server.commands);
-    htEntry *e;
-    while ((e = htNext(&it))) {
-        serverCommand *cmd = e->v.val;
-        cmd->calls = cmd->failed_calls = cmd->rejected_calls = cmd->microseconds = 0;
-        if (cmd->subcommands) {
-            htIterator it2;
-            htInitIterator(&it2, cmd->subcommands);
-            htEntry *e2;
-            while ((e2 = htNext(&it2))) {
-                serverCommand *s = e2->v.val;
-                s->calls = s->failed_calls = s->rejected_calls = s->microseconds = 0;
-            }
-            htResetIterator(&it2);
-        }
-    }
-    htResetIterator(&it);
+    serverForEachCommand(resetCommandStats, NULL);
 }
 
 int startServerListeners(void) {

@@ -330,6 +330,7 @@ typedef struct serverCommand {
     hashtable *subcommands;    /* lowercase name -> serverCommand* */
     long long calls, failed_calls, rejected_calls;
     long long microseconds;
+    struct histogram *latency_histogram; /* ns per call, created at the first call (latency-tracking) */
     int id;
 } serverCommand;
 
@@ -337,6 +338,7 @@ typedef struct serverCommand {
  * pattern and registers it in commands/registry.c. */
 serverCommand *lookupCommand(obj **argv, int argc);
 serverCommand *lookupCommandByCString(const char *s);
+void serverForEachCommand(void (*fn)(serverCommand *cmd, void *arg), void *arg);
 int getKeysFromCommand(serverCommand *cmd, obj **argv, int argc, int *keyidx, int maxkeys);
 /* ACL categories (commands/registry.c): bit i of serverCommand.acl_categories
  * is category i; the name has no '@'. Index lookup is case-insensitive, -1 if
@@ -993,7 +995,11 @@ int pauseActiveType(void);            /* PAUSE_NONE once the end time passed */
 int pauseDatasetFrozen(void);         /* expiry/eviction must not touch keys */
 int pauseShouldPostpone(client *c, int may_replicate);
 void pauseCheckEnd(void);             /* before sleep: resume clients once over */
-void pauseForFailover(int on);        /* FAILOVER's write pause, apart from CLIENT PAUSE */
+void pauseForFailover(int on);
+/* Per-command latency histograms (server/latency.c): LATENCY HISTOGRAM, INFO latencystats. */
+void latencyTrackCommand(serverCommand *cmd, ustime_t duration_us);
+void latencyResetCommandHistogram(serverCommand *cmd);
+bstr latencyInfoStats(bstr info);        /* FAILOVER's write pause, apart from CLIENT PAUSE */
 void failoverCron(void);              /* repl/failover.c, every server cron tick */
 
 /* MULTI (commands/multi.c) */

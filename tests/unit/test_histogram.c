@@ -1,7 +1,7 @@
-/* Unit tests for the benchmark latency histogram (src/tools/benchmark/histogram.c). */
+/* Unit tests for the benchmark latency histogram (src/ds/histogram.c). */
 #include "testhelp.h"
 /* Tool sources are not part of libvalkey.a, so the module is compiled in here. */
-#include "tools/benchmark/histogram.c"
+#include "ds/histogram.c"
 
 #include <math.h>
 #include <stdlib.h>
@@ -131,6 +131,25 @@ static void test_percentile_iteration(void) {
     histFree(h);
 }
 
+/* The server's layout (1 ns .. 1 s, 2 significant figures): INFO latencystats
+ * reports bucket upper bounds, e.g. 7000 ns -> 7007, 1000 ns -> 1003. */
+static void test_bucket_at_percentile(void) {
+    histogram *h = histCreate(1, 1000000000LL, 2);
+    ASSERT(h != NULL);
+    ASSERT_EQ_INT(histBucketAtPercentile(h, 50), 0);
+    histRecord(h, 7000);
+    ASSERT_EQ_INT(histBucketAtPercentile(h, 50), 7007);
+    ASSERT_EQ_INT(histValueAtPercentile(h, 50), 7000); /* the clamped form */
+    histRecord(h, 1000);
+    ASSERT_EQ_INT(histBucketAtPercentile(h, 50), 1003);
+    ASSERT_EQ_INT(histBucketAtPercentile(h, 99.9), 7007);
+    ASSERT_EQ_INT(histHighestEquivalent(h, 1024), 1031);
+    ASSERT_EQ_INT(histCountAtOrBelow(h, 1024), 1);
+    histRecord(h, 1000000000LL);
+    ASSERT_EQ_INT(histBucketAtPercentile(h, 100), histHighestEquivalent(h, 1000000000LL));
+    histFree(h);
+}
+
 static void test_merge(void) {
     histogram *a = usHist(), *b = usHist(), *c = histCreate(10, 3000000, 2);
     histRecordN(a, 100, 10);
@@ -155,6 +174,7 @@ int main(void) {
     RUN_TEST(test_percentiles_uniform);
     RUN_TEST(test_count_at_or_below);
     RUN_TEST(test_percentile_iteration);
+    RUN_TEST(test_bucket_at_percentile);
     RUN_TEST(test_merge);
     return TEST_REPORT();
 }

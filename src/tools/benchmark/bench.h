@@ -4,7 +4,7 @@
 #ifndef BENCH_BENCH_H
 #define BENCH_BENCH_H
 #include <stddef.h>
-#include "tools/benchmark/histogram.h"
+#include "ds/histogram.h"
 
 #define BENCH_HIST_LOWEST_US 10
 #define BENCH_HIST_HIGHEST_US 3000000

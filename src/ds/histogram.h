@@ -1,8 +1,8 @@
 /* histogram: log-linear bucketed counts (HdrHistogram layout) for latencies.
  * Every recorded value lands in a bucket no wider than value / 10^sigfigs, so a
  * percentile is exact up to that relative error; min, max, sum are kept exact. */
-#ifndef BENCH_HISTOGRAM_H
-#define BENCH_HISTOGRAM_H
+#ifndef DS_HISTOGRAM_H
+#define DS_HISTOGRAM_H
 #include <stdint.h>
 
 typedef struct histogram {
@@ -34,6 +34,8 @@ int64_t histMax(const histogram *h);    /* 0 when empty */
 double histMean(const histogram *h);    /* 0 when empty */
 /* Smallest bucket upper bound covering ceil-rounded p% of values, clamped to the exact max. */
 int64_t histValueAtPercentile(const histogram *h, double p);
+/* The same bucket's upper bound, not clamped to the max (what INFO latencystats reports). */
+int64_t histBucketAtPercentile(const histogram *h, double p);
 int64_t histLowestEquivalent(const histogram *h, int64_t value);
 int64_t histHighestEquivalent(const histogram *h, int64_t value);
 /* Number of values recorded in the bucket of `value` and every bucket below it. */

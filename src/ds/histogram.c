@@ -1,7 +1,7 @@
 /* histogram: see histogram.h. Layout: bucket b covers [2^b, 2^(b+1)) * sub_count
  * units; inside it half_count sub-buckets of width 2^(b+unit_magnitude) (bucket 0
  * also owns the lower half), so the width never exceeds value / half_count. */
-#include "tools/benchmark/histogram.h"
+#include "ds/histogram.h"
 #include "core/zmalloc.h"
 
 #include <math.h>
@@ -133,8 +133,8 @@ int64_t histCountAtOrBelow(const histogram *h, int64_t value) {
     return cum;
 }
 
-int64_t histValueAtPercentile(const histogram *h, double p) {
-    if (h->total == 0) return 0;
+/* Index of the first bucket whose cumulative count covers p%, -1 if none. */
+static int slotAtPercentile(const histogram *h, double p) {
     if (p > 100.0) p = 100.0;
     if (p < 0) p = 0;
     int64_t want = (int64_t)((p / 100.0) * (double)h->total + 0.5);
@@ -142,12 +142,23 @@ int64_t histValueAtPercentile(const histogram *h, double p) {
     int64_t cum = 0;
     for (int i = 0; i < h->counts_len; i++) {
         cum += h->counts[i];
-        if (cum >= want) {
-            int64_t v = histSlotHighest(h, i);
-            return v > h->max ? h->max : v;
-        }
+        if (cum >= want) return i;
     }
-    return h->max;
+    return -1;
+}
+
+int64_t histValueAtPercentile(const histogram *h, double p) {
+    if (h->total == 0) return 0;
+    int i = slotAtPercentile(h, p);
+    if (i < 0) return h->max;
+    int64_t v = histSlotHighest(h, i);
+    return v > h->max ? h->max : v;
+}
+
+int64_t histBucketAtPercentile(const histogram *h, double p) {
+    if (h->total == 0) return 0;
+    int i = slotAtPercentile(h, p);
+    return i < 0 ? histHighestEquivalent(h, h->max) : histSlotHighest(h, i);
 }
 
 void histPercentileIterInit(histPercentileIter *it, const histogram *h, int ticks) {
