@@ -995,11 +995,11 @@ int pauseActiveType(void);            /* PAUSE_NONE once the end time passed */
 int pauseDatasetFrozen(void);         /* expiry/eviction must not touch keys */
 int pauseShouldPostpone(client *c, int may_replicate);
 void pauseCheckEnd(void);             /* before sleep: resume clients once over */
-void pauseForFailover(int on);
+void pauseForFailover(int on);        /* FAILOVER's write pause, apart from CLIENT PAUSE */
 /* Per-command latency histograms (server/latency.c): LATENCY HISTOGRAM, INFO latencystats. */
 void latencyTrackCommand(serverCommand *cmd, ustime_t duration_us);
 void latencyResetCommandHistogram(serverCommand *cmd);
-bstr latencyInfoStats(bstr info);        /* FAILOVER's write pause, apart from CLIENT PAUSE */
+bstr latencyInfoStats(bstr info);
 void failoverCron(void);              /* repl/failover.c, every server cron tick */
 
 /* MULTI (commands/multi.c) */
