@@ -28,6 +28,16 @@ def wait_online(p, n):
              msg="replicas online on the primary")
 
 
+def synced_pair(start_server):
+    """A primary and one replica in sync, as seen from both sides."""
+    p = start_server(config=FAST)
+    r = start_server(config=FAST)
+    replica_of(r, p)
+    wait_sync(p, r)
+    wait_online(p, 1)
+    return p, r
+
+
 def test_errors_without_replicas(start_server):
     p = start_server(config=FAST)
     c = Conn(p.port)
@@ -45,11 +55,7 @@ def test_errors_without_replicas(start_server):
 
 
 def test_errors_with_a_replica(start_server):
-    p = start_server(config=FAST)
-    r = start_server(config=FAST)
-    replica_of(r, p)
-    wait_sync(p, r)
-    wait_online(p, 1)
+    p, r = synced_pair(start_server)
     c = Conn(p.port)
     assert c("FAILOVER", "TO", "127.0.0.1", r.port, "FORCE") == \
         err("ERR FAILOVER with force option requires both a timeout and target HOST and IP.")
@@ -106,11 +112,7 @@ def test_failover_to_named_replica_among_two(start_server):
 
 
 def test_writes_paused_while_waiting_then_abort(start_server):
-    p = start_server(config=FAST)
-    r = start_server(config=FAST)
-    replica_of(r, p)
-    wait_sync(p, r)
-    wait_online(p, 1)
+    p, r = synced_pair(start_server)
     # a replica that never acks lets us observe waiting-for-sync
     r.client().execute_command("DEBUG", "SLEEP", 0)
     r.client().execute_command("CONFIG", "SET", "repl-timeout", 60)
@@ -146,11 +148,7 @@ def test_writes_paused_while_waiting_then_abort(start_server):
 
 
 def test_timeout_without_force_gives_up(start_server):
-    p = start_server(config=FAST)
-    r = start_server(config=FAST)
-    replica_of(r, p)
-    wait_sync(p, r)
-    wait_online(p, 1)
+    p, r = synced_pair(start_server)
     os.kill(r.pid, 19)
     try:
         assert p.client().execute_command("FAILOVER", "TIMEOUT", 300) == b"OK"
@@ -164,11 +162,7 @@ def test_timeout_without_force_gives_up(start_server):
 
 
 def test_timeout_with_force_fails_over(start_server):
-    p = start_server(config=FAST)
-    r = start_server(config=FAST)
-    replica_of(r, p)
-    wait_sync(p, r)
-    wait_online(p, 1)
+    p, r = synced_pair(start_server)
     os.kill(r.pid, 19)
     try:
         assert p.client().execute_command("FAILOVER", "TO", "127.0.0.1", r.port, "FORCE", "TIMEOUT", 300) == b"OK"
