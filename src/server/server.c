@@ -461,10 +461,22 @@ static int isPubsubAllowedInResp2(serverCommand *cmd) {
            !strcmp(n, "quit") || !strcmp(n, "reset");
 }
 
+/* A rejected EXEC ends the transaction and names the reason in an EXECABORT
+ * error, as Valkey does (also outside MULTI). err is a reply line with or
+ * without its leading '-' and CRLF. Returns 0 when the command is not EXEC. */
+static int rejectExec(client *c, const char *err, size_t len) {
+    if (!c->cmd || c->cmd->parent || strcmp(c->cmd->name, "exec")) return 0;
+    if (len && err[0] == '-') err++, len--;
+    while (len && (err[len - 1] == '\r' || err[len - 1] == '\n')) len--;
+    discardTransaction(c);
+    addReplyErrorFormat(c, "EXECABORT Transaction discarded because of: %.*s", (int)len, err);
+    return 1;
+}
+
 static void rejectCommand(client *c, obj *err) {
     flagTransaction(c);
     if (c->cmd) c->cmd->rejected_calls++;
-    addReplyErrorObject(c, err);
+    if (!rejectExec(c, objPtr(err), bstrLen(objPtr(err)))) addReplyErrorObject(c, err);
 }
 
 static void rejectCommandFormat(client *c, const char *fmt, ...) {
@@ -474,7 +486,10 @@ static void rejectCommandFormat(client *c, const char *fmt, ...) {
     va_start(ap, fmt);
     bstr s = bstrCatVPrintf(bstrEmpty(), fmt, ap);
     va_end(ap);
-    addReplyErrorSdsSafe(c, s);
+    /* Valkey's abort text carries no "ERR " (other codes stay). */
+    size_t skip = strncmp(s, "ERR ", 4) ? 0 : 4;
+    if (rejectExec(c, s + skip, bstrLen(s) - skip)) bstrFree(s);
+    else addReplyErrorSdsSafe(c, s);
 }
 
 int replicaIsLinkDown(void);
