@@ -546,7 +546,13 @@ int processCommand(client *c) {
     if (!aclCheckClientCommand(c)) return 1;   /* NOPERM already sent */
     if (server.maxmemory && !mustObeyClient(c) && !server.loading && !pauseDatasetFrozen()) {
         int out_of_memory = performEvictions() == -1;
-        if (out_of_memory && is_denyoom) {
+        /* Queueing in MULTI takes memory too: under OOM only EXEC (judged by
+         * what it queued), DISCARD, QUIT and RESET get through. */
+        int reject_on_oom = is_denyoom;
+        if ((c->flags & CLIENT_MULTI) && !c->cmd->parent && !is_exec && strcmp(c->cmd->name, "discard") &&
+            strcmp(c->cmd->name, "quit") && strcmp(c->cmd->name, "reset"))
+            reject_on_oom = 1;
+        if (out_of_memory && reject_on_oom) {
             rejectCommand(c, shared.oomerr);
             return 1;
         }
