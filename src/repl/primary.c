@@ -837,7 +837,8 @@ static void waitCommand(client *c) {
     }
     long numreplicas;
     mstime_t timeout;
-    if (getPositiveLongFromObjectOrReply(c, c->argv[1], &numreplicas, NULL) != 0) return;
+    /* Any integer: a negative count is simply met at once. */
+    if (getLongFromObjectOrReply(c, c->argv[1], &numreplicas, NULL) != 0) return;
     long long ms;
     if (getLongLongFromObjectOrReply(c, c->argv[2], &ms, "ERR timeout is not an integer or out of range") != 0) return;
     if (ms < 0) {

@@ -523,7 +523,7 @@ KEYS = {
         OBJECT ENCODING nokey
         OBJECT REFCOUNT s2
         OBJECT REFCOUNT nokey
-        OBJECT IDLETIME s
+        [approx] OBJECT IDLETIME s
         OBJECT FREQ s
         OBJECT FOO s
         OBJECT
@@ -1655,7 +1655,11 @@ SUBCOMMANDS = {
         TIME x
         DBSIZE x
         LASTSAVE x
-        WAIT 0
+        WAIT 0 0
+        WAIT -1 0
+        WAIT a 0
+        WAIT 0 a
+        WAIT 0 -1
     """,
 }
 
@@ -1706,7 +1710,17 @@ TRANSACTIONS = {
         MULTI
         SUBSCRIBE ch
         EXEC
+        [resp2] EXEC
+        [resp2] MULTI
         UNSUBSCRIBE
+        # A write queued while over maxmemory: EXEC itself is refused with EXECABORT
+        CONFIG SET maxmemory 1
+        MULTI
+        PING
+        SET big x
+        EXEC
+        EXEC
+        CONFIG SET maxmemory 0
         MULTI
         BLPOP nolist 0
         BLMPOP 0 1 nolist LEFT
@@ -1875,3 +1889,183 @@ CONFIG = {
 
 def test_config_get(pair):
     check(pair, CONFIG)
+
+
+# ================================================================ wrong types and RESP3 shapes
+
+WRONGTYPE = {
+    "wrongtype": """
+        SET str v
+        RPUSH list a
+        SADD set a
+        HSET hash f v
+        ZADD zset 1 a
+        XADD stream 1-1 f v
+        GET list
+        APPEND hash x
+        INCR set
+        STRLEN zset
+        GETRANGE stream 0 1
+        SETRANGE list 0 x
+        GETDEL hash
+        GETEX set
+        LPUSH str x
+        RPOP hash
+        LRANGE set 0 -1
+        LLEN zset
+        LINDEX stream 0
+        LINSERT str BEFORE a b
+        LMOVE str list LEFT LEFT
+        LMOVE list str LEFT LEFT
+        LRANGE list 0 -1
+        BLPOP str 0
+        LMPOP 2 list str LEFT
+        LMPOP 2 str list LEFT
+        SADD str x
+        SMEMBERS list
+        SISMEMBER hash a
+        SCARD zset
+        SINTER set str
+        SUNION set list
+        SDIFF set hash
+        SMOVE set str a
+        SMOVE str set a
+        SPOP zset
+        SRANDMEMBER stream
+        HGET str f
+        HGETALL list
+        HSET set f v
+        HKEYS zset
+        HLEN stream
+        HRANDFIELD str
+        ZADD str 1 a
+        ZRANGE list 0 -1
+        ZSCORE hash a
+        ZCARD set
+        ZUNION 2 zset str
+        ZUNIONSTORE d 2 zset hash
+        ZINTER 2 zset set
+        ZRANGESTORE d str 0 -1
+        ZPOPMIN stream
+        BZPOPMIN str 0
+        ZMPOP 2 zset str MIN
+        XADD str * a 1
+        XRANGE list - +
+        XLEN hash
+        XREAD STREAMS zset 0
+        XGROUP CREATE set g 0
+        PFADD list a
+        PFCOUNT hash
+        GEOADD str 1 1 a
+        GEODIST list a b
+        SETBIT list 1 1
+        BITCOUNT hash
+        OBJECT ENCODING stream
+        TYPE stream
+        RENAME str list
+        TYPE list
+        SORT hash
+        COPY set hash
+        COPY set hash REPLACE
+        TYPE hash
+    """,
+}
+
+
+def test_wrongtype(pair):
+    check(pair, WRONGTYPE)
+
+
+SHAPES = {
+    "resp3_shapes": """
+        HSET h a 1 b 2
+        SADD s x y
+        ZADD z 1.5 a 2 b 3 c
+        RPUSH l a b c
+        [pairs] HGETALL h
+        HGETALL nokey
+        [sort] SMEMBERS s
+        SMEMBERS nokey
+        [sort] SINTER s s
+        [sort] SUNION s nokey
+        SDIFF s s
+        [sort] SPOP s 0
+        SMISMEMBER s x q
+        ZSCORE z a
+        ZMSCORE z a b nokey
+        ZINCRBY z 0.25 a
+        ZADD z INCR 1 c
+        ZADD z XX INCR 1 nope
+        ZRANGE z 0 -1 WITHSCORES
+        ZREVRANGE z 0 0 WITHSCORES
+        ZRANGEBYSCORE z -inf +inf WITHSCORES LIMIT 0 1
+        ZPOPMIN z
+        ZPOPMAX z 5
+        ZPOPMIN nokey 2
+        ZADD z 1 a 2 b 3 c
+        ZMPOP 1 z MIN COUNT 2
+        BZPOPMIN z 0
+        ZADD z 1 a 2 b
+        BZMPOP 0 1 z MAX
+        ZADD z 1 a
+        ZRANK z a
+        ZUNION 1 z WITHSCORES
+        ZINTER 1 z WITHSCORES
+        ZDIFF 1 z WITHSCORES
+        LPOS l b
+        LPOS l b COUNT 0
+        LMPOP 1 l LEFT COUNT 2
+        BLPOP l 0
+        BLPOP nokey 0.01
+        BRPOP nokey 0.01
+        BLMPOP 0.01 1 nokey LEFT
+        BZPOPMIN nokey 0.01
+        BZMPOP 0.01 1 nokey MIN
+        XREAD COUNT 1 STREAMS nostream 0
+        XADD x 1-1 f v
+        XREAD STREAMS x 0
+        XREAD BLOCK 10 STREAMS x $
+        XRANGE x - +
+        XINFO STREAM x
+        XGROUP CREATE x g 0
+        XREADGROUP GROUP g c STREAMS x >
+        XREADGROUP GROUP g c BLOCK 10 STREAMS x >
+        XPENDING x g
+        XAUTOCLAIM x g c2 0 0
+        XCLAIM x g c3 0 1-1
+        XINFO GROUPS x
+        GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+        GEOPOS g Palermo nope
+        GEODIST g Palermo Catania
+        GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km WITHDIST WITHCOORD WITHHASH
+        GEORADIUS g 15 37 200 km WITHDIST
+        GEOHASH g Palermo
+        SET k1 ohmytext
+        SET k2 mynewtext
+        LCS k1 k2 IDX MINMATCHLEN 4 WITHMATCHLEN
+        LCS k1 k2 IDX
+        EXISTS k1 k2
+        OBJECT ENCODING k1
+        [pairs] CONFIG GET maxmemory
+        SCRIPT EXISTS a b
+        CLIENT TRACKINGINFO
+        CLIENT GETNAME
+        CLIENT SETNAME me
+        CLIENT GETNAME
+        # server name, version and client id legitimately differ
+        [shape] HELLO 2 SETNAME other
+        ECHO after-hello
+        TIME x
+        GET nokey
+        MGET nokey k1
+        INCRBYFLOAT f 1.5
+        HINCRBYFLOAT h f 0.5
+        TYPE h
+        PTTL nokey
+        DEBUG JMAP
+    """,
+}
+
+
+def test_resp3_shapes(pair):
+    check(pair, SHAPES)
