@@ -17,6 +17,7 @@ Script syntax (one command per line, shell-style quoting):
     [pairs] CMD ...             flat field/value array, order-insensitive by pair
     [shape] CMD ...             same types and lengths only (random replies)
     [approx] CMD ...            integers may differ by 1 (TTLs)
+    [scan] / [scanpairs] CMD    a SCAN-family reply whose page is compared as a set
     [resp2] / [resp3] CMD ...   only run on that protocol
     "\\xNN" in an argument is the byte NN
     [v8] CMD ... => LITERAL     Valkey 8 differs from Redis 7.0: our reply must be
@@ -128,7 +129,18 @@ def leaf_equal(ours, ref):
     return reftext == "%.17g" % fr and text == shortest_double(fr)
 
 
+def _scan_normal(r, pairs):
+    if r[0] != "*" or not r[1] or len(r[1]) != 2 or r[1][1][0] != "*":
+        return r
+    items = r[1][1][1]
+    items = _sorted_pairs(items) if pairs else sorted(items, key=repr)
+    return (r[0], [r[1][0], (r[1][1][0], items)])
+
+
 def replies_equal(ours, ref, mode=None):
+    if mode in ("scan", "scanpairs"):
+        ours, ref = _scan_normal(ours, mode == "scanpairs"), _scan_normal(ref, mode == "scanpairs")
+        mode = None
     if ours[0] in "*~>%" or ref[0] in "*~>%":
         if ours[0] != ref[0] or (ours[1] is None) != (ref[1] is None):
             return False
@@ -191,7 +203,7 @@ def run_script(name, text, ours_port, ref_port, resp):
         for mods, args, expect, raw in parse_script(text):
             if ("resp2" in mods and resp != 2) or ("resp3" in mods and resp != 3):
                 continue
-            mode = next((m for m in mods if m in ("sort", "pairs", "shape", "approx")), None)
+            mode = next((m for m in mods if m in ("sort", "pairs", "shape", "approx", "scan", "scanpairs")), None)
             ours = a.call(*args)
             ref = b.call(*args)
             if "v8" in mods:
@@ -2069,3 +2081,132 @@ SHAPES = {
 
 def test_resp3_shapes(pair):
     check(pair, SHAPES)
+
+
+# ================================================================ the same commands past the small encodings
+
+ENCODINGS = {
+    "converted": """
+        CONFIG SET hash-max-listpack-entries 2
+        CONFIG SET set-max-intset-entries 2
+        CONFIG SET zset-max-listpack-entries 2
+        CONFIG SET list-max-listpack-size 2
+        RPUSH l 1 2 3 4 5 6 7 a b c 2 2
+        LPOS l 2 RANK -1 COUNT 0
+        LPOS l 2 RANK 2 MAXLEN 5
+        LINSERT l AFTER 7 x
+        LINDEX l 7
+        LSET l -2 y
+        LREM l -1 2
+        LRANGE l 2 8
+        LTRIM l 1 -2
+        LRANGE l 0 -1
+        LMOVE l l RIGHT LEFT
+        LRANGE l 0 3
+        SORT l ALPHA LIMIT 0 5
+        SORT l BY nosort DESC LIMIT 1 3
+        HSET h a 1 b 2 c 3 d 4
+        HINCRBY h a 5
+        HINCRBYFLOAT h b 0.5
+        HGET h b
+        HDEL h c
+        HLEN h
+        HSTRLEN h a
+        [sort] HKEYS h
+        [pairs] HGETALL h
+        SADD s 1 2 3
+        SISMEMBER s 2
+        SADD s x
+        SMISMEMBER s 1 x z
+        SREM s 1
+        SCARD s
+        [sort] SMEMBERS s
+        SINTERCARD 1 s LIMIT 2
+        [sort] SUNION s s
+        SADD n 5 10 15
+        SORT n
+        SORT n DESC LIMIT 1 1
+        ZADD z 3 c 1 a 2 b 4 d 5 e
+        ZRANGE z 1 3 WITHSCORES
+        ZRANGE z (1 4 BYSCORE LIMIT 1 2
+        ZRANGE z 5 1 BYSCORE REV WITHSCORES
+        ZRANK z d
+        ZREVRANK z d
+        ZSCORE z e
+        ZINCRBY z -10 e
+        ZRANGE z 0 0 WITHSCORES
+        ZREM z c
+        ZCOUNT z -inf +inf
+        ZREMRANGEBYSCORE z 3 4
+        ZRANGE z 0 -1 WITHSCORES
+        ZADD lex 0 a 0 b 0 c 0 d 0 e 0 f
+        ZRANGEBYLEX lex [b (e
+        ZREVRANGEBYLEX lex + (c LIMIT 1 2
+        ZLEXCOUNT lex - +
+        ZREMRANGEBYLEX lex - [b
+        ZRANGE lex 0 -1
+        ZRANGESTORE dst z 0 -1
+        ZUNIONSTORE u 2 z lex WEIGHTS 2 1
+        ZRANGE u 0 -1 WITHSCORES
+        ZINTERCARD 2 z u
+        ZPOPMIN z 2
+        ZADD z 1 a 2 b 3 c
+        ZRANDMEMBER z 0
+        OBJECT ENCODING h
+        # Valkey moves an intset past set-max-intset-entries to a listpack while small
+        [v8] OBJECT ENCODING s => ("$", b"listpack")
+        [v8] OBJECT ENCODING n => ("$", b"listpack")
+        OBJECT ENCODING z
+        OBJECT ENCODING l
+        CONFIG SET hash-max-listpack-entries 128
+        CONFIG SET set-max-intset-entries 512
+        CONFIG SET zset-max-listpack-entries 128
+        CONFIG SET list-max-listpack-size -2
+    """,
+}
+
+
+def test_converted_encodings(pair):
+    check(pair, ENCODINGS)
+
+
+SCANS = {
+    "scan_filters": """
+        MSET k1 a k2 b other c
+        RPUSH list1 x
+        SADD set1 m
+        HSET hash1 f v
+        ZADD zset1 1 m
+        XADD stream1 1-1 f v
+        PFADD hll1 a
+        [scan] SCAN 0 COUNT 1000
+        [scan] SCAN 0 COUNT 1000 MATCH k*
+        [scan] SCAN 0 COUNT 1000 TYPE string
+        [scan] SCAN 0 COUNT 1000 TYPE list
+        [scan] SCAN 0 COUNT 1000 TYPE zset MATCH z*
+        [scan] SCAN 0 COUNT 1000 TYPE stream
+        [scan] SCAN 0 COUNT 1000 TYPE hash
+        [scan] SCAN 0 COUNT 1000 TYPE STRING
+        SCAN 0 TYPE nosuchtype
+        [scan] SCAN 0 MATCH *1 COUNT 1000 TYPE set
+        SADD ints 1 2 3 100
+        SADD strs a b c
+        HSET h f1 1 f2 2 g 3
+        ZADD z 1 a 2 b 3 c
+        [scan] SSCAN ints 0
+        [scan] SSCAN ints 0 MATCH 1*
+        [scan] SSCAN strs 0 COUNT 100
+        [scanpairs] HSCAN h 0
+        [scanpairs] HSCAN h 0 MATCH f*
+        [v8] HSCAN h 0 NOVALUES => ("*", [("$", b"0"), ("*", [("$", b"f1"), ("$", b"f2"), ("$", b"g")])])
+        [scanpairs] ZSCAN z 0
+        [scanpairs] ZSCAN z 0 MATCH [ab]
+        SSCAN strs 0 COUNT 0
+        SSCAN strs 0 FOO
+        HSCAN h 0 COUNT abc
+    """,
+}
+
+
+def test_scan_filters(pair):
+    check(pair, SCANS)
