@@ -1644,6 +1644,14 @@ SUBCOMMANDS = {
         ACL WHOAMI x
         ACL CAT nocat
         DEBUG NOPE
+        CLUSTER INFO
+        CLUSTER NOPE
+        CLUSTER
+        CLUSTER KEYSLOT
+        CLUSTER KEYSLOT a
+        CLUSTER SLOTS
+        CLUSTER HELP
+        CLUSTER SETSLOT 1
         HELLO 4
         HELLO abc
         HELLO 3 AUTH a
