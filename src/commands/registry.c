@@ -2,6 +2,7 @@
  * rows, and serves COMMAND (COUNT/LIST/INFO/DOCS/GETKEYS). Family tables are
  * weak references so a family can land independently of the others. */
 #include "server/server.h"
+#include "commands/cmddocs.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -341,7 +342,7 @@ static void addReplyCommandDocs(client *c, serverCommand *cmd) {
     if (d->since) fields++;
     fields++; /* group */
     if (d->complexity) fields++;
-    if (d->args) fields++;
+    if (commandDocsHasArgs(cmd)) fields++;
     if (cmd->subcommands) fields++;
     addReplyMapLen(c, fields);
     if (d->summary) { addReplyBulkCString(c, "summary"); addReplyBulkCString(c, d->summary); }
@@ -349,17 +350,9 @@ static void addReplyCommandDocs(client *c, serverCommand *cmd) {
     addReplyBulkCString(c, "group");
     addReplyBulkCString(c, d->group ? d->group : (cmd->parent && cmd->parent->def->group ? cmd->parent->def->group : "generic"));
     if (d->complexity) { addReplyBulkCString(c, "complexity"); addReplyBulkCString(c, d->complexity); }
-    if (d->args) {
-        /* Our table keeps a synopsis string; it is offered as one "block" argument. */
+    if (commandDocsHasArgs(cmd)) {
         addReplyBulkCString(c, "arguments");
-        addReplyArrayLen(c, 1);
-        addReplyMapLen(c, 3);
-        addReplyBulkCString(c, "name");
-        addReplyBulkCString(c, "synopsis");
-        addReplyBulkCString(c, "type");
-        addReplyBulkCString(c, "string");
-        addReplyBulkCString(c, "display_text");
-        addReplyBulkCString(c, d->args);
+        addReplyCommandDocArgs(c, cmd);
     }
     if (cmd->subcommands) {
         addReplyBulkCString(c, "subcommands");
