@@ -562,6 +562,31 @@ KEYS = {
         OBJECT ENCODING n
         INCR n2
         OBJECT ENCODING n2
+        SET e44 12345678901234567890123456789012345678901234
+        OBJECT ENCODING e44
+        SET e45 123456789012345678901234567890123456789012345
+        OBJECT ENCODING e45
+        SET z01 01
+        OBJECT ENCODING z01
+        SET neg -0
+        OBJECT ENCODING neg
+        SET big 9223372036854775807
+        OBJECT ENCODING big
+        SET big2 9223372036854775808
+        OBJECT ENCODING big2
+        SET fl 1.5
+        OBJECT ENCODING fl
+        SETRANGE fl 0 2
+        OBJECT ENCODING fl
+        SET sr abc
+        SETRANGE sr 1 x
+        OBJECT ENCODING sr
+        INCRBYFLOAT ibf 1
+        OBJECT ENCODING ibf
+        GETSET n2 10
+        OBJECT ENCODING n2
+        SETEX ex 100 7
+        OBJECT ENCODING ex
     """,
     "copy_rename": """
         SET a 1
@@ -2218,3 +2243,71 @@ SCANS = {
 
 def test_scan_filters(pair):
     check(pair, SCANS)
+
+
+# ================================================================ scripting replies
+
+SCRIPTS = {
+    "eval_replies": """
+        EVAL "return 1" 0
+        EVAL "return 'str'" 0
+        EVAL "return {1, 2, {3, 'x'}, nil, 5}" 0
+        EVAL "return true" 0
+        EVAL "return false" 0
+        EVAL "return nil" 0
+        EVAL "return 3.99" 0
+        EVAL "return {err='My Error'}" 0
+        EVAL "return {ok='fine'}" 0
+        EVAL "return redis.status_reply('OKAY')" 0
+        EVAL "return redis.error_reply('boom')" 0
+        EVAL "return redis.error_reply('MYCODE boom')" 0
+        EVAL "return redis.call('SET', KEYS[1], ARGV[1])" 1 k v
+        EVAL "return redis.call('GET', KEYS[1])" 1 k
+        EVAL "return redis.call('GET', 'nokey')" 0
+        EVAL "return redis.pcall('INCR', KEYS[1])" 1 k
+        EVAL "return redis.call('INCR', KEYS[1])" 1 k
+        # Valkey 8 dropped "Redis" from these texts
+        [v8] EVAL "return redis.call('NOSUCH')" 0 => ("-", "ERR Unknown command called from script script: 7ae0187b9ac91447963709e3bfd83c5935fec648, on @user_script:1.")
+        [v8] EVAL "return redis.pcall('NOSUCH')" 0 => ("-", "ERR Unknown command called from script")
+        [v8] EVAL "return redis.call('SET', 'a')" 0 => ("-", "ERR Wrong number of args calling command from script script: c7143463087691ddb64a25e37f1471961ab9cc18, on @user_script:1.")
+        EVAL "return #KEYS + #ARGV" 2 a b c
+        EVAL "return ARGV" 0 x y z
+        EVAL "return redis.call('HGETALL', 'nohash')" 0
+        EVAL "redis.call('HSET', 'h', 'f', 'v'); return redis.call('HGETALL', 'h')" 0
+        EVAL "redis.call('ZADD', 'z', 1.5, 'a'); return redis.call('ZRANGE', 'z', 0, -1, 'WITHSCORES')" 0
+        EVAL "return redis.call('ZSCORE', 'z', 'a')" 0
+        EVAL "return redis.call('SMEMBERS', 'noset')" 0
+        EVAL "return redis.call('PING')" 0
+        EVAL "return redis.sha1hex('abc')" 0
+        EVAL "return redis.setresp(3)" 0
+        EVAL "redis.setresp(3); return redis.call('HGETALL', 'h')" 0
+        EVAL "redis.setresp(3); return redis.call('ZSCORE', 'z', 'a')" 0
+        EVAL "redis.setresp(3); return redis.call('SISMEMBER', 'noset', 'a') == 0" 0
+        EVAL "return {double=3.5}" 0
+        EVAL "return {map={a=1}}" 0
+        EVAL "return {set={a=true}}" 0
+        EVAL "return {big_number='123'}" 0
+        EVAL "error('raw error')" 0
+        EVAL "return 1" -1
+        EVAL "return 1" 2 a
+        EVAL "return 1" abc
+        EVAL "syntax error here" 0
+        EVALSHA ffffffffffffffffffffffffffffffffffffffff 0
+        EVALSHA abc 0
+        SCRIPT LOAD "return 'loaded'"
+        EVALSHA 9a5d8a3e4e4c7d4f7aa8c8e5e5c4d2b8c2b0e0a1 0
+        EVAL_RO "return redis.call('GET', KEYS[1])" 1 k
+        EVAL_RO "return redis.call('SET', KEYS[1], 'x')" 1 k
+        EVAL "return redis.call('EVAL', 'return 1', 0)" 0
+        EVAL "return tostring(0.1 + 0.2)" 0
+        EVAL "return redis.call('INCRBYFLOAT', 'fl', '0.1')" 0
+        # Not compared: cjson, cmsgpack, struct and bit are not provided yet (docs/SCRIPTING.md)
+        EVAL "return type(redis.REDIS_VERSION)" 0
+        EVAL "local t = {} for i = 1, 3 do t[i] = i * i end return t" 0
+        EVAL "return {1, 2, nil, 4}" 0
+    """,
+}
+
+
+def test_scripting_replies(pair):
+    check(pair, SCRIPTS)
