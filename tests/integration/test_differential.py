@@ -2311,3 +2311,111 @@ SCRIPTS = {
 
 def test_scripting_replies(pair):
     check(pair, SCRIPTS)
+
+
+# ================================================================ keyspace notifications
+
+NOTIFY_SCRIPT = [
+    ("SET", "k", "v"), ("SET", "k", "v", "EX", "100"), ("EXPIRE", "k", "200"), ("PERSIST", "k"),
+    ("APPEND", "k", "x"), ("SETRANGE", "k", "0", "y"), ("INCR", "n"), ("INCRBYFLOAT", "n", "1.5"),
+    ("GETDEL", "k"), ("GETEX", "n", "PX", "100000"), ("RENAME", "n", "n2"), ("COPY", "n2", "n3"),
+    ("MOVE", "n3", "1"), ("DEL", "n2", "nokey"), ("RPUSH", "l", "a", "b", "c"), ("LPOP", "l"),
+    ("LSET", "l", "0", "z"), ("LINSERT", "l", "BEFORE", "z", "y"), ("LTRIM", "l", "0", "0"), ("LMOVE", "l", "l2", "LEFT", "RIGHT"),
+    ("HSET", "h", "f", "1"), ("HINCRBY", "h", "f", "2"), ("HDEL", "h", "f"), ("SADD", "s", "a", "b"),
+    ("SREM", "s", "a"), ("SMOVE", "s", "s2", "b"), ("SINTERSTORE", "s3", "s2", "s2"), ("ZADD", "z", "1", "a", "2", "b"),
+    ("ZINCRBY", "z", "1", "a"), ("ZREM", "z", "a"), ("ZPOPMIN", "z"), ("ZADD", "z", "1", "a"),
+    ("ZUNIONSTORE", "z2", "1", "z"), ("ZRANGESTORE", "z3", "z", "0", "-1"), ("XADD", "x", "1-1", "f", "v"),
+    ("XTRIM", "x", "MAXLEN", "0"), ("XGROUP", "CREATE", "x", "g", "$"), ("XDEL", "x", "1-1"),
+    ("SETBIT", "b", "1", "1"), ("BITOP", "NOT", "b2", "b"), ("PFADD", "p", "a"), ("SORT", "l2", "STORE", "l3"),
+    ("SET", "t", "1", "PX", "1"), ("SLEEP",), ("GET", "t"), ("FLUSHDB",),
+]
+
+
+def _notifications(port, resp):
+    sub, cmd = RawConn(port, resp), RawConn(port)
+    cmd.call("CONFIG", "SET", "notify-keyspace-events", "KEA")
+    sub.send("PSUBSCRIBE", "__key*@*__:*")
+    sub.read()
+    out = []
+    for args in NOTIFY_SCRIPT:
+        if args == ("SLEEP",):
+            time.sleep(0.01)
+            continue
+        out.append((args, cmd.call(*args)))
+    cmd.call("PING")
+    sub.sock.settimeout(0.3)
+    try:
+        while True:
+            out.append(sub.read())
+    except (socket.timeout, TimeoutError):
+        pass
+    cmd.call("CONFIG", "SET", "notify-keyspace-events", "")
+    sub.close()
+    cmd.close()
+    return out
+
+
+def test_keyspace_notifications(pair):
+    for resp in (2, 3):
+        ours, ref = _both(pair, lambda p: _notifications(p, resp))
+        diffs = [(i, o, r) for i, (o, r) in enumerate(zip(ours, ref)) if o != r]
+        assert len(ours) == len(ref) and not diffs, "resp%d (%d vs %d events): %r" % (resp, len(ours), len(ref), diffs[:6])
+
+
+# ================================================================ blocked clients woken by another client
+
+def _wakeups(port, resp):
+    a, b = RawConn(port, resp), RawConn(port, resp)
+    out = []
+    for block, wake in [
+        (("BLPOP", "bl", "5"), ("RPUSH", "bl", "x", "y")),
+        (("BRPOP", "bl2", "other", "5"), ("LPUSH", "other", "1")),
+        (("BLMOVE", "src", "dst", "RIGHT", "LEFT", "5"), ("RPUSH", "src", "m")),
+        (("BLMPOP", "5", "2", "q1", "q2", "RIGHT", "COUNT", "3"), ("RPUSH", "q2", "1", "2")),
+        (("BZPOPMIN", "bz", "5"), ("ZADD", "bz", "2.5", "m")),
+        (("BZMPOP", "5", "1", "bz2", "MAX", "COUNT", "2"), ("ZADD", "bz2", "1", "a", "2", "b", "3", "c")),
+        (("XREAD", "BLOCK", "5000", "STREAMS", "xs", "$"), ("XADD", "xs", "5-1", "f", "v")),
+        (("XREAD", "BLOCK", "5000", "COUNT", "1", "STREAMS", "xs", "xt", "$", "$"), ("XADD", "xt", "1-1", "f", "v")),
+    ]:
+        a.send(*block)
+        time.sleep(0.05)
+        out.append(b.call(*wake))
+        out.append(a.read())
+    # A blocked XREADGROUP woken by XADD, and one whose group is destroyed.
+    b.call("XGROUP", "CREATE", "gs", "g", "$", "MKSTREAM")
+    a.send("XREADGROUP", "GROUP", "g", "c", "BLOCK", "5000", "STREAMS", "gs", ">")
+    time.sleep(0.05)
+    out.append(b.call("XADD", "gs", "1-1", "f", "v"))
+    out.append(a.read())
+    a.send("XREADGROUP", "GROUP", "g", "c", "BLOCK", "5000", "STREAMS", "gs", ">")
+    time.sleep(0.05)
+    out.append(b.call("XGROUP", "DESTROY", "gs", "g"))
+    out.append(a.read())
+    # A blocked BLPOP whose key is replaced by another type, then pushed.
+    a.send("BLPOP", "wt", "5")
+    time.sleep(0.05)
+    out.append(b.call("SET", "wt", "str"))
+    out.append(b.call("DEL", "wt"))
+    out.append(b.call("RPUSH", "wt", "ok"))
+    out.append(a.read())
+    # CLIENT UNBLOCK with TIMEOUT and ERROR.
+    cid = a.call("CLIENT", "ID")[1]
+    a.send("BLPOP", "never", "5")
+    time.sleep(0.05)
+    out.append(b.call("CLIENT", "UNBLOCK", str(cid), "TIMEOUT"))
+    out.append(a.read())
+    a.send("BLPOP", "never", "5")
+    time.sleep(0.05)
+    out.append(b.call("CLIENT", "UNBLOCK", str(cid), "ERROR"))
+    out.append(a.read())
+    out.append(b.call("CLIENT", "UNBLOCK", str(cid)))
+    a.close()
+    b.close()
+    return out
+
+
+def test_blocked_clients_woken(pair):
+    for resp in (2, 3):
+        ours, ref = _both(pair, lambda p: _wakeups(p, resp))
+        diffs = [(i, o, r) for i, (o, r) in enumerate(zip(ours, ref)) if o != r]
+        assert len(ours) == len(ref) and not diffs, "resp%d: %r" % (resp, diffs)
