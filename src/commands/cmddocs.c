@@ -552,10 +552,8 @@ typedef struct docOverride {
     " | [LADDR ip:port] | [SKIPME YES|NO] | [MAXAGE maxage]>"
 
 static const docOverride docOverrides[] = {
-    {"set", NULL, NULL, NULL},
     {"lmove", NULL, "where=wherefrom,where=whereto", NULL},
     {"blmove", NULL, "where=wherefrom,where=whereto", "timeout=double"},
-    {"lmpop", NULL, NULL, NULL},
     {"blmpop", NULL, NULL, "timeout=double"},
     {"blpop", NULL, NULL, "timeout=double"},
     {"brpop", NULL, NULL, "timeout=double"},
@@ -599,10 +597,8 @@ static const docOverride docOverrides[] = {
      "ip-port=filter,ip-port=old-format,client-id=new-format,type=client-type", "maxage=integer"},
     {"client|list", NULL, "type=client-type", NULL},
     {"client|setinfo", NULL, "libname=attr", NULL},
-    {"client|reply", NULL, NULL, NULL},
     {"client|no-evict", NULL, "status=enabled", NULL},
     {"client|no-touch", NULL, "status=enabled", NULL},
-    {"client|unblock", NULL, NULL, NULL},
     {"geosearch",
      "key <FROMMEMBER member | FROMLONLAT longitude latitude> <<BYRADIUS radius> <M | KM | FT | MI>"
      " | <BYBOX width> height <M | KM | FT | MI>> [ASC | DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]",
@@ -621,10 +617,7 @@ static const docOverride docOverrides[] = {
     {"bitfield_ro", NULL, "get=get-block", NULL},
     {"replicaof", "<host port | NO ONE>", "block=args,block=host-port,block=no-one", NULL},
     {"slaveof", "<host port | NO ONE>", "block=args,block=host-port,block=no-one", NULL},
-    {"command|list", NULL, NULL, NULL},
-    {"script|debug", NULL, NULL, NULL},
-    {"shutdown", NULL, NULL, NULL},
-    {"acl|log", NULL, NULL, NULL},
+    {"shutdown", "[[NOSAVE|SAVE] [NOW] [FORCE] | ABORT]", "block=abort-selector,block=save-selector-block", NULL},
     {"georadius", NULL, "key=key,key=store,key=storekey,key=storedistkey", NULL},
     {"georadiusbymember", NULL, "key=key,key=store,key=storekey,key=storedistkey", NULL},
     {"sort", NULL, "pattern=by-pattern,pattern=get-pattern,alpha=sorting", NULL,
