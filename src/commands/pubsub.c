@@ -5,9 +5,29 @@
 #include <string.h>
 
 extern htType objKeySetType;
+extern htType objKeyListType;
 
+/* Shard channels (SSUBSCRIBE) live in a table of their own, created on first
+ * use; SPUBLISH reaches only them, and PUBLISH never does. */
+static hashtable *shard_channels;
+
+static hashtable *shardChannels(void) {
+    if (!shard_channels) shard_channels = htCreate(&objKeyListType);
+    return shard_channels;
+}
+
+/* SUBSCRIBE/PSUBSCRIBE replies count channels and patterns; the S-variants
+ * count shard channels only. */
 static int clientSubscriptionCount(client *c) {
     return (int)((c->pubsub_channels ? htSize(c->pubsub_channels) : 0) + (c->pubsub_patterns ? htSize(c->pubsub_patterns) : 0));
+}
+
+int pubsubClientShardCount(client *c) {
+    return c->pubsubshard_channels ? (int)htSize(c->pubsubshard_channels) : 0;
+}
+
+size_t pubsubShardChannelCount(void) {
+    return shard_channels ? htSize(shard_channels) : 0;
 }
 
 static void addReplyPubsubEvent(client *c, obj *kind, obj *channel, int count) {
@@ -20,7 +40,7 @@ static void addReplyPubsubEvent(client *c, obj *kind, obj *channel, int count) {
 }
 
 static void updatePubsubFlag(client *c) {
-    if (clientSubscriptionCount(c) > 0) c->flags |= CLIENT_PUBSUB;
+    if (clientSubscriptionCount(c) + pubsubClientShardCount(c) > 0) c->flags |= CLIENT_PUBSUB;
     else c->flags &= ~CLIENT_PUBSUB;
 }
 
@@ -55,43 +75,65 @@ static int unsubscribeFrom(client *c, hashtable *mine, hashtable *global, obj *n
     return 1;
 }
 
-static void unsubscribeAll(client *c, int patterns, int notify) {
-    hashtable **mine = patterns ? &c->pubsub_patterns : &c->pubsub_channels;
-    hashtable *global = patterns ? server.pubsub_patterns : server.pubsub_channels;
-    obj *kind = patterns ? shared.punsubscribebulk : shared.unsubscribebulk;
+enum { SUB_CHANNELS, SUB_PATTERNS, SUB_SHARD };
+
+typedef struct subKind {
+    hashtable **mine, *global;
+    obj *unsubReply;
+} subKind;
+
+static subKind subKindOf(client *c, int kind) {
+    subKind k;
+    if (kind == SUB_PATTERNS) k = (subKind){&c->pubsub_patterns, server.pubsub_patterns, shared.punsubscribebulk};
+    else if (kind == SUB_SHARD) k = (subKind){&c->pubsubshard_channels, shardChannels(), shared.sunsubscribebulk};
+    else k = (subKind){&c->pubsub_channels, server.pubsub_channels, shared.unsubscribebulk};
+    return k;
+}
+
+static int kindCount(client *c, int kind) {
+    return kind == SUB_SHARD ? pubsubClientShardCount(c) : clientSubscriptionCount(c);
+}
+
+static void unsubscribeAll(client *c, int kind, int notify) {
+    subKind k = subKindOf(c, kind);
     int count = 0;
-    if (*mine) {
-        while (htSize(*mine)) {
-            htEntry *e = htGetRandomEntry(*mine);
+    if (*k.mine) {
+        while (htSize(*k.mine)) {
+            htEntry *e = htGetRandomEntry(*k.mine);
             obj *name = e->key;
             incrRefCount(name);
-            unsubscribeFrom(c, *mine, global, name);
+            unsubscribeFrom(c, *k.mine, k.global, name);
             count++;
-            if (notify) addReplyPubsubEvent(c, kind, name, clientSubscriptionCount(c));
+            if (notify) addReplyPubsubEvent(c, k.unsubReply, name, kindCount(c, kind));
             decrRefCount(name);
         }
     }
-    if (notify && count == 0) addReplyPubsubEvent(c, kind, NULL, clientSubscriptionCount(c));
+    if (notify && count == 0) addReplyPubsubEvent(c, k.unsubReply, NULL, kindCount(c, kind));
     updatePubsubFlag(c);
 }
 
 void pubsubUnsubscribeAllForClient(client *c) {
+    if (c->pubsubshard_channels) {
+        unsubscribeAll(c, SUB_SHARD, 0);
+        htRelease(c->pubsubshard_channels);
+        c->pubsubshard_channels = NULL;
+    }
     if (c->pubsub_channels) {
-        unsubscribeAll(c, 0, 0);
+        unsubscribeAll(c, SUB_CHANNELS, 0);
         htRelease(c->pubsub_channels);
         c->pubsub_channels = NULL;
     }
     if (c->pubsub_patterns) {
-        unsubscribeAll(c, 1, 0);
+        unsubscribeAll(c, SUB_PATTERNS, 0);
         htRelease(c->pubsub_patterns);
         c->pubsub_patterns = NULL;
     }
 }
 
-static void addReplyMessage(client *c, obj *channel, obj *msg) {
+static void addReplyMessage(client *c, obj *kind, obj *channel, obj *msg) {
     if (c->resp == 2) addReply(c, shared.mbulkhdr[3]);
     else addReplyPushLen(c, 3);
-    addReply(c, shared.messagebulk);
+    addReply(c, kind);
     addReplyBulk(c, channel);
     addReplyBulk(c, msg);
 }
@@ -107,17 +149,17 @@ static void addReplyPMessage(client *c, obj *pat, obj *channel, obj *msg) {
 
 int pubsubPublishMessage(obj *channel, obj *message, int sharded) {
     int receivers = 0;
-    list *clients = htFetchValue(server.pubsub_channels, channel);
+    list *clients = htFetchValue(sharded ? shardChannels() : server.pubsub_channels, channel);
     if (clients) {
         listIter li;
         listNode *ln;
         listRewind(clients, &li);
         while ((ln = listNext(&li))) {
-            addReplyMessage(ln->value, channel, message);
+            addReplyMessage(ln->value, sharded ? shared.smessagebulk : shared.messagebulk, channel, message);
             receivers++;
         }
     }
-    if (htSize(server.pubsub_patterns)) {
+    if (!sharded && htSize(server.pubsub_patterns)) {
         obj *ch = getDecodedObject(channel);
         htIterator it;
         htInitIterator(&it, server.pubsub_patterns);
@@ -155,27 +197,57 @@ static void psubscribeCommand(client *c) {
     }
 }
 
-static void unsubscribeGeneric(client *c, int patterns) {
+static void unsubscribeGeneric(client *c, int kind) {
     if (c->argc == 1) {
-        unsubscribeAll(c, patterns, 1);
+        unsubscribeAll(c, kind, 1);
         return;
     }
-    hashtable *mine = patterns ? c->pubsub_patterns : c->pubsub_channels;
-    hashtable *global = patterns ? server.pubsub_patterns : server.pubsub_channels;
+    subKind k = subKindOf(c, kind);
     for (int j = 1; j < c->argc; j++) {
-        unsubscribeFrom(c, mine, global, c->argv[j]);
+        unsubscribeFrom(c, *k.mine, k.global, c->argv[j]);
         updatePubsubFlag(c);
-        addReplyPubsubEvent(c, patterns ? shared.punsubscribebulk : shared.unsubscribebulk, c->argv[j], clientSubscriptionCount(c));
+        addReplyPubsubEvent(c, k.unsubReply, c->argv[j], kindCount(c, kind));
     }
 }
-static void unsubscribeCommand(client *c) { unsubscribeGeneric(c, 0); }
-static void punsubscribeCommand(client *c) { unsubscribeGeneric(c, 1); }
+static void unsubscribeCommand(client *c) { unsubscribeGeneric(c, SUB_CHANNELS); }
+static void punsubscribeCommand(client *c) { unsubscribeGeneric(c, SUB_PATTERNS); }
+static void sunsubscribeCommand(client *c) { unsubscribeGeneric(c, SUB_SHARD); }
+
+static void ssubscribeCommand(client *c) {
+    for (int j = 1; j < c->argc; j++) {
+        subscribeTo(c, &c->pubsubshard_channels, shardChannels(), c->argv[j]);
+        updatePubsubFlag(c);
+        addReplyPubsubEvent(c, shared.ssubscribebulk, c->argv[j], pubsubClientShardCount(c));
+    }
+}
+
+static void spublishCommand(client *c) {
+    int receivers = pubsubPublishMessage(c->argv[1], c->argv[2], 1);
+    alsoPropagate(c->db->id, c->argv, c->argc, PROPAGATE_REPL);
+    addReplyLongLong(c, receivers);
+}
 
 static void publishCommand(client *c) {
     int receivers = pubsubPublishMessage(c->argv[1], c->argv[2], 0);
     /* Replicas get PUBLISH through the stream even though it is not a write. */
     alsoPropagate(c->db->id, c->argv, c->argc, PROPAGATE_REPL);
     addReplyLongLong(c, receivers);
+}
+
+static void replyChannelList(client *c, hashtable *channels, const char *pat) {
+    void *node = addReplyDeferredLen(c);
+    long n = 0;
+    htIterator it;
+    htInitIterator(&it, channels);
+    htEntry *e;
+    while ((e = htNext(&it))) {
+        obj *ch = e->key;
+        if (pat && !stringmatchlen(pat, (int)strlen(pat), objPtr(ch), (int)bstrLen(objPtr(ch)), 0)) continue;
+        addReplyBulk(c, ch);
+        n++;
+    }
+    htResetIterator(&it);
+    setDeferredArrayLen(c, node, n);
 }
 
 static void pubsubCommand(client *c) {
@@ -188,21 +260,9 @@ static void pubsubCommand(client *c) {
                               "SHARDCHANNELS [<pattern>]", "    Return the currently active shard level channels matching a <pattern> (default: '*').",
                               "SHARDNUMSUB [<shardchannel> ...]", "    Return the number of subscribers for the specified shard level channel(s)", NULL};
         addReplyHelp(c, help);
-    } else if (!strcasecmp(sub, "channels") && (c->argc == 2 || c->argc == 3)) {
-        const char *pat = c->argc == 3 ? objPtr(c->argv[2]) : NULL;
-        void *node = addReplyDeferredLen(c);
-        long n = 0;
-        htIterator it;
-        htInitIterator(&it, server.pubsub_channels);
-        htEntry *e;
-        while ((e = htNext(&it))) {
-            obj *ch = e->key;
-            if (pat && !stringmatchlen(pat, (int)strlen(pat), objPtr(ch), (int)bstrLen(objPtr(ch)), 0)) continue;
-            addReplyBulk(c, ch);
-            n++;
-        }
-        htResetIterator(&it);
-        setDeferredArrayLen(c, node, n);
+    } else if ((!strcasecmp(sub, "channels") || !strcasecmp(sub, "shardchannels")) && (c->argc == 2 || c->argc == 3)) {
+        replyChannelList(c, !strcasecmp(sub, "channels") ? server.pubsub_channels : shardChannels(),
+                         c->argc == 3 ? objPtr(c->argv[2]) : NULL);
     } else if (!strcasecmp(sub, "numsub") && c->argc >= 2) {
         /* A flat channel/count array in RESP3 too, as Valkey sends it. */
         addReplyArrayLen(c, (long)(c->argc - 2) * 2);
@@ -213,13 +273,12 @@ static void pubsubCommand(client *c) {
         }
     } else if (!strcasecmp(sub, "numpat") && c->argc == 2) {
         addReplyLongLong(c, (long long)htSize(server.pubsub_patterns));
-    } else if (!strcasecmp(sub, "shardchannels") && (c->argc == 2 || c->argc == 3)) {
-        addReplyArrayLen(c, 0);
     } else if (!strcasecmp(sub, "shardnumsub") && c->argc >= 2) {
         addReplyArrayLen(c, (long)(c->argc - 2) * 2);
         for (int j = 2; j < c->argc; j++) {
+            list *l = htFetchValue(shardChannels(), c->argv[j]);
             addReplyBulk(c, c->argv[j]);
-            addReplyLongLong(c, 0);
+            addReplyLongLong(c, l ? (long long)listLength(l) : 0);
         }
     } else {
         addReplySubcommandSyntaxError(c);
@@ -316,5 +375,8 @@ const serverCommandDef pubsubCommandTable[] = {
     {"psubscribe", psubscribeCommand, -2, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Listens for messages published to channels that match one or more patterns.", "2.0.0", "O(N) where N is the number of patterns to subscribe to.", NULL, NULL, "pattern [pattern ...]"},
     {"punsubscribe", punsubscribeCommand, -1, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Stops listening to messages published to channels that match one or more patterns.", "2.0.0", "O(N) where N is the number of patterns to unsubscribe.", NULL, NULL, "[pattern [pattern ...]]"},
     {"publish", publishCommand, 3, "pubsub loading stale fast may_replicate", 0, 0, 0, "pubsub", "Posts a message to a channel.", "2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", NULL, NULL, "channel message"},
+    {"ssubscribe", ssubscribeCommand, -2, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Listens for messages published to shard channels.", "7.0.0", "O(N) where N is the number of shard channels to subscribe to.", NULL, NULL, "shardchannel [shardchannel ...]"},
+    {"sunsubscribe", sunsubscribeCommand, -1, "pubsub noscript loading stale", 0, 0, 0, "pubsub", "Stops listening to messages posted to shard channels.", "7.0.0", "O(N) where N is the number of shard channels to unsubscribe.", NULL, NULL, "[shardchannel [shardchannel ...]]"},
+    {"spublish", spublishCommand, 3, "pubsub loading stale fast may_replicate", 0, 0, 0, "pubsub", "Post a message to a shard channel", "7.0.0", "O(N) where N is the number of clients subscribed to the receiving shard channel.", NULL, NULL, "shardchannel message"},
     {"pubsub", pubsubCommand, -2, "", 0, 0, 0, "pubsub", "A container for Pub/Sub commands.", "2.8.0", "Depends on subcommand.", NULL, pubsubSubcommands, "subcommand [arg ...]"},
     {0}};

@@ -848,7 +848,7 @@ bstr catClientInfoString(bstr s, client *c) {
     size_t obl = c->bufpos;
     size_t tot = obl + c->reply_bytes + zmalloc_size(c->buf) + bstrAllocSize(c->querybuf) + zmalloc_size(c->argv) + sizeof(client);
     return bstrCatPrintf(s,
-        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%d psub=%d ssub=0 multi=%d "
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d "
         "watch=%lu qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%llu "
         "tot-mem=%zu events=%s cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s tot-net-in=%llu "
         "tot-net-out=%llu tot-cmds=%lld",
@@ -856,7 +856,7 @@ bstr catClientInfoString(bstr s, client *c) {
         c->name ? (char *)objPtr(c->name) : "", (long long)(server.unixtime - c->ctime),
         (long long)((server.mstime - c->lastinteraction) / 1000), flags, c->db->id,
         c->pubsub_channels ? (int)htSize(c->pubsub_channels) : 0,
-        c->pubsub_patterns ? (int)htSize(c->pubsub_patterns) : 0,
+        c->pubsub_patterns ? (int)htSize(c->pubsub_patterns) : 0, pubsubClientShardCount(c),
         (c->flags & CLIENT_MULTI) ? c->mstate.count : -1, listLength(c->watched_keys),
         bstrLen(c->querybuf), bstrAvail(c->querybuf), c->argv_len_sum, c->buf_usable_size, c->bufpos, obl,
         listLength(c->reply), c->reply_bytes, tot, events,

@@ -216,7 +216,7 @@ static bstr infoStats(bstr info) {
         "keyspace_misses:%lld\r\n"
         "pubsub_channels:%zu\r\n"
         "pubsub_patterns:%zu\r\n"
-        "pubsubshard_channels:0\r\n"
+        "pubsubshard_channels:%zu\r\n"
         "latest_fork_usec:%lld\r\n"
         "total_forks:%lld\r\n"
         "migrate_cached_sockets:0\r\n"
@@ -255,7 +255,7 @@ static bstr infoStats(bstr info) {
         server.stat_rejected_conn, server.stat_sync_full, server.stat_sync_partial_ok, server.stat_sync_partial_err,
         server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000, server.stat_evictedkeys, evictExceededTimeMs(0), evictExceededTimeMs(1),
         server.stat_keyspace_hits, server.stat_keyspace_misses, htSize(server.pubsub_channels),
-        htSize(server.pubsub_patterns), server.stat_fork_time, server.stat_total_forks,
+        htSize(server.pubsub_patterns), pubsubShardChannelCount(), server.stat_fork_time, server.stat_total_forks,
         server.stat_unexpected_error_replies, server.stat_total_error_replies, server.stat_numcommands,
         server.stat_numcommands, server.stat_client_qbuf_limit_disconnections,
         server.stat_client_outbuf_limit_disconnections, aclDeniedCount(3), aclDeniedCount(1), aclDeniedCount(2),

@@ -236,6 +236,7 @@ typedef struct client {
     list *watched_keys;
     hashtable *pubsub_channels;
     hashtable *pubsub_patterns;
+    hashtable *pubsubshard_channels; /* SSUBSCRIBE; NULL until the first one */
     long long woff;              /* replication offset after this client's last propagated write (WAIT) */
     bstr peerid, sockname;
     int duration_cmd_start;
@@ -794,6 +795,8 @@ const char *getClientPeerId(client *c);
 const char *getClientSockname(client *c);
 void unblockClientOnFree(client *c);
 void pubsubUnsubscribeAllForClient(client *c);
+int pubsubClientShardCount(client *c);
+size_t pubsubShardChannelCount(void);
 void afterErrorReply(client *c, const char *s, size_t len);
 void replaceClientCommandVector(client *c, int argc, obj **argv);
 void rewriteClientCommandVector(client *c, int argc, ...);

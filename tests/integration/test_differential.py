@@ -91,6 +91,8 @@ class RawConn:
         raise ValueError("bad reply line %r" % line)
 
     def close(self):
+        # The reader holds its own reference to the socket: close both.
+        self.f.close()
         self.sock.close()
 
 
@@ -1845,7 +1847,23 @@ def _pubsub_session(port, resp):
     out.append(sub.call("PING"))
     out.append(sub.call("PING", "msg"))
     out.append(sub.call("GET", "x"))
-    # Sharded pub/sub (SSUBSCRIBE/SPUBLISH) is not implemented yet: not compared.
+    sub.send("SSUBSCRIBE", "s1", "s2", "s1")
+    out += [sub.read(), sub.read(), sub.read()]
+    out.append(pub.call("SPUBLISH", "s1", "shard"))
+    out.append(pub.call("PUBLISH", "s1", "not-for-shard-subscribers"))
+    out.append(pub.call("SPUBLISH", "c2", "not-for-channel-subscribers"))
+    out.append(sub.read())
+    out.append(pub.call("PUBSUB", "SHARDNUMSUB", "s1", "s3"))
+    shards = pub.call("PUBSUB", "SHARDCHANNELS")
+    out.append((shards[0], sorted(shards[1])))
+    out.append(pub.call("PUBSUB", "SHARDCHANNELS", "s2"))
+    sub.send("SUNSUBSCRIBE", "s2", "nochan")
+    out += [sub.read(), sub.read()]
+    sub.send("SUNSUBSCRIBE")
+    out.append(sub.read())
+    sub.send("SUNSUBSCRIBE")
+    out.append(sub.read())
+    out.append(pub.call("SPUBLISH", "s1", "nobody"))
     sub.send("UNSUBSCRIBE", "c1", "nochan")
     out += [sub.read(), sub.read()]
     sub.send("PUNSUBSCRIBE")
@@ -2419,3 +2437,33 @@ def test_blocked_clients_woken(pair):
         ours, ref = _both(pair, lambda p: _wakeups(p, resp))
         diffs = [(i, o, r) for i, (o, r) in enumerate(zip(ours, ref)) if o != r]
         assert len(ours) == len(ref) and not diffs, "resp%d: %r" % (resp, diffs)
+
+
+def _shard_only_session(port, resp):
+    sub, other = RawConn(port, resp), RawConn(port, resp)
+    out = []
+    sub.send("SSUBSCRIBE", "only")
+    out.append(sub.read())
+    out.append(sub.call("GET", "x"))
+    out.append(sub.call("PING"))
+    out.append(other.call("PUBSUB", "SHARDNUMSUB", "only"))
+    ssub = [f for f in other.call("CLIENT", "LIST")[1].split() if f.startswith(b"ssub=")]
+    out.append(sorted(ssub))
+    sub.close()
+    time.sleep(0.05)
+    out.append(other.call("PUBSUB", "SHARDNUMSUB", "only"))
+    out.append(other.call("SPUBLISH", "only", "gone"))
+    r = RawConn(port, resp)
+    r.send("SSUBSCRIBE", "x")
+    out.append(r.read())
+    out.append(r.call("RESET"))
+    out.append(other.call("PUBSUB", "SHARDCHANNELS"))
+    r.close()
+    other.close()
+    return out
+
+
+def test_shard_pubsub_lifecycle(pair):
+    for resp in (2, 3):
+        ours, ref = _both(pair, lambda p: _shard_only_session(p, resp))
+        assert ours == ref, "resp%d\nours: %r\nref:  %r" % (resp, ours, ref)
