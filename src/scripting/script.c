@@ -684,6 +684,8 @@ static void createServerTable(lua_State *L, int for_functions) {
     lua_pop(L, 1);
 }
 
+void scriptOpenExtraLibs(lua_State *L); /* lua_libs.c */
+
 /* The registry keeps the real globals table so KEYS/ARGV can be set past the guard. */
 #define SCRIPT_REG_GLOBALS "__script_globals"
 
@@ -709,7 +711,8 @@ lua_State *scriptLuaCreate(int for_functions) {
     lua_setglobal(L, "loadstring");
     if (for_functions) setGlobalNil(L, "loadstring");
     createServerTable(L, for_functions);
-    static const char *libs[] = {"table", "string", "math", "os", "coroutine", NULL};
+    scriptOpenExtraLibs(L);
+    static const char *libs[] = {"table", "string", "math", "os", "coroutine", "cjson", "bit", NULL};
     for (int i = 0; libs[i]; i++) protectGlobalTable(L, libs[i]);
     /* Swap the globals for a guarded proxy: reads of unknown names and all
      * writes raise, as in Valkey. */

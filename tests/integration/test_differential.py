@@ -2319,7 +2319,61 @@ SCRIPTS = {
         EVAL "return redis.call('EVAL', 'return 1', 0)" 0
         EVAL "return tostring(0.1 + 0.2)" 0
         EVAL "return redis.call('INCRBYFLOAT', 'fl', '0.1')" 0
-        # Not compared: cjson, cmsgpack, struct and bit are not provided yet (docs/SCRIPTING.md)
+        # Not compared: cmsgpack and struct are not provided yet (docs/SCRIPTING.md)
+        EVAL "return cjson.encode({1, 2, 3})" 0
+        EVAL "return cjson.decode('[1,2,{\\"a\\":3}]')[3].a" 0
+        EVAL "return cjson.encode({})" 0
+        EVAL "return cjson.encode({a={b={c='x/y'}}})" 0
+        EVAL "return cjson.encode({1, nil, 3})" 0
+        EVAL "return cjson.encode({[1]=1, [20]=2})" 0
+        EVAL "return cjson.encode({[1.5]=1})" 0
+        EVAL "return cjson.encode(0.1 + 0.2)" 0
+        EVAL "return cjson.encode(1e20)" 0
+        EVAL "return cjson.encode(123456789012345)" 0
+        EVAL "return cjson.encode(-0.5)" 0
+        EVAL "return cjson.encode(1/0)" 0
+        EVAL "return cjson.encode(true)" 0
+        EVAL "return cjson.encode(nil)" 0
+        EVAL "return cjson.encode(cjson.null)" 0
+        EVAL "return cjson.encode('tab\\tnew\\nline \\\\ \\"q\\" \\1 \\127 ü')" 0
+        EVAL "return cjson.encode(redis.call)" 0
+        EVAL "return cjson.encode({[true]=1})" 0
+        EVAL "return cjson.encode()" 0
+        EVAL "local t = {} t[1] = t return cjson.encode(t)" 0
+        EVAL "return cjson.decode('\\"a\\\\u00e9\\\\ud83d\\\\ude00\\\\/\\"')" 0
+        EVAL "return cjson.decode('  [1, 2.5, -3e2, true, false, null, \\"x\\"]  ')" 0
+        EVAL "return cjson.decode('{\\"a\\": null}').a == cjson.null" 0
+        EVAL "return type(cjson.decode('null'))" 0
+        EVAL "return cjson.decode('')" 0
+        EVAL "return cjson.decode('[1,]')" 0
+        EVAL "return cjson.decode('{1:2}')" 0
+        EVAL "return cjson.decode('{\\"a\\" 1}')" 0
+        EVAL "return cjson.decode('[1 2]')" 0
+        EVAL "return cjson.decode('[1] x')" 0
+        EVAL "return cjson.decode('\\"abc')" 0
+        EVAL "return cjson.decode('\\"\\\\q\\"')" 0
+        EVAL "return cjson.decode('tru')" 0
+        EVAL "return cjson.decode('{}')" 0
+        EVAL "return cjson.decode(cjson.encode({k={1,2}, n=5})).k[2]" 0
+        EVAL "cjson.x = 1" 0
+        EVAL "return cjson.encode({a=1, b=2, c={d=3, e=4}, [5]=6})" 0
+        EVAL "return cjson.encode({[1]='a', [2]='b', x='y'})" 0
+        EVAL "local t = {} for i = 1, 50 do t[i] = i end return cjson.encode(t)" 0
+        EVAL "local t = {} local c = t for i = 1, 1100 do c[1] = {} c = c[1] end return cjson.encode(t)" 0
+        EVAL "return cjson.decode(string.rep('[', 1100))" 0
+        EVAL "return tostring(cjson.decode('1e400'))" 0
+        EVAL "return cjson.decode('-')" 0
+        EVAL "return cjson.decode('01')" 0
+        EVAL "return #cjson.decode('\\"a\\\\u0000b\\"')" 0
+        EVAL "return cjson.encode('a\\0b')" 0
+        EVAL "return cjson.decode('[\\"x\\", {\\"y\\": [1, {\\"z\\": \\"w\\"}]}]')[2].y[2].z" 0
+        EVAL "return cjson.decode('12345678901234567890')" 0
+        EVAL "return tostring(cjson.decode('0.1'))" 0
+        EVAL "return bit.band(12, 10)" 0
+        EVAL "return {bit.bor(1, 2, 4), bit.bxor(5, 3), bit.bnot(0), bit.tobit(4294967295), bit.tobit(2^32 + 7)}" 0
+        EVAL "return {bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.rol(0x80000001, 1), bit.ror(1, 1)}" 0
+        EVAL "return {bit.tohex(255), bit.tohex(-1, -4), bit.tohex(0x1234, 2), bit.bswap(0x01020304)}" 0
+        EVAL "return bit.band('x', 1)" 0
         EVAL "return type(redis.REDIS_VERSION)" 0
         EVAL "local t = {} for i = 1, 3 do t[i] = i * i end return t" 0
         EVAL "return {1, 2, nil, 4}" 0
