@@ -1,4 +1,4 @@
-/* lua_libs: the `cjson` and `bit` libraries that Valkey scripts can use.
+/* lua_libs: the `cjson`, `cmsgpack` and `bit` libraries that Valkey scripts can use.
  * Behaviour follows what scripts observe in Valkey (lua-cjson 2.1 defaults and
  * LuaBitOp 1.0): JSON numbers printed with 14 significant digits, '/' escaped,
  * empty tables encoded as objects, sparse arrays refused, bit results as signed
@@ -487,8 +487,292 @@ static void openBit(lua_State *L) {
     lua_setglobal(L, "bit");
 }
 
-/* Registers cjson and bit as globals (before the globals are locked). */
+/* ---------------------------------------------------------------- cmsgpack */
+
+/* MessagePack as lua-cmsgpack writes it: integral numbers in the smallest
+ * integer form, other numbers as float32 when exact else float64, strings as
+ * str8/16/32, tables as arrays when their keys are exactly 1..n, anything
+ * nested deeper than 16 levels (or not serialisable) as nil. */
+#define MP_MAX_NESTING 16
+
+static void mpPut(const void *p, size_t n) { outAdd(p, n); }
+
+static void mpPutBE(uint64_t v, int bytes) {
+    unsigned char b[8];
+    for (int i = bytes - 1; i >= 0; i--) {
+        b[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+    mpPut(b, (size_t)bytes);
+}
+
+static void mpHead(unsigned char tag, uint64_t v, int bytes) {
+    mpPut(&tag, 1);
+    mpPutBE(v, bytes);
+}
+
+static void mpInt(int64_t n) {
+    if (n >= 0) {
+        if (n <= 127) mpHead((unsigned char)n, 0, 0);
+        else if (n <= 0xff) mpHead(0xcc, (uint64_t)n, 1);
+        else if (n <= 0xffff) mpHead(0xcd, (uint64_t)n, 2);
+        else if (n <= 0xffffffffLL) mpHead(0xce, (uint64_t)n, 4);
+        else mpHead(0xcf, (uint64_t)n, 8);
+    } else {
+        if (n >= -32) mpHead((unsigned char)(int8_t)n, 0, 0);
+        else if (n >= -128) mpHead(0xd0, (uint8_t)(int8_t)n, 1);
+        else if (n >= -32768) mpHead(0xd1, (uint16_t)(int16_t)n, 2);
+        else if (n >= -2147483648LL) mpHead(0xd2, (uint32_t)(int32_t)n, 4);
+        else mpHead(0xd3, (uint64_t)n, 8);
+    }
+}
+
+static void mpNumber(double d) {
+    if (!isinf(d) && !isnan(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0 && (double)(int64_t)d == d) {
+        mpInt((int64_t)d);
+        return;
+    }
+    float f = (float)d;
+    if ((double)f == d) {
+        uint32_t u;
+        memcpy(&u, &f, 4);
+        mpHead(0xca, u, 4);
+    } else {
+        uint64_t u;
+        memcpy(&u, &d, 8);
+        mpHead(0xcb, u, 8);
+    }
+}
+
+static void mpBytes(const char *s, size_t len) {
+    if (len < 32) mpHead((unsigned char)(0xa0 | len), 0, 0);
+    else if (len <= 0xff) mpHead(0xd9, len, 1);
+    else if (len <= 0xffff) mpHead(0xda, len, 2);
+    else mpHead(0xdb, len, 4);
+    mpPut(s, len);
+}
+
+/* Keys exactly 1..n (an empty table counts as an array). */
+static int mpIsArray(lua_State *L) {
+    double max = 0, count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TNUMBER) {
+            lua_pop(L, 1);
+            return 0;
+        }
+        double k = lua_tonumber(L, -1);
+        if (k <= 0 || floor(k) != k) {
+            lua_pop(L, 1);
+            return 0;
+        }
+        if (k > max) max = k;
+        count++;
+    }
+    return max == count;
+}
+
+static void mpEncode(lua_State *L, int level);
+
+static void mpTable(lua_State *L, int level) {
+    luaL_checkstack(L, 4, "nesting");
+    if (mpIsArray(L)) {
+        size_t n = lua_objlen(L, -1);
+        if (n < 16) mpHead((unsigned char)(0x90 | n), 0, 0);
+        else if (n <= 0xffff) mpHead(0xdc, n, 2);
+        else mpHead(0xdd, n, 4);
+        for (size_t i = 1; i <= n; i++) {
+            lua_rawgeti(L, -1, (int)i);
+            mpEncode(L, level + 1);
+            lua_pop(L, 1);
+        }
+        return;
+    }
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        n++;
+    }
+    if (n < 16) mpHead((unsigned char)(0x80 | n), 0, 0);
+    else if (n <= 0xffff) mpHead(0xde, n, 2);
+    else mpHead(0xdf, n, 4);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pushvalue(L, -2);
+        mpEncode(L, level + 1);
+        lua_pop(L, 1);
+        mpEncode(L, level + 1);
+        lua_pop(L, 1);
+    }
+}
+
+static void mpEncode(lua_State *L, int level) {
+    int t = lua_type(L, -1);
+    if (t == LUA_TTABLE && level == MP_MAX_NESTING) t = LUA_TNIL;
+    switch (t) {
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        mpBytes(s, len);
+        break;
+    }
+    case LUA_TBOOLEAN: mpHead(lua_toboolean(L, -1) ? 0xc3 : 0xc2, 0, 0); break;
+    case LUA_TNUMBER: mpNumber((double)lua_tonumber(L, -1)); break;
+    case LUA_TTABLE: mpTable(L, level); break;
+    default: mpHead(0xc0, 0, 0); break;
+    }
+}
+
+static int mpPack(lua_State *L) {
+    int n = lua_gettop(L);
+    if (n == 0) return luaL_argerror(L, 0, "MessagePack pack needs input.");
+    out.len = 0;
+    for (int i = 1; i <= n; i++) {
+        lua_pushvalue(L, i);
+        mpEncode(L, 0);
+        lua_pop(L, 1);
+    }
+    lua_pushlstring(L, out.buf ? out.buf : "", out.len);
+    return 1;
+}
+
+typedef struct mpIn {
+    lua_State *L;
+    const unsigned char *p, *end;
+} mpIn;
+
+static uint64_t mpGetBE(mpIn *in, int bytes) {
+    if (in->end - in->p < bytes) luaL_error(in->L, "Missing bytes in input.");
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++) v = (v << 8) | in->p[i];
+    in->p += bytes;
+    return v;
+}
+
+static void mpDecode(mpIn *in);
+
+static void mpDecodeString(mpIn *in, uint64_t len) {
+    if ((uint64_t)(in->end - in->p) < len) luaL_error(in->L, "Missing bytes in input.");
+    lua_pushlstring(in->L, (const char *)in->p, (size_t)len);
+    in->p += len;
+}
+
+static void mpDecodeArray(mpIn *in, uint64_t n) {
+    luaL_checkstack(in->L, 4, "nesting");
+    lua_newtable(in->L);
+    for (uint64_t i = 1; i <= n; i++) {
+        mpDecode(in);
+        lua_rawseti(in->L, -2, (int)i);
+    }
+}
+
+static void mpDecodeMap(mpIn *in, uint64_t n) {
+    luaL_checkstack(in->L, 4, "nesting");
+    lua_newtable(in->L);
+    for (uint64_t i = 0; i < n; i++) {
+        mpDecode(in);
+        mpDecode(in);
+        lua_rawset(in->L, -3);
+    }
+}
+
+static void mpDecode(mpIn *in) {
+    lua_State *L = in->L;
+    if (in->p >= in->end) luaL_error(L, "Missing bytes in input.");
+    unsigned char c = *in->p++;
+    if (c <= 0x7f) { lua_pushnumber(L, c); return; }
+    if (c >= 0xe0) { lua_pushnumber(L, (int8_t)c); return; }
+    if ((c & 0xe0) == 0xa0) { mpDecodeString(in, c & 0x1f); return; }
+    if ((c & 0xf0) == 0x90) { mpDecodeArray(in, c & 0x0f); return; }
+    if ((c & 0xf0) == 0x80) { mpDecodeMap(in, c & 0x0f); return; }
+    switch (c) {
+    case 0xc0: lua_pushnil(L); return;
+    case 0xc2: lua_pushboolean(L, 0); return;
+    case 0xc3: lua_pushboolean(L, 1); return;
+    case 0xcc: lua_pushnumber(L, (lua_Number)mpGetBE(in, 1)); return;
+    case 0xcd: lua_pushnumber(L, (lua_Number)mpGetBE(in, 2)); return;
+    case 0xce: lua_pushnumber(L, (lua_Number)mpGetBE(in, 4)); return;
+    case 0xcf: lua_pushnumber(L, (lua_Number)mpGetBE(in, 8)); return;
+    case 0xd0: lua_pushnumber(L, (int8_t)mpGetBE(in, 1)); return;
+    case 0xd1: lua_pushnumber(L, (int16_t)mpGetBE(in, 2)); return;
+    case 0xd2: lua_pushnumber(L, (int32_t)mpGetBE(in, 4)); return;
+    case 0xd3: lua_pushnumber(L, (lua_Number)(int64_t)mpGetBE(in, 8)); return;
+    case 0xca: {
+        uint32_t u = (uint32_t)mpGetBE(in, 4);
+        float f;
+        memcpy(&f, &u, 4);
+        lua_pushnumber(L, f);
+        return;
+    }
+    case 0xcb: {
+        uint64_t u = mpGetBE(in, 8);
+        double d;
+        memcpy(&d, &u, 8);
+        lua_pushnumber(L, d);
+        return;
+    }
+    case 0xc4: case 0xd9: mpDecodeString(in, mpGetBE(in, 1)); return;
+    case 0xc5: case 0xda: mpDecodeString(in, mpGetBE(in, 2)); return;
+    case 0xc6: case 0xdb: mpDecodeString(in, mpGetBE(in, 4)); return;
+    case 0xdc: mpDecodeArray(in, mpGetBE(in, 2)); return;
+    case 0xdd: mpDecodeArray(in, mpGetBE(in, 4)); return;
+    case 0xde: mpDecodeMap(in, mpGetBE(in, 2)); return;
+    case 0xdf: mpDecodeMap(in, mpGetBE(in, 4)); return;
+    default: luaL_error(L, "Bad data format in input.");
+    }
+}
+
+/* Decodes up to limit objects (0: all) from offset; with want_offset the
+ * next offset (-1 at the end) comes first, as unpack_one/unpack_limit do. */
+static int mpUnpackFull(lua_State *L, int limit, int offset, int want_offset) {
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    if (offset < 0 || limit < 0) return luaL_error(L, "Invalid request to unpack with offset of %d and limit of %d.", offset, (int)len);
+    if ((size_t)offset > len) return luaL_error(L, "Start offset %d greater than input length %d.", offset, (int)len);
+    mpIn in = {L, (const unsigned char *)s + offset, (const unsigned char *)s + len};
+    int base = lua_gettop(L), n = 0;
+    if (want_offset) lua_pushnil(L);
+    while (in.p < in.end && (!limit || n < limit)) {
+        luaL_checkstack(L, 2, "too many values");
+        mpDecode(&in);
+        n++;
+    }
+    if (want_offset) {
+        lua_pushnumber(L, in.p < in.end ? (lua_Number)((const char *)in.p - s) : -1);
+        lua_replace(L, base + 1);
+        return n + 1;
+    }
+    return n;
+}
+
+static int mpUnpack(lua_State *L) { return mpUnpackFull(L, 0, 0, 0); }
+static int mpUnpackOne(lua_State *L) { return mpUnpackFull(L, 1, (int)luaL_optinteger(L, 2, 0), 1); }
+static int mpUnpackLimit(lua_State *L) {
+    return mpUnpackFull(L, (int)luaL_checkinteger(L, 2), (int)luaL_optinteger(L, 3, 0), 1);
+}
+
+static void openCmsgpack(lua_State *L) {
+    lua_newtable(L);
+    lua_pushcfunction(L, mpPack);
+    lua_setfield(L, -2, "pack");
+    lua_pushcfunction(L, mpUnpack);
+    lua_setfield(L, -2, "unpack");
+    lua_pushcfunction(L, mpUnpackOne);
+    lua_setfield(L, -2, "unpack_one");
+    lua_pushcfunction(L, mpUnpackLimit);
+    lua_setfield(L, -2, "unpack_limit");
+    lua_pushstring(L, "cmsgpack");
+    lua_setfield(L, -2, "_NAME");
+    lua_pushstring(L, "lua-cmsgpack 0.4.0");
+    lua_setfield(L, -2, "_VERSION");
+    lua_setglobal(L, "cmsgpack");
+}
+
+/* Registers cjson, cmsgpack and bit as globals (before the globals are locked). */
 void scriptOpenExtraLibs(lua_State *L) {
     openCjson(L);
+    openCmsgpack(L);
     openBit(L);
 }

@@ -2319,7 +2319,25 @@ SCRIPTS = {
         EVAL "return redis.call('EVAL', 'return 1', 0)" 0
         EVAL "return tostring(0.1 + 0.2)" 0
         EVAL "return redis.call('INCRBYFLOAT', 'fl', '0.1')" 0
-        # Not compared: cmsgpack and struct are not provided yet (docs/SCRIPTING.md)
+        # Not compared: struct is not provided yet (docs/SCRIPTING.md)
+        EVAL "return cmsgpack.pack({1, 2})" 0
+        EVAL "return cmsgpack.pack(0, 127, 128, 255, 256, 65535, 65536, 4294967295, 4294967296, -1, -32, -33, -128, -129, -32768, -32769, -2147483648, -2147483649)" 0
+        EVAL "return cmsgpack.pack(0.5, 0.1, 1e300, -2.25, 1/0, 2^53)" 0
+        EVAL "return cmsgpack.pack('', 'abc', string.rep('x', 31), string.rep('y', 32), string.rep('z', 300), string.rep('w', 70000))" 0
+        EVAL "return cmsgpack.pack(true, false, nil, {}, {a=1}, {1, {2, {3}}}, {[1]=1, [3]=3})" 0
+        EVAL "local t = {} for i = 1, 20 do t[i] = i end return cmsgpack.pack(t)" 0
+        EVAL "local t = {} local c = t for i = 1, 20 do c[1] = {} c = c[1] end return cmsgpack.pack(t)" 0
+        EVAL "return cmsgpack.pack(redis.call)" 0
+        EVAL "return cmsgpack.pack()" 0
+        EVAL "return {cmsgpack.unpack(cmsgpack.pack(1, 'two', {3, 4}, true))}" 0
+        EVAL "return cmsgpack.unpack(cmsgpack.pack({k='v'})).k" 0
+        EVAL "return tostring(cmsgpack.unpack(cmsgpack.pack(0.1)))" 0
+        EVAL "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3))}" 0
+        EVAL "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 2)}" 0
+        EVAL "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)}" 0
+        EVAL "return cmsgpack.unpack('\\205')" 0
+        EVAL "return cmsgpack.unpack('\\193')" 0
+        EVAL "return cmsgpack.unpack('\\204')" 0
         EVAL "return cjson.encode({1, 2, 3})" 0
         EVAL "return cjson.decode('[1,2,{\\"a\\":3}]')[3].a" 0
         EVAL "return cjson.encode({})" 0
