@@ -27,6 +27,23 @@ static size_t sampledHashtableSize(hashtable *ht, size_t samples, int with_bstr_
     return total;
 }
 
+/* Same for the kvtable-backed set/hash encodings: each element is a single
+ * allocation starting with a bstr (a member, or a field with its value). */
+static size_t sampledKvtableSize(kvtable *t, size_t samples) {
+    size_t total = kvtMemUsage(t), sampled = 0, elesize = 0;
+    if (kvtSize(t) == 0) return total;
+    kvtIterator it;
+    kvtInitIterator(&it, t);
+    void *e;
+    while (sampled < samples && (e = kvtNext(&it)) != NULL) {
+        elesize += bstrAllocSize(e);
+        sampled++;
+    }
+    kvtResetIterator(&it);
+    if (sampled) total += (size_t)((double)elesize / sampled * kvtSize(t));
+    return total;
+}
+
 static size_t quicklistSize(quicklist *ql, size_t samples) {
     size_t total = zmalloc_size(ql), sampled = 0, nodesize = 0;
     for (quicklistNode *n = ql->head; n && sampled < samples; n = n->next, sampled++)
@@ -51,10 +68,10 @@ size_t objectComputeSize(obj *key, obj *o, size_t samples, int dbid) {
         if (o->encoding == OBJ_ENCODING_QUICKLIST) return osize + quicklistSize(objPtr(o), samples);
         return osize + zmalloc_size(objPtr(o));
     case OBJ_SET:
-        if (o->encoding == OBJ_ENCODING_HT) return osize + sampledHashtableSize(objPtr(o), samples, 0);
+        if (o->encoding == OBJ_ENCODING_HT) return osize + sampledKvtableSize(objPtr(o), samples);
         return osize + zmalloc_size(objPtr(o));
     case OBJ_HASH:
-        if (o->encoding == OBJ_ENCODING_HT) return osize + sampledHashtableSize(objPtr(o), samples, 1);
+        if (o->encoding == OBJ_ENCODING_HT) return osize + sampledKvtableSize(objPtr(o), samples);
         return osize + zmalloc_size(objPtr(o));
     case OBJ_ZSET:
         if (o->encoding == OBJ_ENCODING_SKIPLIST) {

@@ -5,7 +5,13 @@
 #include <string.h>
 #include <strings.h>
 
-htType hashHashtableType = {htBstrHash, htBstrEqual, htBstrFree, htBstrFree};
+/* An element is one allocation holding the field and value bstrs back to back
+ * (bstrNewPair); the element pointer is the field, which is also the key. */
+static const void *hashElemKey(const void *elem) { return elem; }
+kvtType hashKvtType = {hashElemKey, htBstrHash, htBstrEqual, htBstrFree};
+
+static inline bstr elemField(void *elem) { return elem; }
+static inline bstr elemValue(void *elem) { return bstrPairSecond(elem); }
 
 /* ------------------------------------------------------------ helpers */
 
@@ -25,22 +31,22 @@ obj *createHashObject(void) {
 }
 
 obj *hashTypeCreateHashtable(unsigned long size_hint) {
-    hashtable *ht = htCreate(&hashHashtableType);
-    if (size_hint) htExpand(ht, size_hint);
-    obj *o = createObject(OBJ_HASH, ht);
+    kvtable *t = kvtCreate(&hashKvtType);
+    if (size_hint) kvtExpand(t, size_hint);
+    obj *o = createObject(OBJ_HASH, t);
     o->encoding = OBJ_ENCODING_HT;
     return o;
 }
 
 void freeHashObject(obj *o) {
-    if (o->encoding == OBJ_ENCODING_HT) htRelease(objPtr(o));
+    if (o->encoding == OBJ_ENCODING_HT) kvtRelease(objPtr(o));
     else if (o->encoding == OBJ_ENCODING_LISTPACK) lpFree(objPtr(o));
     else serverPanic("Unknown hash encoding");
 }
 
 unsigned long hashTypeLength(const obj *o) {
     if (o->encoding == OBJ_ENCODING_LISTPACK) return lpLength(objPtr(o)) / 2;
-    return htSize(objPtr(o));
+    return kvtSize(objPtr(o));
 }
 
 /* --------------------------------------------------------- iteration */
@@ -50,15 +56,16 @@ void hashTypeInitIterator(obj *o, hashTypeIterator *hi) {
     hi->encoding = o->encoding;
     hi->fptr = hi->vptr = NULL;
     hi->de = NULL;
-    if (o->encoding == OBJ_ENCODING_HT) htInitIterator(&hi->di, objPtr(o));
+    /* Safe: callers may look fields up in the same hash while iterating. */
+    if (o->encoding == OBJ_ENCODING_HT) kvtInitSafeIterator(&hi->di, objPtr(o));
 }
 
 void hashTypeResetIterator(hashTypeIterator *hi) {
-    if (hi->encoding == OBJ_ENCODING_HT) htResetIterator(&hi->di);
+    if (hi->encoding == OBJ_ENCODING_HT) kvtResetIterator(&hi->di);
 }
 
 int hashTypeNext(hashTypeIterator *hi) {
-    if (hi->encoding == OBJ_ENCODING_HT) return (hi->de = htNext(&hi->di)) != NULL;
+    if (hi->encoding == OBJ_ENCODING_HT) return (hi->de = kvtNext(&hi->di)) != NULL;
     unsigned char *lp = objPtr(hi->subject);
     hi->fptr = hi->fptr ? lpNext(lp, hi->vptr) : lpFirst(lp);
     if (!hi->fptr) return 0;
@@ -81,7 +88,7 @@ static int lpEntryValue(unsigned char *p, const char **s, size_t *len, long long
 
 int hashTypeCurrent(hashTypeIterator *hi, int what, const char **s, size_t *len, long long *ll) {
     if (hi->encoding == OBJ_ENCODING_HT) {
-        bstr b = what == OBJ_HASH_FIELD ? hi->de->key : hi->de->v.val;
+        bstr b = what == OBJ_HASH_FIELD ? elemField(hi->de) : elemValue(hi->de);
         *s = b;
         *len = bstrLen(b);
         return 1;
@@ -89,34 +96,28 @@ int hashTypeCurrent(hashTypeIterator *hi, int what, const char **s, size_t *len,
     return lpEntryValue(what == OBJ_HASH_FIELD ? hi->fptr : hi->vptr, s, len, ll);
 }
 
-static bstr hashTypeCurrentBstr(hashTypeIterator *hi, int what) {
-    const char *s;
-    size_t len;
-    long long ll;
-    if (hashTypeCurrent(hi, what, &s, &len, &ll)) return bstrNewLen(s, len);
-    return bstrFromLongLong(ll);
-}
-
 /* --------------------------------------------------------- conversion */
 
 void hashTypeConvert(obj *o, int enc) {
     if (o->encoding == enc) return;
     if (o->encoding != OBJ_ENCODING_LISTPACK || enc != OBJ_ENCODING_HT) serverPanic("Unsupported hash conversion");
-    hashtable *ht = htCreate(&hashHashtableType);
-    htExpand(ht, hashTypeLength(o));
+    kvtable *t = kvtCreate(&hashKvtType);
+    kvtExpand(t, hashTypeLength(o));
     hashTypeIterator hi;
     hashTypeInitIterator(o, &hi);
     while (hashTypeNext(&hi)) {
-        bstr f = hashTypeCurrentBstr(&hi, OBJ_HASH_FIELD);
-        bstr v = hashTypeCurrentBstr(&hi, OBJ_HASH_VALUE);
-        if (htAdd(ht, f, v) != 0) { /* duplicate field: only possible from corrupt input */
-            bstrFree(f);
-            bstrFree(v);
-        }
+        char fb[LONG_STR_SIZE], vb[LONG_STR_SIZE];
+        const char *f, *v;
+        size_t fl, vl;
+        long long ll;
+        if (!hashTypeCurrent(&hi, OBJ_HASH_FIELD, &f, &fl, &ll)) { fl = (size_t)ll2string(fb, sizeof(fb), ll); f = fb; }
+        if (!hashTypeCurrent(&hi, OBJ_HASH_VALUE, &v, &vl, &ll)) { vl = (size_t)ll2string(vb, sizeof(vb), ll); v = vb; }
+        bstr e = bstrNewPair(f, fl, v, vl);
+        if (kvtAdd(t, e) != 0) bstrFree(e); /* duplicate field: only possible from corrupt input */
     }
     hashTypeResetIterator(&hi);
     lpFree(objPtr(o));
-    objSetPtr(o, ht);
+    objSetPtr(o, t);
     o->encoding = OBJ_ENCODING_HT;
 }
 
@@ -164,12 +165,15 @@ obj *hashTypeDup(obj *o) {
         d->encoding = OBJ_ENCODING_LISTPACK;
         return d;
     }
-    obj *d = hashTypeCreateHashtable(htSize(objPtr(o)));
-    htIterator it;
-    htInitIterator(&it, objPtr(o));
-    htEntry *e;
-    while ((e = htNext(&it))) htAdd(objPtr(d), bstrDup(e->key), bstrDup(e->v.val));
-    htResetIterator(&it);
+    obj *d = hashTypeCreateHashtable(kvtSize(objPtr(o)));
+    kvtIterator it;
+    kvtInitIterator(&it, objPtr(o));
+    void *e;
+    while ((e = kvtNext(&it))) {
+        bstr f = elemField(e), v = elemValue(e);
+        kvtAdd(objPtr(d), bstrNewPair(f, bstrLen(f), v, bstrLen(v)));
+    }
+    kvtResetIterator(&it);
     return d;
 }
 
@@ -190,11 +194,12 @@ int hashTypeGetValue(obj *o, const char *field, size_t flen, const char **s, siz
     }
     char buf[BSTR_TMPBUF];
     bstr k = bstrTmpView(buf, field, flen);
-    htEntry *e = htFind(objPtr(o), k);
+    void *e = kvtFind(objPtr(o), k);
     bstrTmpViewFree(buf, k);
     if (!e) return 0;
-    *s = e->v.val;
-    *len = bstrLen(e->v.val);
+    bstr v = elemValue(e);
+    *s = v;
+    *len = bstrLen(v);
     return 1;
 }
 
@@ -225,14 +230,17 @@ int hashTypeSet(obj *o, const char *field, size_t flen, const char *value, size_
     }
     char buf[BSTR_TMPBUF];
     bstr k = bstrTmpView(buf, field, flen);
-    htEntry *e = htFind(objPtr(o), k);
+    void **ref = kvtFindRef(objPtr(o), k);
     bstrTmpViewFree(buf, k);
-    if (e) {
-        bstrFree(e->v.val);
-        e->v.val = bstrNewLen(value, vlen);
+    /* Built before the old pair is freed: field/value may point into it. */
+    bstr e = bstrNewPair(field, flen, value, vlen);
+    if (ref) {
+        bstr old = *ref;
+        *ref = e; /* same field, so same hash and slot */
+        bstrFree(old);
         return 1;
     }
-    htAdd(objPtr(o), bstrNewLen(field, flen), bstrNewLen(value, vlen));
+    kvtAdd(objPtr(o), e);
     return 0;
 }
 
@@ -245,7 +253,8 @@ int hashTypeDelete(obj *o, const char *field, size_t flen) {
     }
     char buf[BSTR_TMPBUF];
     bstr k = bstrTmpView(buf, field, flen);
-    int deleted = htDelete(objPtr(o), k) == 0;
+    int deleted = kvtDelete(objPtr(o), k) == 0;
+    if (deleted) kvtResizeIfNeeded(objPtr(o));
     bstrTmpViewFree(buf, k);
     return deleted;
 }
@@ -500,10 +509,10 @@ static void addReplyLpPair(client *c, unsigned char *lp, unsigned char *f, int w
     }
 }
 
-static void addReplyHtPair(client *c, htEntry *e, int withvalues) {
+static void addReplyHtPair(client *c, void *e, int withvalues) {
     if (withvalues && c->resp > 2) addReplyArrayLen(c, 2);
-    addReplyBulkCBuffer(c, e->key, bstrLen(e->key));
-    if (withvalues) addReplyBulkCBuffer(c, e->v.val, bstrLen(e->v.val));
+    addReplyBulkCBuffer(c, elemField(e), bstrLen(elemField(e)));
+    if (withvalues) addReplyBulkCBuffer(c, elemValue(e), bstrLen(elemValue(e)));
 }
 
 static void hrandfieldWithCountCommand(client *c, long l, int withvalues) {
@@ -524,7 +533,7 @@ static void hrandfieldWithCountCommand(client *c, long l, int withvalues) {
                 unsigned char *lp = objPtr(o);
                 addReplyLpPair(c, lp, lpSeek(lp, (long)(2 * (random() % size))), withvalues);
             } else {
-                addReplyHtPair(c, htGetFairRandomEntry(objPtr(o)), withvalues);
+                addReplyHtPair(c, kvtFairRandom(objPtr(o)), withvalues);
             }
         }
         return;
@@ -543,16 +552,16 @@ static void hrandfieldWithCountCommand(client *c, long l, int withvalues) {
         }
         return;
     }
-    htEntry **all = zmalloc(sizeof(htEntry *) * size);
+    void **all = zmalloc(sizeof(void *) * size);
     unsigned long n = 0;
-    htIterator it;
-    htInitIterator(&it, objPtr(o));
-    htEntry *e;
-    while ((e = htNext(&it)) && n < size) all[n++] = e;
-    htResetIterator(&it);
+    kvtIterator it;
+    kvtInitIterator(&it, objPtr(o));
+    void *e;
+    while ((e = kvtNext(&it)) && n < size) all[n++] = e;
+    kvtResetIterator(&it);
     for (unsigned long i = 0; i < count && i < n; i++) {
         unsigned long j = i + (unsigned long)random() % (n - i);
-        htEntry *t = all[i];
+        void *t = all[i];
         all[i] = all[j];
         all[j] = t;
         addReplyHtPair(c, all[i], withvalues);
@@ -585,7 +594,7 @@ void hrandfieldCommand(client *c) {
         unsigned long size = hashTypeLength(o);
         addReplyLpPair(c, objPtr(o), lpSeek(objPtr(o), (long)(2 * (random() % size))), 0);
     } else {
-        addReplyHtPair(c, htGetFairRandomEntry(objPtr(o)), 0);
+        addReplyHtPair(c, kvtFairRandom(objPtr(o)), 0);
     }
 }
 
@@ -613,8 +622,9 @@ static void hscanAdd(hscanState *st, const char *f, size_t flen, const char *v, 
     st->count_elements++;
 }
 
-static void hscanCallback(void *privdata, const htEntry *e) {
-    hscanAdd(privdata, e->key, bstrLen(e->key), e->v.val, bstrLen(e->v.val));
+static void hscanCallback(void *privdata, void *e) {
+    bstr f = elemField(e), v = elemValue(e);
+    hscanAdd(privdata, f, bstrLen(f), v, bstrLen(v));
 }
 
 void hscanCommand(client *c) {
@@ -664,7 +674,7 @@ void hscanCommand(client *c) {
     } else {
         long maxiter = count * 10;
         do {
-            cursor = htScan(objPtr(o), cursor, hscanCallback, &st);
+            cursor = kvtScan(objPtr(o), cursor, hscanCallback, &st);
         } while (cursor && maxiter-- && st.count_elements < count);
     }
     char cbuf[LONG_STR_SIZE];

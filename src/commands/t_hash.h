@@ -1,6 +1,7 @@
 /* t_hash: the hash type (a listpack of field,value pairs while within
- * hash-max-listpack-entries/-value, then a hashtable of bstr field -> bstr
- * value; never converted back) and the hash commands. A hash value is never
+ * hash-max-listpack-entries/-value, then the "hashtable" encoding: a kvtable
+ * whose elements each hold a field and its value in one allocation; never
+ * converted back) and the hash commands. A hash value is never
  * empty: deleting the last field deletes the key. */
 #ifndef COMMANDS_T_HASH_H
 #define COMMANDS_T_HASH_H
@@ -10,14 +11,14 @@
 #define OBJ_HASH_FIELD 1
 #define OBJ_HASH_VALUE 2
 
-extern htType hashHashtableType; /* bstr field -> bstr value, both owned */
+extern kvtType hashKvtType; /* elements: bstrNewPair(field, value), keyed by the field */
 
 typedef struct hashTypeIterator {
     obj *subject;
     int encoding;
     unsigned char *fptr, *vptr; /* listpack cursor */
-    htIterator di;
-    htEntry *de;
+    kvtIterator di;
+    void *de;
 } hashTypeIterator;
 
 unsigned long hashTypeLength(const obj *o);

@@ -8,6 +8,10 @@
 
 htType setHashtableType = {htBstrHash, htBstrEqual, htBstrFree, NULL};
 
+/* The element is the member bstr itself: no entry, no separate key. */
+static const void *setElemKey(const void *elem) { return elem; }
+kvtType setKvtType = {setElemKey, htBstrHash, htBstrEqual, htBstrFree};
+
 /* ------------------------------------------------------------ helpers */
 
 static const char *argBytes(obj *o, char *buf, size_t buflen, size_t *len) {
@@ -17,7 +21,7 @@ static const char *argBytes(obj *o, char *buf, size_t buflen, size_t *len) {
 /* ------------------------------------------------------- constructors */
 
 obj *createSetObject(void) {
-    obj *o = createObject(OBJ_SET, htCreate(&setHashtableType));
+    obj *o = createObject(OBJ_SET, kvtCreate(&setKvtType));
     o->encoding = OBJ_ENCODING_HT;
     return o;
 }
@@ -36,7 +40,7 @@ obj *createSetListpackObject(void) {
 
 void freeSetObject(obj *o) {
     switch (o->encoding) {
-    case OBJ_ENCODING_HT: htRelease(objPtr(o)); break;
+    case OBJ_ENCODING_HT: kvtRelease(objPtr(o)); break;
     case OBJ_ENCODING_INTSET: zfree(objPtr(o)); break;
     case OBJ_ENCODING_LISTPACK: lpFree(objPtr(o)); break;
     default: serverPanic("Unknown set encoding");
@@ -49,13 +53,13 @@ obj *setTypeCreate(const char *value, size_t len, size_t size_hint) {
         return createIntsetObject();
     if (size_hint <= server.set_max_listpack_entries) return createSetListpackObject();
     obj *o = createSetObject();
-    if (size_hint) htExpand(objPtr(o), size_hint);
+    if (size_hint) kvtExpand(objPtr(o), size_hint);
     return o;
 }
 
 unsigned long setTypeSize(const obj *set) {
     switch (set->encoding) {
-    case OBJ_ENCODING_HT: return htSize(objPtr(set));
+    case OBJ_ENCODING_HT: return kvtSize(objPtr(set));
     case OBJ_ENCODING_INTSET: return intsetLen(objPtr(set));
     case OBJ_ENCODING_LISTPACK: return lpLength(objPtr(set));
     default: serverPanic("Unknown set encoding");
@@ -64,21 +68,22 @@ unsigned long setTypeSize(const obj *set) {
 
 /* --------------------------------------------------------- conversion */
 
-static hashtable *buildHashtable(obj *set, unsigned long cap) {
-    hashtable *ht = htCreate(&setHashtableType);
-    if (cap) htExpand(ht, cap);
+static kvtable *buildHashtable(obj *set, unsigned long cap) {
+    kvtable *t = kvtCreate(&setKvtType);
+    if (cap) kvtExpand(t, cap);
     setTypeIterator si;
     setTypeInitIterator(&si, set);
     bstr s;
-    while ((s = setTypeNextObject(&si))) htAdd(ht, s, NULL);
+    while ((s = setTypeNextObject(&si)))
+        if (kvtAdd(t, s) != 0) bstrFree(s); /* duplicate: only from corrupt input */
     setTypeResetIterator(&si);
-    return ht;
+    return t;
 }
 
 void setTypeConvertAndExpand(obj *set, int enc, unsigned long cap) {
     if (set->encoding == enc) return;
     if (enc == OBJ_ENCODING_HT) {
-        hashtable *ht = buildHashtable(set, cap);
+        kvtable *ht = buildHashtable(set, cap);
         freeSetObject(set);
         objSetPtr(set, ht);
         set->encoding = OBJ_ENCODING_HT;
@@ -113,12 +118,12 @@ obj *setTypeDup(obj *o) {
         d->encoding = OBJ_ENCODING_LISTPACK;
     } else {
         d = createSetObject();
-        htExpand(objPtr(d), htSize(objPtr(o)));
-        htIterator it;
-        htInitIterator(&it, objPtr(o));
-        htEntry *e;
-        while ((e = htNext(&it))) htAdd(objPtr(d), bstrDup(e->key), NULL);
-        htResetIterator(&it);
+        kvtExpand(objPtr(d), kvtSize(objPtr(o)));
+        kvtIterator it;
+        kvtInitIterator(&it, objPtr(o));
+        bstr m;
+        while ((m = kvtNext(&it))) kvtAdd(objPtr(d), bstrDup(m));
+        kvtResetIterator(&it);
     }
     return d;
 }
@@ -128,6 +133,14 @@ obj *setTypeDup(obj *o) {
 static size_t digitsOf(int64_t v) {
     char buf[LONG_STR_SIZE];
     return (size_t)ll2string(buf, sizeof(buf), v);
+}
+
+/* 1 when added. New members are the common case: copy first, hash once. */
+static int kvtAddMember(kvtable *t, const char *str, size_t len) {
+    bstr m = bstrNewLen(str, len);
+    if (kvtAdd(t, m) == 0) return 1;
+    bstrFree(m);
+    return 0;
 }
 
 /* A non-integer joins an intset: listpack if everything fits, else hashtable. */
@@ -145,7 +158,7 @@ static int intsetAddString(obj *set, const char *str, size_t len) {
         return 1;
     }
     setTypeConvertAndExpand(set, OBJ_ENCODING_HT, n + 1);
-    return htAdd(objPtr(set), bstrNewLen(str, len), NULL) == 0;
+    return kvtAddMember(objPtr(set), str, len);
 }
 
 static unsigned char *lpFindElem(unsigned char *lp, const char *str, size_t len) {
@@ -159,12 +172,7 @@ int setTypeAddAux(obj *set, const char *str, size_t len, int64_t llval, int has_
         len = (size_t)ll2string(nbuf, sizeof(nbuf), llval);
         str = nbuf;
     }
-    if (set->encoding == OBJ_ENCODING_HT) {
-        bstr k = bstrNewLen(str, len);
-        if (htAdd(objPtr(set), k, NULL) == 0) return 1;
-        bstrFree(k);
-        return 0;
-    }
+    if (set->encoding == OBJ_ENCODING_HT) return kvtAddMember(objPtr(set), str, len);
     if (set->encoding == OBJ_ENCODING_LISTPACK) {
         unsigned char *lp = objPtr(set);
         if (lpFindElem(lp, str, len)) return 0;
@@ -174,7 +182,7 @@ int setTypeAddAux(obj *set, const char *str, size_t len, int64_t llval, int has_
             return 1;
         }
         setTypeConvertAndExpand(set, OBJ_ENCODING_HT, lpLength(lp) + 1);
-        return htAdd(objPtr(set), bstrNewLen(str, len), NULL) == 0;
+        return kvtAddMember(objPtr(set), str, len);
     }
     if (set->encoding == OBJ_ENCODING_INTSET) {
         long long ll;
@@ -210,7 +218,8 @@ int setTypeRemoveAux(obj *set, const char *str, size_t len, int64_t llval, int h
     }
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, str, len);
-    int r = htDelete(objPtr(set), k) == 0;
+    int r = kvtDelete(objPtr(set), k) == 0;
+    if (r) kvtResizeIfNeeded(objPtr(set));
     bstrTmpViewFree(tb, k);
     return r;
 }
@@ -231,7 +240,7 @@ int setTypeIsMemberAux(obj *set, const char *str, size_t len, int64_t llval, int
     if (set->encoding == OBJ_ENCODING_LISTPACK) return lpFindElem(objPtr(set), str, len) != NULL;
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, str, len);
-    int r = htFind(objPtr(set), k) != NULL;
+    int r = kvtFind(objPtr(set), k) != NULL;
     bstrTmpViewFree(tb, k);
     return r;
 }
@@ -246,11 +255,12 @@ void setTypeInitIterator(setTypeIterator *si, obj *set) {
     si->ii = 0;
     si->lpi = NULL;
     si->started = 0;
-    if (set->encoding == OBJ_ENCODING_HT) htInitIterator(&si->di, objPtr(set));
+    /* Safe: SINTER s s looks members up (a rehash step) while iterating the same table. */
+    if (set->encoding == OBJ_ENCODING_HT) kvtInitSafeIterator(&si->di, objPtr(set));
 }
 
 void setTypeResetIterator(setTypeIterator *si) {
-    if (si->encoding == OBJ_ENCODING_HT) htResetIterator(&si->di);
+    if (si->encoding == OBJ_ENCODING_HT) kvtResetIterator(&si->di);
 }
 
 static int lpElement(unsigned char *p, char **str, size_t *len, int64_t *llele) {
@@ -269,10 +279,10 @@ static int lpElement(unsigned char *p, char **str, size_t *len, int64_t *llele) 
 
 int setTypeNext(setTypeIterator *si, char **str, size_t *len, int64_t *llele) {
     if (si->encoding == OBJ_ENCODING_HT) {
-        htEntry *e = htNext(&si->di);
-        if (!e) return -1;
-        *str = e->key;
-        *len = bstrLen(e->key);
+        bstr m = kvtNext(&si->di);
+        if (!m) return -1;
+        *str = m;
+        *len = bstrLen(m);
         return OBJ_ENCODING_HT;
     }
     if (si->encoding == OBJ_ENCODING_INTSET) {
@@ -301,9 +311,9 @@ bstr setTypeNextObject(setTypeIterator *si) {
 
 int setTypeRandomElement(obj *set, char **str, size_t *len, int64_t *llele) {
     if (set->encoding == OBJ_ENCODING_HT) {
-        htEntry *e = htGetFairRandomEntry(objPtr(set));
-        *str = e->key;
-        *len = bstrLen(e->key);
+        bstr m = kvtFairRandom(objPtr(set));
+        *str = m;
+        *len = bstrLen(m);
     } else if (set->encoding == OBJ_ENCODING_INTSET) {
         *llele = intsetRandom(objPtr(set));
         *str = NULL;
@@ -524,7 +534,7 @@ static obj *emptyLike(obj *set, unsigned long cap) {
     if (set->encoding == OBJ_ENCODING_INTSET) return createIntsetObject();
     if (set->encoding == OBJ_ENCODING_LISTPACK) return createSetListpackObject();
     obj *o = createSetObject();
-    if (cap) htExpand(objPtr(o), cap);
+    if (cap) kvtExpand(objPtr(o), cap);
     return o;
 }
 
@@ -902,7 +912,7 @@ static void sunionDiffGeneric(client *c, obj **keys, int n, obj *dstkey, int op)
         if (total > server.set_max_listpack_entries) {
             decrRefCount(dst);
             dst = createSetObject();
-            htExpand(objPtr(dst), total);
+            kvtExpand(objPtr(dst), total);
         }
         if (!dstkey) {
             /* Reply while deduplicating: saves a second walk over the result. */
@@ -956,9 +966,9 @@ typedef struct scanCollect {
     list *items;   /* bstr */
 } scanCollect;
 
-static void sscanCb(void *pd, const htEntry *e) {
+static void sscanCb(void *pd, void *member) {
     scanCollect *sc = pd;
-    listAddNodeTail(sc->items, bstrDup(e->key));
+    listAddNodeTail(sc->items, bstrDup(member));
 }
 
 static void sscanCommand(client *c) {
@@ -997,7 +1007,7 @@ static void sscanCommand(client *c) {
         scanCollect sc = {items};
         long maxiter = (long)count * 10;
         do {
-            cursor = htScan(objPtr(set), cursor, sscanCb, &sc);
+            cursor = kvtScan(objPtr(set), cursor, sscanCb, &sc);
         } while (cursor && maxiter-- && (long long)listLength(items) < count);
     } else {
         setTypeIterator si;

@@ -1,5 +1,5 @@
-/* t_set: the set type (encodings intset -> listpack -> hashtable with bstr
- * keys) and its commands. Encodings only move "up" on writes, except when a
+/* t_set: the set type (encodings intset -> listpack -> "hashtable", which is a
+ * kvtable whose elements are the member bstrs) and its commands. Encodings only move "up" on writes, except when a
  * whole set is rebuilt (SINTERSTORE...). Exports the set API used by RDB,
  * DEBUG DIGEST, SORT and the scan helpers shared with t_zset/t_hash. */
 #ifndef COMMANDS_T_SET_H
@@ -14,10 +14,13 @@ typedef struct setTypeIterator {
     uint32_t ii;            /* intset position */
     unsigned char *lpi;     /* listpack cursor, NULL before start/after end */
     int started;
-    htIterator di;
+    kvtIterator di;
 } setTypeIterator;
 
+/* Scratch tables of bstr members (SRANDMEMBER, ZRANDMEMBER picks). */
 extern htType setHashtableType;   /* bstr member -> NULL */
+/* The hashtable encoding: a kvtable whose elements are the member bstrs. */
+extern kvtType setKvtType;
 
 /* A set sized/encoded for its first element `value` and about size_hint members. */
 obj *setTypeCreate(const char *value, size_t len, size_t size_hint);

@@ -13,15 +13,7 @@ static int typeFor(size_t n) {
     if (n < 4294967296ULL) return BSTR_T32;
     return BSTR_T64;
 }
-static size_t hdrSize(int type) {
-    switch (type) {
-    case BSTR_T5: return 1;
-    case BSTR_T8: return sizeof(struct bstrh8);
-    case BSTR_T16: return sizeof(struct bstrh16);
-    case BSTR_T32: return sizeof(struct bstrh32);
-    default: return sizeof(struct bstrh64);
-    }
-}
+static size_t hdrSize(int type) { return bstrHdrSizeOfType(type); }
 static size_t typeMax(int type) {
     switch (type) {
     case BSTR_T8: return 255;
@@ -78,6 +70,20 @@ static bstr allocWith(const void *init, size_t len, size_t cap) {
     }
     s[len] = '\0';
     return s;
+}
+
+bstr bstrNewPair(const void *a, size_t alen, const void *b, size_t blen) {
+    int type = typeFor(alen > blen ? alen : blen);
+    size_t hs = hdrSize(type);
+    char *base = zmalloc(2 * hs + alen + blen + 2);
+    char *first = base + hs, *second = first + alen + 1 + hs;
+    setHeader(first, type, alen, alen);
+    setHeader(second, type, blen, blen);
+    if (alen) memcpy(first, a, alen);
+    if (blen) memcpy(second, b, blen);
+    first[alen] = '\0';
+    second[blen] = '\0';
+    return first;
 }
 
 bstr bstrNewLen(const void *init, size_t len) { return allocWith(init, len, len); }

@@ -101,6 +101,24 @@ static inline bstr bstrWriteT5(char *dst, const char *p, size_t len) {
     memcpy(dst + 1, p, len);
     return dst + 1;
 }
+/* Two bstrs in one allocation, [hdr a][a][NUL][hdr b][b][NUL], for pairs
+ * that live and die together (hash fields and their values). Both headers
+ * use the width the longer string needs, so the first string's header tells
+ * where the second starts. Read-only: never grow either part; free the pair
+ * with bstrFree(first); bstrAllocSize(first) covers the whole pair. */
+bstr bstrNewPair(const void *a, size_t alen, const void *b, size_t blen);
+static inline size_t bstrHdrSizeOfType(int type) {
+    switch (type) {
+    case BSTR_T5: return 1;
+    case BSTR_T8: return sizeof(struct bstrh8);
+    case BSTR_T16: return sizeof(struct bstrh16);
+    case BSTR_T32: return sizeof(struct bstrh32);
+    default: return sizeof(struct bstrh64);
+    }
+}
+static inline bstr bstrPairSecond(const bstr first) {
+    return first + bstrLen(first) + 1 + bstrHdrSizeOfType(first[-1] & BSTR_TMASK);
+}
 static inline void bstrTmpViewFree(char *buf, bstr view) {
     if (view != ((struct bstrh8 *)buf)->buf) bstrFree(view);
 }

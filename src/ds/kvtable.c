@@ -342,10 +342,18 @@ static void *chainNth(kvtBucket *b, size_t k) {
     return NULL;
 }
 
+/* Rejection sampling: a uniformly chosen bucket, then a uniformly chosen
+ * position among `cap` virtual ones, retried when that position is empty.
+ * Every element then has the same chance per try whatever its chain length
+ * (picking a bucket, then one of its elements, favours sparse buckets).
+ * cap sits well above the longest likely chain, assuming every element were
+ * in the smaller table; a rarer longer chain is sampled over its own length. */
 void *kvtFairRandom(kvtable *t) {
     if (kvtSize(t) == 0) return NULL;
     rehashStepIfAllowed(t);
     size_t n0 = numBuckets(t, 0), n1 = numBuckets(t, 1);
+    size_t smaller = (n1 && n1 < n0) ? n1 : n0;
+    size_t cap = 2 * ((kvtSize(t) + smaller - 1) / smaller) + 8;
     for (;;) {
         size_t r = ((size_t)random() << 31 ^ (size_t)random()) % (n0 + n1);
         kvtBucket *b;
@@ -357,7 +365,8 @@ void *kvtFairRandom(kvtable *t) {
         }
         size_t c = chainCount(b);
         if (c == 0) continue;
-        return chainNth(b, (size_t)random() % c);
+        size_t k = (size_t)random() % (c > cap ? c : cap);
+        if (k < c) return chainNth(b, k);
     }
 }
 

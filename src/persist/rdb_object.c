@@ -112,20 +112,20 @@ static ssize_t rdbSaveSet(rio *r, obj *o) {
         if (rdbSetListpackUnsupported()) return rdbSaveListpackSetAsPlain(r, objPtr(o));
         return rdbSaveRawString(r, objPtr(o), lpBytes(objPtr(o)));
     }
-    hashtable *ht = objPtr(o);
-    if (rdbSaveLen(r, htSize(ht)) == -1) return -1;
-    htIterator it;
-    htEntry *e;
-    htInitIterator(&it, ht);
+    if (rdbSaveLen(r, setTypeSize(o)) == -1) return -1;
+    setTypeIterator si;
+    setTypeInitIterator(&si, o);
+    char *m;
+    size_t len;
+    int64_t ll;
     ssize_t rc = 1;
-    while ((e = htNext(&it)) != NULL) {
-        bstr m = e->key;
-        if (rdbSaveRawString(r, m, bstrLen(m)) == -1) {
+    while (setTypeNext(&si, &m, &len, &ll) != -1) {
+        if (rdbSaveRawString(r, m, len) == -1) { /* hashtable members are always strings */
             rc = -1;
             break;
         }
     }
-    htResetIterator(&it);
+    setTypeResetIterator(&si);
     return rc;
 }
 
@@ -524,20 +524,22 @@ fail:
 
 static ssize_t rdbSaveHash(rio *r, obj *o) {
     if (o->encoding == OBJ_ENCODING_LISTPACK) return rdbSaveRawString(r, objPtr(o), lpBytes(objPtr(o)));
-    hashtable *ht = objPtr(o);
-    if (rdbSaveLen(r, htSize(ht)) == -1) return -1;
-    htIterator it;
-    htEntry *e;
-    htInitIterator(&it, ht);
+    if (rdbSaveLen(r, hashTypeLength(o)) == -1) return -1;
+    hashTypeIterator hi;
+    hashTypeInitIterator(o, &hi);
     ssize_t rc = 1;
-    while ((e = htNext(&it)) != NULL) {
-        bstr f = e->key, v = e->v.val;
-        if (rdbSaveRawString(r, f, bstrLen(f)) == -1 || rdbSaveRawString(r, v, bstrLen(v)) == -1) {
+    while (hashTypeNext(&hi)) {
+        const char *f, *v;
+        size_t fl, vl;
+        long long ll;
+        hashTypeCurrent(&hi, OBJ_HASH_FIELD, &f, &fl, &ll); /* always strings in this encoding */
+        hashTypeCurrent(&hi, OBJ_HASH_VALUE, &v, &vl, &ll);
+        if (rdbSaveRawString(r, f, fl) == -1 || rdbSaveRawString(r, v, vl) == -1) {
             rc = -1;
             break;
         }
     }
-    htResetIterator(&it);
+    hashTypeResetIterator(&hi);
     return rc;
 }
 

@@ -193,3 +193,135 @@ def test_hscan(c):
         if cur == b"0":
             break
     assert len(keys) == 111
+
+
+# ---- the hashtable encoding: one allocation per field holding field and value ----
+
+def used_memory(c):
+    for line in c("INFO", "memory").decode().split("\r\n"):
+        if line.startswith("used_memory:"):
+            return int(line.split(":")[1])
+    raise AssertionError("no used_memory")
+
+
+def test_hashtable_field_footprint(c):
+    """field:N -> value:N costs one ~32-byte allocation plus a bucket slot
+    (~45 bytes; was ~75 with an entry and two separate strings)."""
+    n = 20000
+    before = used_memory(c)
+    for i in range(0, n, 500):
+        args = []
+        for j in range(i, i + 500):
+            args += ["field:%d" % j, "value:%d" % j]
+        c("HSET", "h", *args)
+    per = (used_memory(c) - before) / n
+    assert c("OBJECT", "ENCODING", "h") == b"hashtable"
+    assert per < 55, per
+    usage = c("MEMORY", "USAGE", "h", "SAMPLES", 0)
+    assert 30 * n < usage < 80 * n, usage
+
+
+SPECIAL = [b"", b"\x00", b"a\x00b", b"\xff" * 3, b"x" * 255, b"y" * 256, b"z" * 70000]
+
+
+def test_overwrite_grows_and_shrinks_values(c):
+    c("CONFIG", "SET", "hash-max-listpack-entries", 4)
+    c("HSET", "h", *sum([["f%d" % i, i] for i in range(10)], []))
+    assert c("OBJECT", "ENCODING", "h") == b"hashtable"
+    for v in [b"", b"short", b"v" * 255, b"w" * 256, b"big" * 30000, b"\x00\x01\x00", b"1"]:
+        assert c("HSET", "h", "f3", v) == 0
+        assert c("HGET", "h", "f3") == v
+        assert c("HSTRLEN", "h", "f3") == len(v)
+        assert c("HGET", "h", "f4") == b"4"
+    for f in SPECIAL:                      # fields of every width, each with every width of value
+        for v in SPECIAL:
+            c("HSET", "h", f, v)
+            assert c("HGET", "h", f) == v
+    assert c("HLEN", "h") == 10 + len(SPECIAL)
+    got = dict(zip(*[iter(c("HGETALL", "h"))] * 2))
+    assert len(got) == c("HLEN", "h")
+    assert all(got[f] == SPECIAL[-1] for f in SPECIAL)
+    assert got[b"f9"] == b"9"
+    assert c("HMGET", "h", *SPECIAL, "nope") == [SPECIAL[-1]] * len(SPECIAL) + [None]
+    for f in SPECIAL:
+        assert c("HDEL", "h", f) == 1
+        assert c("HEXISTS", "h", f) == 0
+    assert c("HLEN", "h") == 10
+
+
+def test_incr_on_hashtable_fields(c):
+    c("CONFIG", "SET", "hash-max-listpack-entries", 2)
+    c("HSET", "h", "a", 1, "b", 2, "c", "x" * 300)
+    assert c("OBJECT", "ENCODING", "h") == b"hashtable"
+    assert c("HINCRBY", "h", "a", 99) == 100
+    assert c("HINCRBY", "h", "a", -1000000000000) == -999999999900
+    assert c("HINCRBY", "h", "new", 5) == 5
+    assert c("HINCRBYFLOAT", "h", "b", "1.5") == b"3.5"
+    assert c("HINCRBYFLOAT", "h", "b", "1e3") == b"1003.5"
+    assert c("HINCRBYFLOAT", "h", "f", "-0.25") == b"-0.25"
+    assert c("HINCRBY", "h", "c", 1) == err("ERR hash value is not an integer")
+    assert c("HGET", "h", "a") == b"-999999999900"
+    assert c("HGET", "h", "c") == b"x" * 300
+    assert c("HLEN", "h") == 5
+
+
+def test_conversion_keeps_integer_encoded_entries(c):
+    """Listpack stores "123" as an integer: the converted field/value must be its text."""
+    c("HSET", "h", 123, -7, "k", 0, "-1", "9223372036854775807")
+    assert c("OBJECT", "ENCODING", "h") == b"listpack"
+    c("HSET", "h", "long", "v" * 100)
+    assert c("OBJECT", "ENCODING", "h") == b"hashtable"
+    assert c("HGET", "h", "123") == b"-7"
+    assert c("HGET", "h", "k") == b"0"
+    assert c("HGET", "h", "-1") == b"9223372036854775807"
+    dump = c("DUMP", "h")
+    assert c("RESTORE", "h2", 0, dump) == "OK"
+    assert sorted(c("HGETALL", "h2")) == sorted(c("HGETALL", "h"))
+    digest = c("DEBUG", "DIGEST-VALUE", "h")
+    assert c("DEBUG", "RELOAD") == "OK"
+    assert c("DEBUG", "DIGEST-VALUE", "h") == digest
+    assert c("OBJECT", "ENCODING", "h") == b"hashtable"
+
+
+def test_hscan_during_growth(c):
+    c("CONFIG", "SET", "hash-max-listpack-entries", 4)
+    c("HSET", "h", *sum([["keep:%d" % i, i] for i in range(200)], []))
+    seen, cur, i = {}, b"0", 0
+    while True:
+        cur, items = c("HSCAN", "h", cur, "COUNT", 20)
+        seen.update(zip(items[0::2], items[1::2]))
+        if i < 3000:
+            c("HSET", "h", *sum([["new:%d" % j, "v"] for j in range(i, i + 300)], []))
+            i += 300
+        if cur == b"0":
+            break
+    for k in range(200):
+        assert seen[("keep:%d" % k).encode()] == str(k).encode()
+
+
+def test_hrandfield_is_fair(c):
+    c("CONFIG", "SET", "hash-max-listpack-entries", 4)
+    n, draws = 200, 80000
+    c("HSET", "h", *sum([["f%d" % i, "v%d" % i] for i in range(n)], []))
+    counts = {}
+    reply = c("HRANDFIELD", "h", -draws, "WITHVALUES")
+    for f, v in zip(reply[0::2], reply[1::2]):
+        assert v == b"v" + f[1:]
+        counts[f] = counts.get(f, 0) + 1
+    assert len(counts) == n
+    assert min(counts.values()) > 250 and max(counts.values()) < 550, (min(counts.values()), max(counts.values()))
+    r = c("HRANDFIELD", "h", 150, "WITHVALUES")
+    assert len(set(r[0::2])) == 150
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/usr/bin/redis-server"), reason="needs redis-server 7.0")
+def test_digest_matches_reference(c, start_server):
+    ref = start_server(binary="/usr/bin/redis-server", config={"enable-debug-command": "yes"})
+    rc = Conn(ref.port)
+    for conn in (c, rc):
+        conn("HSET", "h", *sum([["field:%d" % i, "value:%d" % i] for i in range(1000)], []))
+        for f in SPECIAL:
+            conn("HSET", "h", f, f + b"!")
+    assert c("OBJECT", "ENCODING", "h") == rc("OBJECT", "ENCODING", "h") == b"hashtable"
+    assert c("DEBUG", "DIGEST-VALUE", "h") == rc("DEBUG", "DIGEST-VALUE", "h")
+    rc.close()

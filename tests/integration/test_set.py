@@ -342,3 +342,142 @@ def test_keyspace_events(start_server):
         ("zremrangebylex", "z"), ("del", "z"), ("zadd", "z"), ("zrangestore", "d2"), ("zunionstore", "d3"),
         ("del", "d3"), ("zpopmin", "z"), ("del", "z"), ("zadd", "z"), ("zpopmin", "z"), ("del", "z"),
         ("rpush", "l"), ("sortstore", "sl"), ("del", "sl"), ("zadd", "zz"), ("set", "end")]
+
+
+# ---- the hashtable encoding stores each member as one bstr in a kvtable ----
+
+def used_memory(c):
+    for line in c("INFO", "memory").decode().split("\r\n"):
+        if line.startswith("used_memory:"):
+            return int(line.split(":")[1])
+    raise AssertionError("no used_memory")
+
+
+def fill(c, cmd, key, items, batch=500):
+    for i in range(0, len(items), batch):
+        c(cmd, key, *items[i:i + batch])
+
+
+def test_hashtable_member_footprint(c):
+    """A member costs its own small allocation plus a bucket slot: ~30 bytes
+    for "member:N" (was ~64 with a chained entry and a separate key)."""
+    n = 20000
+    before = used_memory(c)
+    fill(c, "SADD", "s", ["member:%d" % i for i in range(n)])
+    per = (used_memory(c) - before) / n
+    assert c("OBJECT", "ENCODING", "s") == b"hashtable"
+    assert per < 40, per
+    before = used_memory(c)
+    fill(c, "SADD", "ints", list(range(n)))          # intset, then past the limit
+    per = (used_memory(c) - before) / n
+    assert c("OBJECT", "ENCODING", "ints") == b"hashtable"
+    assert per < 40, per
+    usage = c("MEMORY", "USAGE", "s", "SAMPLES", 0)
+    assert 20 * n < usage < 60 * n, usage
+
+
+SPECIAL = [b"", b"a\x00b", b"\x00", b"\xff\xfe", b"x" * 255, b"y" * 256, b"z" * 70000]
+
+
+@pytest.mark.parametrize("start", ["intset", "listpack"])
+def test_binary_large_and_empty_members_across_conversion(c, start):
+    c("SADD", "s", *([1, 2, 3] if start == "intset" else ["a", "b", "c"]))
+    assert c("OBJECT", "ENCODING", "s") == start.encode()
+    for m in SPECIAL:
+        assert c("SADD", "s", m) == 1
+        assert c("SADD", "s", m) == 0
+    assert c("OBJECT", "ENCODING", "s") == b"hashtable"
+    base = [b"1", b"2", b"3"] if start == "intset" else [b"a", b"b", b"c"]
+    assert sorted(c("SMEMBERS", "s")) == sorted(base + SPECIAL)
+    assert c("SMISMEMBER", "s", *SPECIAL, b"a\x00c", b"z" * 69999) == [1] * len(SPECIAL) + [0, 0]
+    dump = c("DUMP", "s")
+    assert c("RESTORE", "copy", 0, dump) == "OK"
+    assert sorted(c("SMEMBERS", "copy")) == sorted(c("SMEMBERS", "s"))
+    digest = c("DEBUG", "DIGEST-VALUE", "s")
+    assert c("DEBUG", "RELOAD") == "OK"
+    assert c("DEBUG", "DIGEST-VALUE", "s") == digest
+    assert c("OBJECT", "ENCODING", "s") == b"hashtable"
+    for m in SPECIAL:
+        assert c("SREM", "s", m) == 1
+        assert c("SISMEMBER", "s", m) == 0
+    assert sorted(c("SMEMBERS", "s")) == base
+
+
+def test_set_ops_on_hashtables(c):
+    c("CONFIG", "SET", "set-max-listpack-entries", 4)
+    c("SADD", "a", *["m%d" % i for i in range(300)], b"\x00")
+    c("SADD", "b", *["m%d" % i for i in range(200, 500)], b"\x00")
+    assert c("OBJECT", "ENCODING", "a") == b"hashtable"
+    assert c("SINTERCARD", 2, "a", "b") == 101
+    assert c("SINTERCARD", 2, "a", "b", "LIMIT", 10) == 10
+    assert c("SINTERSTORE", "i", "a", "b") == 101
+    assert c("SUNIONSTORE", "u", "a", "b") == 501
+    assert c("SDIFFSTORE", "d", "a", "b") == 200
+    assert c("SINTER", "a", "a") and len(c("SINTER", "a", "a")) == 301   # same table twice
+    assert len(c("SDIFF", "a", "a")) == 0
+    assert c("SMOVE", "a", "b", "m0") == 1 and c("SISMEMBER", "b", "m0") == 1
+    assert c("SMOVE", "a", "a", "m1") == 1
+    assert c("SCARD", "a") == 300
+    popped = c("SPOP", "a", 250)
+    assert len(set(popped)) == 250 and c("SCARD", "a") == 50
+    assert not set(popped) & set(c("SMEMBERS", "a"))
+
+
+def test_srandmember_and_spop_are_fair(c):
+    """Every member of a hashtable set comes out about equally often, whatever
+    bucket it landed in."""
+    c("CONFIG", "SET", "set-max-listpack-entries", 4)
+    n, draws = 200, 80000
+    c("SADD", "s", *["m%d" % i for i in range(n)])
+    assert c("OBJECT", "ENCODING", "s") == b"hashtable"
+    counts = {}
+    for m in c("SRANDMEMBER", "s", -draws):
+        counts[m] = counts.get(m, 0) + 1
+    assert len(counts) == n
+    # mean 400, sd ~20: a bucket-biased pick is off by a factor of several
+    assert min(counts.values()) > 250 and max(counts.values()) < 550, (min(counts.values()), max(counts.values()))
+    first = {}
+    for _ in range(3000):
+        c("SADD", "p", "a", "b", "c", "d", "e", "f")
+        for m in c("SPOP", "p", 2):
+            first[m] = first.get(m, 0) + 1
+        c("DEL", "p")
+    assert len(first) == 6 and min(first.values()) > 800
+
+
+def test_sscan_during_growth_and_shrink(c):
+    """Members present for the whole scan are returned even though the table
+    grows (and later shrinks) between calls."""
+    c("SADD", "s", *["keep:%d" % i for i in range(200)])
+    seen, cur, i = set(), b"0", 0
+    while True:
+        cur, items = c("SSCAN", "s", cur, "COUNT", 20)
+        seen.update(items)
+        if i < 3000:   # several doublings, then let the scan catch up
+            c("SADD", "s", *["new:%d" % j for j in range(i, i + 300)])
+            i += 300
+        if cur == b"0":
+            break
+    assert {("keep:%d" % k).encode() for k in range(200)} <= seen
+    seen, cur = set(), b"0"
+    while True:
+        cur, items = c("SSCAN", "s", cur, "COUNT", 20)
+        seen.update(items)
+        batch = c("SRANDMEMBER", "s", 400)
+        c("SREM", "s", *[m for m in batch if not m.startswith(b"keep:")] or ["none"])
+        if cur == b"0":
+            break
+    assert {("keep:%d" % k).encode() for k in range(200)} <= seen
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/usr/bin/redis-server"), reason="needs redis-server 7.0")
+def test_digest_matches_reference(c, start_server):
+    ref = start_server(binary="/usr/bin/redis-server", config={"enable-debug-command": "yes"})
+    rc = Conn(ref.port)
+    for conn in (c, rc):
+        conn("SADD", "s", *["member:%d" % i for i in range(1000)], *SPECIAL)
+        conn("SADD", "ints", *range(1000))
+    for key in ("s", "ints"):
+        assert c("OBJECT", "ENCODING", key) == rc("OBJECT", "ENCODING", key) == b"hashtable"
+        assert c("DEBUG", "DIGEST-VALUE", key) == rc("DEBUG", "DIGEST-VALUE", key)
+    rc.close()

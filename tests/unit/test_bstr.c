@@ -104,10 +104,36 @@ static void test_obj_packed_byte_position(void) {
     ASSERT_EQ_INT(bstrLen(key), 2);
 }
 
+/* Pairs: both parts readable as bstrs, header width set by the longer one,
+ * one allocation freed through the first part. */
+static void test_pairs(void) {
+    size_t lens[] = {0, 1, 31, 255, 256, 70000};
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        for (size_t j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+            char *a = malloc(lens[i] + 1), *b = malloc(lens[j] + 1);
+            for (size_t k = 0; k < lens[i]; k++) a[k] = (char)(k * 7);   /* includes NULs */
+            for (size_t k = 0; k < lens[j]; k++) b[k] = (char)(k * 13 + 1);
+            bstr f = bstrNewPair(a, lens[i], b, lens[j]);
+            bstr v = bstrPairSecond(f);
+            ASSERT_EQ_INT(bstrLen(f), lens[i]);
+            ASSERT_EQ_INT(bstrLen(v), lens[j]);
+            ASSERT(memcmp(f, a, lens[i]) == 0);
+            ASSERT(memcmp(v, b, lens[j]) == 0);
+            ASSERT(f[lens[i]] == '\0' && v[lens[j]] == '\0');
+            ASSERT((f[-1] & BSTR_TMASK) == (v[-1] & BSTR_TMASK));
+            ASSERT(bstrAllocSize(f) >= lens[i] + lens[j] + 2 * (3 + 1));
+            bstrFree(f);
+            free(a);
+            free(b);
+        }
+    }
+}
+
 int main(void) {
     RUN_TEST(test_widths_and_growth);
     RUN_TEST(test_t5_packed_form);
     RUN_TEST(test_split_args_malformed);
     RUN_TEST(test_obj_packed_byte_position);
+    RUN_TEST(test_pairs);
     return TEST_REPORT();
 }

@@ -6,6 +6,7 @@
 #include "ds/bstr.h"
 #include "core/zmalloc.h"
 #include "testhelp.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,80 @@ static void test_random_and_expand(void) {
     kvtRelease(t);
 }
 
+/* Each element must come out about equally often, including elements alone
+ * in their bucket next to ones sharing a long chain, and mid-rehash. */
+static void checkFairness(kvtable *t, int n, const char *what) {
+    enum { DRAWS = 300 };
+    static int hits[2000];
+    memset(hits, 0, sizeof(hits));
+    for (int d = 0; d < n * DRAWS; d++) {
+        bstr e = kvtFairRandom(t);
+        ASSERT(e != NULL);
+        hits[atoi(e + 4)]++;
+    }
+    int lo = hits[0], hi = hits[0];
+    for (int i = 1; i < n; i++) {
+        if (hits[i] < lo) lo = hits[i];
+        if (hits[i] > hi) hi = hits[i];
+    }
+    /* Binomial(n*DRAWS, 1/n): mean 300, sd ~17; +-35% is > 6 sd. */
+    if (getenv("KVT_VERBOSE") || lo < DRAWS * 65 / 100 || hi > DRAWS * 135 / 100)
+        printf("  %s: min %d max %d (expected ~%d)\n", what, lo, hi, DRAWS);
+    ASSERT(lo >= DRAWS * 65 / 100);
+    ASSERT(hi <= DRAWS * 135 / 100);
+}
+
+static void test_fair_random_is_uniform(void) {
+    srandom(7);
+    enum { N = 2000 };
+    kvtable *t = kvtCreate(&type);
+    for (int i = 0; i < N; i++) ASSERT(kvtAdd(t, keyFor(i)) == 0);
+    while (kvtRehashSteps(t, 100)) {}
+    checkFairness(t, N, "dense");
+    /* Sparse: delete most, no shrink, so bucket loads vary a lot. */
+    for (int i = 200; i < N; i++) {
+        bstr k = keyFor(i);
+        ASSERT(kvtDelete(t, k) == 0);
+        bstrFree(k);
+    }
+    checkFairness(t, 200, "sparse");
+    /* Mid-rehash: both tables hold elements. */
+    kvtResizeIfNeeded(t);
+    kvtRehashSteps(t, 3);
+    ASSERT(kvtIsRehashing(t));
+    t->pauserehash++; /* keep both tables while sampling */
+    checkFairness(t, 200, "rehashing");
+    t->pauserehash--;
+    kvtRelease(t);
+    /* One long chain: every element still reachable and equally likely. */
+    t = kvtCreate(&badType);
+    for (int i = 0; i < 50; i++) ASSERT(kvtAdd(t, keyFor(i)) == 0);
+    checkFairness(t, 50, "one chain");
+    kvtRelease(t);
+}
+
+/* kvtFindRef lets the owner swap in a new element with an equal key (hash
+ * fields rebuilt on overwrite): lookups and iteration then see the new one. */
+static void test_find_ref_swap(void) {
+    kvtable *t = kvtCreate(&type);
+    for (int i = 0; i < 300; i++) ASSERT(kvtAdd(t, keyFor(i)) == 0);
+    kvtResizeIfNeeded(t);
+    for (int i = 0; i < 300; i++) {
+        bstr k = keyFor(i);
+        void **ref = kvtFindRef(t, k);
+        ASSERT(ref != NULL);
+        ASSERT(htBstrEqual(*ref, k));
+        bstrFree(*ref);
+        *ref = k;
+        ASSERT(kvtFind(t, k) == k);
+    }
+    bstr missing = keyFor(1000);
+    ASSERT(kvtFindRef(t, missing) == NULL);
+    bstrFree(missing);
+    ASSERT(kvtSize(t) == 300);
+    kvtRelease(t);
+}
+
 int main(void) {
     uint8_t seed[16] = {7};
     htSetHashSeed(seed);
@@ -149,5 +224,7 @@ int main(void) {
     RUN_TEST(test_safe_iterator_delete);
     RUN_TEST(test_scan_across_resize);
     RUN_TEST(test_random_and_expand);
+    RUN_TEST(test_fair_random_is_uniform);
+    RUN_TEST(test_find_ref_swap);
     return TEST_REPORT();
 }
