@@ -1,4 +1,5 @@
-/* lua_libs: the `cjson`, `cmsgpack` and `bit` libraries that Valkey scripts can use.
+/* lua_libs: the `cjson`, `cmsgpack`, `struct` and `bit` libraries that Valkey
+ * scripts can use.
  * Behaviour follows what scripts observe in Valkey (lua-cjson 2.1 defaults and
  * LuaBitOp 1.0): JSON numbers printed with 14 significant digits, '/' escaped,
  * empty tables encoded as objects, sparse arrays refused, bit results as signed
@@ -770,9 +771,256 @@ static void openCmsgpack(lua_State *L) {
     lua_setglobal(L, "cmsgpack");
 }
 
-/* Registers cjson, cmsgpack and bit as globals (before the globals are locked). */
+/* ---------------------------------------------------------------- struct */
+
+/* struct.pack/unpack/size as lua-struct defines them: '<' '>' set the byte
+ * order (native, little endian here, by default), '!'[n] the maximum
+ * alignment (1 until set), then b B h H l L T i[n] I[n] f d s c[n] x. */
+#define ST_MAXINTSIZE 32
+#define ST_MAXALIGN 8
+
+typedef struct stState {
+    int little, align;
+} stState;
+
+static int stNum(const char **fmt, int def) {
+    if (!(**fmt >= '0' && **fmt <= '9')) return def;
+    int a = 0;
+    do {
+        a = a * 10 + (*(*fmt)++ - '0');
+    } while (**fmt >= '0' && **fmt <= '9' && a <= (INT32_MAX - 9) / 10);
+    return a;
+}
+
+static size_t stOptSize(lua_State *L, char opt, const char **fmt) {
+    switch (opt) {
+    case 'B': case 'b': return 1;
+    case 'H': case 'h': return 2;
+    case 'L': case 'l': return 8;
+    case 'T': return sizeof(size_t);
+    case 'f': return sizeof(float);
+    case 'd': return sizeof(double);
+    case 'x': return 1;
+    case 'c': return (size_t)stNum(fmt, 1);
+    case 'i': case 'I': {
+        int sz = stNum(fmt, (int)sizeof(int));
+        if (sz > ST_MAXINTSIZE) luaL_error(L, "integral size %d is larger than limit of %d", sz, ST_MAXINTSIZE);
+        return (size_t)sz;
+    }
+    default: return 0; /* s and the controls */
+    }
+}
+
+static size_t stGap(lua_State *L, char opt, size_t size, size_t total, int align) {
+    if (size <= 1 || opt == 'c') return 0;
+    size_t a = size < (size_t)align ? size : (size_t)align;
+    if (a & (a - 1)) luaL_error(L, "alignment %d is not a power of 2", (int)a);
+    return (a - (total & (a - 1))) & (a - 1);
+}
+
+/* Handles the option characters that change state; returns 1 if opt was one. */
+static int stControl(lua_State *L, char opt, const char **fmt, stState *h) {
+    switch (opt) {
+    case ' ': return 1;
+    case '>': h->little = 0; return 1;
+    case '<': h->little = 1; return 1;
+    case '!': {
+        int a = stNum(fmt, ST_MAXALIGN);
+        if (a & (a - 1)) luaL_error(L, "alignment %d is not a power of 2", a);
+        h->align = a;
+        return 1;
+    }
+    default: return 0;
+    }
+}
+
+static int stKnown(char opt) { return opt && strchr("bBhHlLTiIfdxsc", opt) != NULL; }
+
+static void stBadOption(lua_State *L, char opt) {
+    luaL_argerror(L, 1, lua_pushfstring(L, "invalid format option '%c'", opt));
+}
+
+static void stPutBytes(luaL_Buffer *b, const unsigned char *src, size_t n, int little) {
+    /* src is in host (little endian) order */
+    for (size_t i = 0; i < n; i++) luaL_addchar(b, (char)src[little ? i : n - 1 - i]);
+}
+
+static int stPack(lua_State *L) {
+    const char *fmt = luaL_checkstring(L, 1);
+    stState h = {1, 1};
+    luaL_Buffer b;
+    int arg = 2;
+    size_t total = 0;
+    /* A nil between the arguments and the buffer: a missing argument reads
+     * as nil, as in lua-struct. */
+    lua_pushnil(L);
+    luaL_buffinit(L, &b);
+    while (*fmt) {
+        char opt = *fmt++;
+        if (stControl(L, opt, &fmt, &h)) continue;
+        if (!stKnown(opt)) stBadOption(L, opt);
+        size_t size = stOptSize(L, opt, &fmt), gap = stGap(L, opt, size, total, h.align);
+        total += gap;
+        while (gap--) luaL_addchar(&b, '\0');
+        switch (opt) {
+        case 'b': case 'B': case 'h': case 'H': case 'l': case 'L': case 'T': case 'i': case 'I': {
+            lua_Number n = luaL_checknumber(L, arg++);
+            uint64_t v = n < 0 ? (uint64_t)(int64_t)n : (uint64_t)n;
+            unsigned char buf[ST_MAXINTSIZE];
+            /* Only 64 bits are carried: bytes past the 8th are zero. */
+            for (size_t i = 0; i < size; i++) buf[i] = i < 8 ? (unsigned char)(v >> (8 * i)) : 0;
+            stPutBytes(&b, buf, size, h.little);
+            break;
+        }
+        case 'x': luaL_addchar(&b, '\0'); break;
+        case 'f': {
+            float f = (float)luaL_checknumber(L, arg++);
+            stPutBytes(&b, (unsigned char *)&f, size, h.little);
+            break;
+        }
+        case 'd': {
+            double d = (double)luaL_checknumber(L, arg++);
+            stPutBytes(&b, (unsigned char *)&d, size, h.little);
+            break;
+        }
+        case 'c': case 's': {
+            size_t l;
+            const char *str = luaL_checklstring(L, arg, &l);
+            if (size == 0) size = l;
+            /* lua-struct names the argument after this one. */
+            luaL_argcheck(L, l >= size, arg + 1, "string too short");
+            luaL_addlstring(&b, str, size);
+            if (opt == 's') {
+                luaL_addchar(&b, '\0');
+                size++;
+            }
+            arg++;
+            break;
+        }
+        }
+        total += size;
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static lua_Number stGetInt(const unsigned char *p, size_t size, int little, int issigned) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < size; i++) {
+        unsigned char byte = p[little ? size - 1 - i : i];
+        v = (v << 8) | byte;
+    }
+    if (!issigned) return (lua_Number)v;
+    if (size < 8 && size > 0) {
+        uint64_t mask = ~(uint64_t)0 << (size * 8 - 1);
+        if (v & mask) v |= mask;
+    }
+    return (lua_Number)(int64_t)v;
+}
+
+static int stUnpack(lua_State *L) {
+    const char *fmt = luaL_checkstring(L, 1);
+    size_t ld;
+    const char *data = luaL_checklstring(L, 2, &ld);
+    size_t pos = (size_t)luaL_optinteger(L, 3, 1) - 1;
+    stState h = {1, 1};
+    int n = 0;
+    luaL_argcheck(L, pos <= ld, 3, "offset must be 1 or greater");
+    lua_settop(L, 2);
+    while (*fmt) {
+        char opt = *fmt++;
+        if (stControl(L, opt, &fmt, &h)) continue;
+        if (!stKnown(opt)) stBadOption(L, opt);
+        size_t size = stOptSize(L, opt, &fmt);
+        pos += stGap(L, opt, size, pos, h.align);
+        luaL_argcheck(L, pos + size <= ld, 2, "data string too short");
+        luaL_checkstack(L, 2, "too many results");
+        switch (opt) {
+        case 'b': case 'B': case 'h': case 'H': case 'l': case 'L': case 'T': case 'i': case 'I': {
+            int issigned = opt == 'b' || opt == 'h' || opt == 'l' || opt == 'i';
+            lua_pushnumber(L, stGetInt((const unsigned char *)data + pos, size, h.little, issigned));
+            n++;
+            break;
+        }
+        case 'x': break;
+        case 'f': {
+            float f;
+            unsigned char tmp[sizeof(float)];
+            for (size_t i = 0; i < size; i++) tmp[i] = (unsigned char)data[pos + (h.little ? i : size - 1 - i)];
+            memcpy(&f, tmp, sizeof(f));
+            lua_pushnumber(L, f);
+            n++;
+            break;
+        }
+        case 'd': {
+            double d;
+            unsigned char tmp[sizeof(double)];
+            for (size_t i = 0; i < size; i++) tmp[i] = (unsigned char)data[pos + (h.little ? i : size - 1 - i)];
+            memcpy(&d, tmp, sizeof(d));
+            lua_pushnumber(L, d);
+            n++;
+            break;
+        }
+        case 'c':
+            if (size == 0) {
+                if (n == 0 || !lua_isnumber(L, -1)) luaL_error(L, "format 'c0' needs a previous size");
+                size = (size_t)lua_tonumber(L, -1);
+                lua_pop(L, 1);
+                n--;
+                luaL_argcheck(L, pos + size <= ld, 2, "data string too short");
+            }
+            lua_pushlstring(L, data + pos, size);
+            n++;
+            break;
+        case 's': {
+            const char *e = memchr(data + pos, '\0', ld - pos);
+            if (e == NULL) luaL_error(L, "unfinished string in data");
+            size = (size_t)(e - (data + pos)) + 1;
+            lua_pushlstring(L, data + pos, size - 1);
+            n++;
+            break;
+        }
+        }
+        pos += size;
+    }
+    lua_pushinteger(L, (lua_Integer)pos + 1);
+    return n + 1;
+}
+
+static int stSize(lua_State *L) {
+    const char *fmt = luaL_checkstring(L, 1);
+    stState h = {1, 1};
+    size_t pos = 0;
+    while (*fmt) {
+        char opt = *fmt++;
+        if (stControl(L, opt, &fmt, &h)) continue;
+        if (!stKnown(opt)) stBadOption(L, opt);
+        size_t size = stOptSize(L, opt, &fmt);
+        pos += stGap(L, opt, size, pos, h.align);
+        if (opt == 's') luaL_argerror(L, 1, "option 's' has no fixed size");
+        else if (opt == 'c' && size == 0) luaL_argerror(L, 1, "option 'c0' has no fixed size");
+        pos += size;
+    }
+    lua_pushinteger(L, (lua_Integer)pos);
+    return 1;
+}
+
+static void openStruct(lua_State *L) {
+    lua_newtable(L);
+    lua_pushcfunction(L, stPack);
+    lua_setfield(L, -2, "pack");
+    lua_pushcfunction(L, stUnpack);
+    lua_setfield(L, -2, "unpack");
+    lua_pushcfunction(L, stSize);
+    lua_setfield(L, -2, "size");
+    lua_setglobal(L, "struct");
+}
+
+/* Registers cjson, cmsgpack, struct and bit as globals (before the globals
+ * are locked). */
 void scriptOpenExtraLibs(lua_State *L) {
     openCjson(L);
     openCmsgpack(L);
+    openStruct(L);
     openBit(L);
 }

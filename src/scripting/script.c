@@ -712,7 +712,7 @@ lua_State *scriptLuaCreate(int for_functions) {
     if (for_functions) setGlobalNil(L, "loadstring");
     createServerTable(L, for_functions);
     scriptOpenExtraLibs(L);
-    static const char *libs[] = {"table", "string", "math", "os", "coroutine", "cjson", "cmsgpack", "bit", NULL};
+    static const char *libs[] = {"table", "string", "math", "os", "coroutine", "cjson", "cmsgpack", "struct", "bit", NULL};
     for (int i = 0; libs[i]; i++) protectGlobalTable(L, libs[i]);
     /* Swap the globals for a guarded proxy: reads of unknown names and all
      * writes raise, as in Valkey. */

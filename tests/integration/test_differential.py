@@ -2319,7 +2319,36 @@ SCRIPTS = {
         EVAL "return redis.call('EVAL', 'return 1', 0)" 0
         EVAL "return tostring(0.1 + 0.2)" 0
         EVAL "return redis.call('INCRBYFLOAT', 'fl', '0.1')" 0
-        # Not compared: struct is not provided yet (docs/SCRIPTING.md)
+        EVAL "return struct.pack('>I', 1)" 0
+        EVAL "return struct.pack('<i2 >h b B', -2, -3, -4, 250)" 0
+        EVAL "return struct.pack('>l L', -1, 2^40)" 0
+        EVAL "return struct.pack('i8 I3 i16', -5, 70000, -1)" 0
+        EVAL "return struct.pack('>d <f', 1.5, -0.25)" 0
+        EVAL "return struct.pack('s c3 c0 x', 'ab', 'xyzw', 'hello')" 0
+        EVAL "return struct.pack('!4 b i b d', 1, 2, 3, 4.5)" 0
+        EVAL "return struct.pack('!b h', 1, 2)" 0
+        EVAL "return struct.pack('c5', 'ab')" 0
+        EVAL "return struct.pack('q', 1)" 0
+        EVAL "return struct.pack('i33', 1)" 0
+        EVAL "return struct.pack('!3 i', 1)" 0
+        EVAL "return struct.pack('i')" 0
+        EVAL "return {struct.unpack('>I', struct.pack('>I', 4000000000))}" 0
+        EVAL "return {struct.unpack('<i2 >h b B', struct.pack('<i2 >h b B', -2, -3, -4, 250))}" 0
+        EVAL "return {struct.unpack('b', '\\200')}" 0
+        EVAL "return {struct.unpack('s s', 'ab\\0cd\\0')}" 0
+        EVAL "return {struct.unpack('B c0', '\\3xyzq')}" 0
+        EVAL "return {struct.unpack('c2', 'abcdef', 3)}" 0
+        EVAL "return {struct.unpack('!4 b i', struct.pack('!4 b i', 7, 9))}" 0
+        EVAL "return tostring(struct.unpack('>d', struct.pack('>d', 0.1)))" 0
+        EVAL "return tostring(struct.unpack('f', struct.pack('f', 0.5)))" 0
+        EVAL "return struct.unpack('i', 'ab')" 0
+        EVAL "return struct.unpack('s', 'abc')" 0
+        EVAL "return struct.unpack('c0', 'abc')" 0
+        EVAL "return struct.unpack('i8', string.rep('\\255', 8))" 0
+        EVAL "return struct.size('i b d !8 d')" 0
+        EVAL "return struct.size('s')" 0
+        EVAL "return struct.size('c0')" 0
+        EVAL "return struct.size('bhliIdf')" 0
         EVAL "return cmsgpack.pack({1, 2})" 0
         EVAL "return cmsgpack.pack(0, 127, 128, 255, 256, 65535, 65536, 4294967295, 4294967296, -1, -32, -33, -128, -129, -32768, -32769, -2147483648, -2147483649)" 0
         EVAL "return cmsgpack.pack(0.5, 0.1, 1e300, -2.25, 1/0, 2^53)" 0
