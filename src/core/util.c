@@ -87,7 +87,8 @@ int string2ld(const char *s, size_t slen, long double *dp) {
     buf[slen] = '\0';
     errno = 0;
     value = strtold(buf, &eptr);
-    if (isspace((unsigned char)buf[0]) || eptr[0] != '\0' || (errno == ERANGE && (value == HUGE_VALL || value == -HUGE_VALL || fpclassify(value) == FP_ZERO)) || isnan(value))
+    /* The whole input must be the number: an embedded NUL ends strtold early. */
+    if (isspace((unsigned char)buf[0]) || eptr != buf + slen || (errno == ERANGE && (value == HUGE_VALL || value == -HUGE_VALL || fpclassify(value) == FP_ZERO)) || isnan(value))
         return 0;
     if (dp) *dp = value;
     return 1;
@@ -101,7 +102,7 @@ int string2d(const char *s, size_t slen, double *dp) {
     buf[slen] = '\0';
     errno = 0;
     double v = strtod(buf, &eptr);
-    if (isspace((unsigned char)buf[0]) || eptr[0] != '\0' || (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || fpclassify(v) == FP_ZERO)) || isnan(v))
+    if (isspace((unsigned char)buf[0]) || eptr != buf + slen || (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || fpclassify(v) == FP_ZERO)) || isnan(v))
         return 0;
     if (dp) *dp = v;
     return 1;
