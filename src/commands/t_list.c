@@ -428,10 +428,12 @@ void llenCommand(client *c) {
 }
 
 void lindexCommand(client *c) {
-    long index;
-    if (getLongFromObjectOrReply(c, c->argv[2], &index, NULL) != 0) return;
+    /* The key is checked before the index: a missing key is nil and a wrong
+     * type WRONGTYPE whatever the index says. */
     obj *o = lookupKeyReadOrReply(c, c->argv[1], shared.null[c->resp]);
     if (!o || checkType(c, o, OBJ_LIST)) return;
+    long index;
+    if (getLongFromObjectOrReply(c, c->argv[2], &index, NULL) != 0) return;
     if (o->encoding == OBJ_ENCODING_LISTPACK) {
         unsigned char *p = lpSeek(objPtr(o), index);
         if (p) addReplyListpackEntry(c, p);

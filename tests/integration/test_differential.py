@@ -420,6 +420,20 @@ STRINGS = {
         INCRBYFLOAT h 1e-20
         INCRBYFLOAT h2 12345678901234567890
         INCRBYFLOAT h3 " 1"
+        # a NUL inside a number ends the number for strtod, not for us
+        SET nul "1\x002"
+        INCRBYFLOAT nul 1
+        INCRBY nul 1
+        INCRBYFLOAT h4 "1\x00"
+        INCRBYFLOAT h4 "\x00"
+        SETBIT bits 7 1
+        INCRBYFLOAT bits 1
+        HSET hn f "1.5\x00"
+        HINCRBYFLOAT hn f 1
+        HINCRBYFLOAT hn g "2\x00"
+        ZADD zn "1\x00" m
+        ZINCRBY zn "1\x00" m
+        ZRANGEBYSCORE zn "1\x00" 2
         LPUSH l a
         INCR l
         INCRBYFLOAT l 1
@@ -778,6 +792,9 @@ LISTS = {
         LINDEX l 100
         LINDEX l abc
         LINDEX nokey 0
+        LINDEX nokey abc
+        SET str x
+        LINDEX str abc
         LRANGE l 5 2
         LRANGE l -100 100
         LRANGE l 100 200
