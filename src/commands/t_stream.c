@@ -883,9 +883,7 @@ static void xaddCommand(client *c) {
 }
 
 static void xtrimCommand(client *c) {
-    obj *o = lookupKeyWriteOrReply(c, c->argv[1], shared.czero);
-    if (!o || checkType(c, o, OBJ_STREAM)) return;
-    stream *s = objPtr(o);
+    /* Arguments are checked before the key, as in Valkey. */
     trimArgs a;
     int end = streamParseAddOrTrimArgs(c, &a, 0);
     if (end < 0) return;
@@ -893,6 +891,9 @@ static void xtrimCommand(client *c) {
         addReplyErrorObject(c, shared.syntaxerr);
         return;
     }
+    obj *o = lookupKeyWriteOrReply(c, c->argv[1], shared.czero);
+    if (!o || checkType(c, o, OBJ_STREAM)) return;
+    stream *s = objPtr(o);
     int64_t deleted = streamTrim(s, &a);
     if (deleted) {
         notifyKeyspaceEvent(NOTIFY_STREAM, "xtrim", c->argv[1], c->db->id);
