@@ -580,6 +580,12 @@ void xackCommand(client *c) {
     obj *o;
     streamCG *cg;
     if (!streamLookupKeyAndGroup(c, &o, &cg)) return;
+    /* Nothing to acknowledge without the key or the group: 0 even when the
+     * IDs would not parse, as in Valkey. */
+    if (!o || !cg) {
+        addReplyLongLong(c, 0);
+        return;
+    }
     int n = c->argc - 3;
     streamID *ids = zmalloc(sizeof(streamID) * (size_t)n);
     for (int j = 0; j < n; j++) {
@@ -589,19 +595,17 @@ void xackCommand(client *c) {
         }
     }
     long long acked = 0;
-    if (o && cg) {
-        for (int j = 0; j < n; j++) {
-            unsigned char buf[STREAM_ID_SIZE];
-            streamEncodeID(buf, &ids[j]);
-            void *v;
-            if (!raxFind(cg->pel, buf, sizeof(buf), &v)) continue;
-            streamNACK *nack = v;
-            raxRemove(cg->pel, buf, sizeof(buf), NULL);
-            raxRemove(nack->consumer->pel, buf, sizeof(buf), NULL);
-            zfree(nack);
-            acked++;
-            server.dirty++;
-        }
+    for (int j = 0; j < n; j++) {
+        unsigned char buf[STREAM_ID_SIZE];
+        streamEncodeID(buf, &ids[j]);
+        void *v;
+        if (!raxFind(cg->pel, buf, sizeof(buf), &v)) continue;
+        streamNACK *nack = v;
+        raxRemove(cg->pel, buf, sizeof(buf), NULL);
+        raxRemove(nack->consumer->pel, buf, sizeof(buf), NULL);
+        zfree(nack);
+        acked++;
+        server.dirty++;
     }
     zfree(ids);
     addReplyLongLong(c, acked);
