@@ -312,7 +312,7 @@ static bstr infoKeyspace(bstr info) {
     for (int j = 0; j < server.dbnum; j++) {
         size_t keys = kvtSize(server.db[j].keys), vkeys = htSize(server.db[j].expires);
         if (keys || vkeys)
-            info = bstrCatPrintf(info, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld,subexpiry=0\r\n", j, keys, vkeys, server.db[j].avg_ttl);
+            info = bstrCatPrintf(info, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", j, keys, vkeys, server.db[j].avg_ttl);
     }
     return info;
 }
