@@ -792,6 +792,9 @@ static htType clientIdType = {clientIdHash, NULL, NULL, NULL};
 
 void initServerState(void) {
     server.pid = getpid();
+    /* A new identity for every start (INFO run_id), as Valkey does. */
+    getRandomHexChars(server.runid, CONFIG_RUN_ID_SIZE);
+    server.runid[CONFIG_RUN_ID_SIZE] = '\0';
     server.el = elCreate((int)server.maxclients + 128);
     if (!server.el) {
         serverLog(LL_WARNING, "Failed creating the event loop. Error message: '%s'", strerror(errno));
