@@ -2735,3 +2735,13 @@ def test_info_keyspace_line(pair):
         c.call("FLUSHALL")
         c.close()
     assert lines[0] == lines[1]
+
+
+def test_info_server_run_id(pair):
+    """run_id identifies a server run (Sentinel and tools read it): 40 hex digits."""
+    for h in pair:
+        c = RawConn(h.port)
+        info = c.call("INFO", "server")[1].decode()
+        c.close()
+        run_id = re.search(r"^run_id:(.*)$", info, re.M).group(1).strip()
+        assert re.fullmatch(r"[0-9a-f]{40}", run_id), (h.binary, run_id)
