@@ -326,21 +326,25 @@ int writeToClient(client *c, int handler_installed) {
                 left = 0;
             }
         }
-        /* Drop empty leading blocks. */
+        /* Drop leading blocks with nothing left to send. While the static
+         * buffer still holds unsent bytes, sentlen counts within that buffer,
+         * not within the head block: only an empty block may go then. */
         while (listLength(c->reply)) {
             listNode *head = listFirst(c->reply);
             replyBlock *b = head->value;
-            if (!b || b->used > c->sentlen) break;
+            size_t sent_in_head = c->bufpos ? 0 : c->sentlen;
+            if (!b || b->used > sent_in_head) break;
             c->reply_bytes -= b->size;
             zfree(b);
             listDelNode(c->reply, head);
-            c->sentlen = 0;
+            if (!c->bufpos) c->sentlen = 0;
         }
         if (totwritten > NET_MAX_WRITES_PER_EVENT && !(c->flags & CLIENT_REPLICA)) break;
     }
     if (c->flags & CLIENT_PRIMARY) server.stat_net_repl_output_bytes += totwritten;
     else server.stat_net_output_bytes += totwritten;
     c->net_output_bytes += totwritten;
+    if (totwritten > 0) server.stat_io_writes_processed++;
     if (totwritten > 0 && !(c->flags & CLIENT_PRIMARY)) c->lastinteraction = server.mstime;
     if (!clientHasPendingReplies(c)) {
         c->sentlen = 0;
@@ -728,6 +732,7 @@ void readQueryFromClient(eventLoop *el, int fd, void *privdata, int mask) {
         return;
     }
     bstrIncrLen(c->querybuf, nread);
+    server.stat_io_reads_processed++;
     c->lastinteraction = server.mstime;
     c->net_input_bytes += (unsigned long long)nread;
     if (c->flags & CLIENT_PRIMARY) {

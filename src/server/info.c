@@ -256,8 +256,8 @@ static bstr infoStats(bstr info) {
         server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000, server.stat_evictedkeys, evictExceededTimeMs(0), evictExceededTimeMs(1),
         server.stat_keyspace_hits, server.stat_keyspace_misses, htSize(server.pubsub_channels),
         htSize(server.pubsub_patterns), pubsubShardChannelCount(), server.stat_fork_time, server.stat_total_forks,
-        server.stat_unexpected_error_replies, server.stat_total_error_replies, server.stat_numcommands,
-        server.stat_numcommands, server.stat_client_qbuf_limit_disconnections,
+        server.stat_unexpected_error_replies, server.stat_total_error_replies, server.stat_io_reads_processed,
+        server.stat_io_writes_processed, server.stat_client_qbuf_limit_disconnections,
         server.stat_client_outbuf_limit_disconnections, aclDeniedCount(3), aclDeniedCount(1), aclDeniedCount(2),
         aclDeniedCount(4));
 }

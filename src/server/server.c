@@ -868,6 +868,7 @@ void resetServerStats(void) {
     server.stat_sync_full = server.stat_sync_partial_ok = server.stat_sync_partial_err = 0;
     server.stat_client_qbuf_limit_disconnections = server.stat_client_outbuf_limit_disconnections = 0;
     server.stat_total_forks = server.stat_fork_time = 0;
+    server.stat_io_reads_processed = server.stat_io_writes_processed = 0;
     server.stat_peak_memory = zmalloc_used_memory();
     htEmpty(server.errors, NULL);
     serverForEachCommand(resetCommandStats, NULL);

@@ -2745,3 +2745,17 @@ def test_info_server_run_id(pair):
         c.close()
         run_id = re.search(r"^run_id:(.*)$", info, re.M).group(1).strip()
         assert re.fullmatch(r"[0-9a-f]{40}", run_id), (h.binary, run_id)
+
+
+def test_info_reads_writes_processed(pair):
+    """total_reads/writes_processed count socket reads and writes."""
+    for h in pair:
+        c = RawConn(h.port)
+        c.call("CONFIG", "RESETSTAT")
+        for _ in range(5):
+            c.call("PING")
+        info = c.call("INFO", "stats")[1].decode()
+        c.close()
+        reads = int(re.search(r"^total_reads_processed:(\d+)", info, re.M).group(1))
+        writes = int(re.search(r"^total_writes_processed:(\d+)", info, re.M).group(1))
+        assert reads >= 6 and writes >= 5, (h.binary, reads, writes)
