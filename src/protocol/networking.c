@@ -326,15 +326,18 @@ int writeToClient(client *c, int handler_installed) {
                 left = 0;
             }
         }
-        /* Drop empty leading blocks. */
+        /* Drop leading blocks with nothing left to send. While the static
+         * buffer still holds unsent bytes, sentlen counts within that buffer,
+         * not within the head block: only an empty block may go then. */
         while (listLength(c->reply)) {
             listNode *head = listFirst(c->reply);
             replyBlock *b = head->value;
-            if (!b || b->used > c->sentlen) break;
+            size_t sent_in_head = c->bufpos ? 0 : c->sentlen;
+            if (!b || b->used > sent_in_head) break;
             c->reply_bytes -= b->size;
             zfree(b);
             listDelNode(c->reply, head);
-            c->sentlen = 0;
+            if (!c->bufpos) c->sentlen = 0;
         }
         if (totwritten > NET_MAX_WRITES_PER_EVENT && !(c->flags & CLIENT_REPLICA)) break;
     }
