@@ -180,18 +180,13 @@ static void replyZelem(client *c, zelem *e, int withscores) {
     if (withscores) addReplyDouble(c, e->score);
 }
 
+/* A uniform rank is exactly fair on both encodings (O(log n) on a skiplist).
+ * The member table's bucket-then-slot pick is not: members sharing a crowded
+ * bucket would come up less often. */
 static void randomElem(obj *z, zelem *e) {
     zcursor cur;
     unsigned long n = zsetLength(z);
     unsigned long r = (unsigned long)(((unsigned long)random() << 31) ^ (unsigned long)random()) % n;
-    if (z->encoding == OBJ_ENCODING_SKIPLIST) {
-        /* Fair pick through the member table: its elements are the nodes. */
-        zskiplistNode *n = kvtFairRandom(((zset *)objPtr(z))->members);
-        e->s = zslNodeEle(n);
-        e->len = bstrLen((bstr)e->s);
-        e->score = n->score;
-        return;
-    }
     zcurSeekRank(&cur, z, r);
     zcurGet(&cur, e);
 }
