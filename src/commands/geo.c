@@ -143,7 +143,8 @@ static void geoScanRange(obj *zobj, double min, double max, const geoShape *s, g
         for (int i = zsl->level - 1; i >= 0; i--)
             while (x->level[i].forward && x->level[i].forward->score < min) x = x->level[i].forward;
         for (x = x->level[0].forward; x && x->score < max; x = x->level[0].forward) {
-            geoConsider(ga, s, x->score, x->ele, bstrLen(x->ele));
+            bstr ele = zslNodeEle(x);
+            geoConsider(ga, s, x->score, ele, bstrLen(ele));
             if (limit && ga->used >= limit) return;
         }
         return;

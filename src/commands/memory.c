@@ -4,6 +4,7 @@
  * a sample of their elements, as Valkey does, so the cost stays bounded. */
 #include "server/server.h"
 #include "ds/quicklist.h"
+#include "commands/t_zset.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -74,13 +75,7 @@ size_t objectComputeSize(obj *key, obj *o, size_t samples, int dbid) {
         if (o->encoding == OBJ_ENCODING_HT) return osize + sampledKvtableSize(objPtr(o), samples);
         return osize + zmalloc_size(objPtr(o));
     case OBJ_ZSET:
-        if (o->encoding == OBJ_ENCODING_SKIPLIST) {
-            /* The member->score table leads the zset struct; the skiplist nodes
-             * roughly double the per-element cost. */
-            hashtable *dict = *(hashtable **)objPtr(o);
-            size_t s = sampledHashtableSize(dict, samples, 0);
-            return osize + zmalloc_size(objPtr(o)) + s + htSize(dict) * (sizeof(void *) * 4 + sizeof(double));
-        }
+        if (o->encoding == OBJ_ENCODING_SKIPLIST) return osize + zsetSkiplistMemUsage(o, samples);
         return osize + zmalloc_size(objPtr(o));
     case OBJ_STREAM:
         if (streamObjectMemoryUsage) return streamObjectMemoryUsage(o, samples);

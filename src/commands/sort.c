@@ -134,7 +134,8 @@ static long loadItems(obj *v, sortItem *items, int direct, long start, long end,
             double score;
             if (v->encoding == OBJ_ENCODING_SKIPLIST) {
                 zskiplistNode *node = zslGetElementByRank(((zset *)objPtr(v))->zsl, (unsigned long)rank + 1);
-                items[n++].ele = createStringObject(node->ele, bstrLen(node->ele));
+                bstr ele = zslNodeEle(node);
+                items[n++].ele = createStringObject(ele, bstrLen(ele));
                 continue;
             }
             for (long i = 0; i <= rank; i++) zsetNext(&it, &s, &len, &ll, &score);

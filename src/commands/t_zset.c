@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
-htType zsetHashtableType = {htBstrHash, htBstrEqual, NULL, NULL};
+/* The member table's elements are skiplist nodes; zslFree frees them. */
+static const void *zsetNodeKey(const void *node) { return zslNodeEle(node); }
+kvtType zsetMembersType = {zsetNodeKey, htBstrHash, htBstrEqual, NULL};
 
 /* ============================================================ helpers */
 
@@ -180,10 +182,38 @@ static unsigned char *zzlDeletePair(unsigned char *zl, unsigned char *eptr) {
 
 /* ============================================================ objects */
 
-obj *createZsetObject(void) {
+static zset *zsetStructCreate(void) {
     zset *zs = zmalloc(sizeof(*zs));
-    zs->ht = htCreate(&zsetHashtableType);
+    zs->members = kvtCreate(&zsetMembersType);
     zs->zsl = zslCreate();
+    return zs;
+}
+
+static void zsetStructFree(zset *zs) {
+    kvtRelease(zs->members);
+    zslFree(zs->zsl);
+    zfree(zs);
+}
+
+/* Adds a member known to be absent. */
+static zskiplistNode *zsetStructInsert(zset *zs, double score, const char *ele, size_t len) {
+    zskiplistNode *n = zslInsert(zs->zsl, score, ele, len);
+    int added = kvtAdd(zs->members, n);
+    serverAssert(added == 0);
+    return n;
+}
+
+/* The node of a member, or NULL. */
+static zskiplistNode *zsetStructFind(zset *zs, const char *ele, size_t len) {
+    char tb[BSTR_TMPBUF];
+    bstr k = bstrTmpView(tb, ele, len);
+    zskiplistNode *n = kvtFind(zs->members, k);
+    bstrTmpViewFree(tb, k);
+    return n;
+}
+
+obj *createZsetObject(void) {
+    zset *zs = zsetStructCreate();
     obj *o = createObject(OBJ_ZSET, zs);
     o->encoding = OBJ_ENCODING_SKIPLIST;
     return o;
@@ -197,10 +227,7 @@ obj *createZsetListpackObject(void) {
 
 void freeZsetObject(obj *o) {
     if (o->encoding == OBJ_ENCODING_SKIPLIST) {
-        zset *zs = objPtr(o);
-        htRelease(zs->ht);
-        zslFree(zs->zsl);
-        zfree(zs);
+        zsetStructFree(objPtr(o));
     } else if (o->encoding == OBJ_ENCODING_LISTPACK) {
         lpFree(objPtr(o));
     } else {
@@ -213,7 +240,7 @@ obj *zsetTypeCreate(size_t size_hint, size_t value_len_hint) {
         server.zset_max_listpack_entries)
         return createZsetListpackObject();
     obj *o = createZsetObject();
-    if (size_hint) htExpand(((zset *)objPtr(o))->ht, size_hint);
+    if (size_hint) kvtExpand(((zset *)objPtr(o))->members, size_hint);
     return o;
 }
 
@@ -257,8 +284,8 @@ int zsetNext(zsetIterator *it, const char **str, size_t *len, long long *ll, dou
     it->ln = it->started ? (it->ln ? it->ln->level[0].forward : NULL) : zs->zsl->header->level[0].forward;
     it->started = 1;
     if (!it->ln) return 0;
-    *str = it->ln->ele;
-    *len = bstrLen(it->ln->ele);
+    *str = zslNodeEle(it->ln);
+    *len = bstrLen((bstr)*str);
     *score = it->ln->score;
     return 1;
 }
@@ -267,21 +294,21 @@ void zsetConvert(obj *z, int encoding) {
     if (z->encoding == encoding) return;
     if (encoding == OBJ_ENCODING_SKIPLIST) {
         serverAssert(z->encoding == OBJ_ENCODING_LISTPACK);
-        zset *zs = zmalloc(sizeof(*zs));
-        zs->ht = htCreate(&zsetHashtableType);
-        zs->zsl = zslCreate();
-        htExpand(zs->ht, zsetLength(z));
+        zset *zs = zsetStructCreate();
+        kvtExpand(zs->members, zsetLength(z));
         zsetIterator it;
         zsetInitIterator(&it, z);
         const char *s;
         size_t len = 0;
         long long ll = 0;
         double score;
+        char buf[LONG_STR_SIZE];
         while (zsetNext(&it, &s, &len, &ll, &score)) {
-            bstr ele = s ? bstrNewLen(s, len) : bstrFromLongLong(ll);
-            zskiplistNode *n = zslInsert(zs->zsl, score, ele);
-            htEntry *e = htAddRaw(zs->ht, n->ele, NULL);
-            e->v.d = score;
+            if (!s) {
+                len = (size_t)ll2string(buf, sizeof(buf), ll);
+                s = buf;
+            }
+            zsetStructInsert(zs, score, s, len);
         }
         lpFree(objPtr(z));
         objSetPtr(z, zs);
@@ -290,11 +317,11 @@ void zsetConvert(obj *z, int encoding) {
         serverAssert(z->encoding == OBJ_ENCODING_SKIPLIST);
         zset *zs = objPtr(z);
         unsigned char *zl = lpNew(0);
-        for (zskiplistNode *n = zs->zsl->header->level[0].forward; n; n = n->level[0].forward)
-            zl = zzlInsertAt(zl, NULL, n->ele, bstrLen(n->ele), n->score);
-        htRelease(zs->ht);
-        zslFree(zs->zsl);
-        zfree(zs);
+        for (zskiplistNode *n = zs->zsl->header->level[0].forward; n; n = n->level[0].forward) {
+            bstr ele = zslNodeEle(n);
+            zl = zzlInsertAt(zl, NULL, ele, bstrLen(ele), n->score);
+        }
+        zsetStructFree(zs);
         objSetPtr(z, zl);
         z->encoding = OBJ_ENCODING_LISTPACK;
     } else {
@@ -323,24 +350,33 @@ obj *zsetDup(obj *o) {
     }
     obj *d = createZsetObject();
     zset *src = objPtr(o), *dst = objPtr(d);
-    htExpand(dst->ht, src->zsl->length);
+    kvtExpand(dst->members, src->zsl->length);
     for (zskiplistNode *n = src->zsl->tail; n; n = n->backward) {
-        zskiplistNode *nn = zslInsert(dst->zsl, n->score, bstrDup(n->ele));
-        htAddRaw(dst->ht, nn->ele, NULL)->v.d = n->score;
+        bstr ele = zslNodeEle(n);
+        zsetStructInsert(dst, n->score, ele, bstrLen(ele));
     }
     return d;
+}
+
+size_t zsetSkiplistMemUsage(obj *z, size_t samples) {
+    zset *zs = objPtr(z);
+    size_t fixed = zmalloc_size(zs) + zmalloc_size(zs->zsl) + zmalloc_size(zs->zsl->header) +
+                   kvtMemUsage(zs->members);
+    size_t sampled = 0, bytes = 0;
+    for (zskiplistNode *n = zs->zsl->header->level[0].forward; n && sampled < samples; n = n->level[0].forward) {
+        bytes += zmalloc_size(n);
+        sampled++;
+    }
+    if (sampled == 0) return fixed;
+    return fixed + (size_t)((double)bytes / (double)sampled * (double)zs->zsl->length);
 }
 
 int zsetScore(obj *z, const char *ele, size_t len, double *score) {
     if (!z) return 0;
     if (z->encoding == OBJ_ENCODING_LISTPACK) return zzlFind(objPtr(z), ele, len, score) != NULL;
-    zset *zs = objPtr(z);
-    char tb[BSTR_TMPBUF];
-    bstr k = bstrTmpView(tb, ele, len);
-    htEntry *e = htFind(zs->ht, k);
-    bstrTmpViewFree(tb, k);
-    if (!e) return 0;
-    *score = e->v.d;
+    zskiplistNode *n = zsetStructFind(objPtr(z), ele, len);
+    if (!n) return 0;
+    *score = n->score;
     return 1;
 }
 
@@ -401,20 +437,14 @@ static int zsetAddSkiplist(obj *z, double score, const char *ele, size_t len, in
                            double *newscore) {
     int xx = flags & ZADD_IN_XX;
     zset *zs = objPtr(z);
-    char tb[BSTR_TMPBUF];
-    bstr k = bstrTmpView(tb, ele, len);
-    htEntry *e = htFind(zs->ht, k);
-    bstrTmpViewFree(tb, k);
-    if (e) {
-        double cur = e->v.d;
+    zskiplistNode *n = zsetStructFind(zs, ele, len);
+    if (n) {
+        double cur = n->score;
         int verdict = zaddExistingScore(flags, cur, &score, out);
         if (verdict != 1) return verdict == 0; /* a NOP succeeds, NaN fails */
         if (newscore) *newscore = score;
         if (score != cur) {
-            zskiplistNode *n = zslUpdateScore(zs->zsl, cur, e->key, score);
-            serverAssert(n != NULL);
-            e->key = n->ele;
-            e->v.d = score;
+            zslUpdateScore(zs->zsl, n, score); /* n stays put in the member table */
             *out |= ZADD_OUT_UPDATED;
         }
         return 1;
@@ -423,8 +453,7 @@ static int zsetAddSkiplist(obj *z, double score, const char *ele, size_t len, in
         *out |= ZADD_OUT_NOP;
         return 1;
     }
-    zskiplistNode *n = zslInsert(zs->zsl, score, bstrNewLen(ele, len));
-    htAddRaw(zs->ht, n->ele, NULL)->v.d = score;
+    zsetStructInsert(zs, score, ele, len);
     if (newscore) *newscore = score;
     *out |= ZADD_OUT_ADDED;
     return 1;
@@ -453,13 +482,13 @@ int zsetDel(obj *z, const char *ele, size_t len) {
     zset *zs = objPtr(z);
     char tb[BSTR_TMPBUF];
     bstr k = bstrTmpView(tb, ele, len);
-    htEntry *e = htUnlink(zs->ht, k);
+    zskiplistNode *n = kvtPop(zs->members, k);
     bstrTmpViewFree(tb, k);
-    if (!e) return 0;
-    zskiplistNode *n = zslDetach(zs->zsl, e->v.d, ele, len);
-    serverAssert(n != NULL);
-    htFreeUnlinkedEntry(zs->ht, e);
+    if (!n) return 0;
+    zskiplistNode *d = zslDetach(zs->zsl, n->score, ele, len);
+    serverAssert(d == n);
     zslFreeNode(n);
+    kvtResizeIfNeeded(zs->members); /* give back buckets as the set shrinks */
     return 1;
 }
 
@@ -480,15 +509,10 @@ long zsetRank(obj *z, const char *ele, size_t len, int reverse, double *score) {
         return -1;
     }
     zset *zs = objPtr(z);
-    double s;
-    char tb[BSTR_TMPBUF];
-    bstr k = bstrTmpView(tb, ele, len);
-    htEntry *e = htFind(zs->ht, k);
-    bstrTmpViewFree(tb, k);
-    if (!e) return -1;
-    s = e->v.d;
-    if (score) *score = s;
-    unsigned long r = zslGetRank(zs->zsl, s, ele, len);
+    zskiplistNode *n = zsetStructFind(zs, ele, len);
+    if (!n) return -1;
+    if (score) *score = n->score;
+    unsigned long r = zslGetRank(zs->zsl, n->score, ele, len);
     return reverse ? (long)(llen - r) : (long)(r - 1);
 }
 
@@ -512,8 +536,8 @@ void zcurGet(const zcursor *c, zelem *e) {
         }
         e->score = zzlGetScore(c->sptr);
     } else {
-        e->s = c->ln->ele;
-        e->len = bstrLen(c->ln->ele);
+        e->s = zslNodeEle(c->ln);
+        e->len = bstrLen((bstr)e->s);
         e->score = c->ln->score;
     }
 }
@@ -612,7 +636,8 @@ static int zcurSeekRange(zcursor *c, obj *z, const void *range, zInRangeFn *fn, 
         for (int i = zsl->level - 1; i >= 0; i--) {
             while (x->level[i].forward) {
                 zskiplistNode *f = x->level[i].forward;
-                zelem fe = {.s = f->ele, .len = bstrLen(f->ele), .score = f->score};
+                bstr fele = zslNodeEle(f);
+                zelem fe = {.s = fele, .len = bstrLen(fele), .score = f->score};
                 /* forward: skip while below min; rev: advance while <= max */
                 int advance = rev ? fn(&fe, range, 1) : !fn(&fe, range, 0);
                 if (!advance) break;
@@ -921,9 +946,11 @@ static long countInRange(obj *z, const void *range, zInRangeFn *fn) {
         zskiplist *zsl = ((zset *)objPtr(z))->zsl;
         zskiplistNode *first = cur.ln;
         zcursor last;
-        long r1 = (long)zslGetRank(zsl, first->score, first->ele, bstrLen(first->ele));
+        bstr e1 = zslNodeEle(first);
+        long r1 = (long)zslGetRank(zsl, first->score, e1, bstrLen(e1));
         if (!zcurSeekRange(&last, z, range, fn, 0, 1)) return 0;
-        long r2 = (long)zslGetRank(zsl, last.ln->score, last.ln->ele, bstrLen(last.ln->ele));
+        bstr e2 = zslNodeEle(last.ln);
+        long r2 = (long)zslGetRank(zsl, last.ln->score, e2, bstrLen(e2));
         return r2 - r1 + 1;
     }
     while (zcurValid(&cur)) {

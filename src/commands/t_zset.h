@@ -1,20 +1,21 @@
 /* t_zset: the sorted-set type (encodings listpack -> skiplist) and its
  * commands. Listpack form: member, score pairs ordered by (score, member).
- * Skiplist form: `zset` whose hashtable maps member -> score (htEntry.v.d,
- * keys shared with the skiplist nodes, which own them) plus a skiplist with
- * spans for rank queries. Ordering: score, then binary memcmp of members. */
+ * Skiplist form: `zset` = a skiplist with spans for rank queries, whose
+ * nodes embed member and score, plus a kvtable whose elements are those same
+ * nodes keyed by their member (member -> node -> score): one allocation per
+ * member and no per-member table entry. Ordering: score, then binary memcmp
+ * of members. */
 #ifndef COMMANDS_T_ZSET_H
 #define COMMANDS_T_ZSET_H
 #include "server/server.h"
 #include "ds/skiplist.h"
 
-/* ht must stay the first field: SCAN code reads it through o->ptr. */
 typedef struct zset {
-    hashtable *ht;     /* bstr member -> v.d score */
+    kvtable *members;  /* elements: the zskiplistNodes of zsl, keyed by member */
     zskiplist *zsl;
 } zset;
 
-extern htType zsetHashtableType;
+extern kvtType zsetMembersType;
 
 /* zsetAdd flags (in) */
 #define ZADD_IN_NONE 0
@@ -43,6 +44,8 @@ int zsetDel(obj *zobj, const char *ele, size_t len);
 int zsetScore(obj *zobj, const char *ele, size_t len, double *score);  /* 1 found */
 long zsetRank(obj *zobj, const char *ele, size_t len, int reverse, double *score); /* -1 absent */
 obj *zsetDup(obj *o);
+/* MEMORY USAGE of a skiplist zset: nodes estimated from the first samples. */
+size_t zsetSkiplistMemUsage(obj *zobj, size_t samples);
 
 /* In-order iteration: ele is set for strings (*str,*len), else *str = NULL and
  * *ll holds the integer form stored in a listpack. Returns 0 at the end. */

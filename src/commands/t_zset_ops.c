@@ -180,18 +180,13 @@ static void replyZelem(client *c, zelem *e, int withscores) {
     if (withscores) addReplyDouble(c, e->score);
 }
 
+/* A uniform rank is exactly fair on both encodings (O(log n) on a skiplist).
+ * The member table's bucket-then-slot pick is not: members sharing a crowded
+ * bucket would come up less often. */
 static void randomElem(obj *z, zelem *e) {
     zcursor cur;
     unsigned long n = zsetLength(z);
     unsigned long r = (unsigned long)(((unsigned long)random() << 31) ^ (unsigned long)random()) % n;
-    if (z->encoding == OBJ_ENCODING_SKIPLIST) {
-        /* Fair pick through the hashtable, then locate the node for its bytes. */
-        htEntry *he = htGetFairRandomEntry(((zset *)objPtr(z))->ht);
-        e->s = he->key;
-        e->len = bstrLen(he->key);
-        e->score = he->v.d;
-        return;
-    }
     zcurSeekRank(&cur, z, r);
     zcurGet(&cur, e);
 }
@@ -548,7 +543,8 @@ static void zsetopGeneric(client *c, obj *dstkey, int numkeysIndex, int op, int 
         addReplyArrayLen(c, (long)(withscores && c->resp == 2 ? len * 2 : len));
         for (zskiplistNode *n = ((zset *)objPtr(dst))->zsl->header->level[0].forward; n; n = n->level[0].forward) {
             if (withscores && c->resp > 2) addReplyArrayLen(c, 2);
-            addReplyBulkCBuffer(c, n->ele, bstrLen(n->ele));
+            bstr ele = zslNodeEle(n);
+            addReplyBulkCBuffer(c, ele, bstrLen(ele));
             if (withscores) addReplyDouble(c, n->score);
         }
     }
@@ -569,11 +565,13 @@ typedef struct zscanAcc {
     list *items;   /* alternating member / score bstr */
 } zscanAcc;
 
-static void zscanCb(void *pd, const htEntry *e) {
+static void zscanCb(void *pd, void *elem) {
     zscanAcc *a = pd;
+    zskiplistNode *node = elem;
     char buf[MAX_D2STRING_CHARS];
-    int n = d2string(buf, sizeof(buf), e->v.d);
-    listAddNodeTail(a->items, bstrDup(e->key));
+    int n = d2string(buf, sizeof(buf), node->score);
+    bstr ele = zslNodeEle(node);
+    listAddNodeTail(a->items, bstrNewLen(ele, bstrLen(ele)));
     listAddNodeTail(a->items, bstrNewLen(buf, (size_t)n));
 }
 
@@ -612,7 +610,7 @@ void zscanCommand(client *c) {
         zscanAcc acc = {items};
         long maxiter = count * 10;
         do {
-            cursor = htScan(((zset *)objPtr(z))->ht, cursor, zscanCb, &acc);
+            cursor = kvtScan(((zset *)objPtr(z))->members, cursor, zscanCb, &acc);
         } while (cursor && maxiter-- && (long)listLength(items) < count * 2);
     } else {
         unsigned char *zl = objPtr(z);

@@ -4,8 +4,9 @@
  * costs 3 bytes of overhead. Invariant: s[len] == '\0', len <= alloc.
  * One exception: T5 is a read-only 1-byte header (type in the low 3 bits, the
  * length, under 32, in the high 5) used only for strings packed inside keyspace
- * entries (db.c); a T5 string is never grown or freed on its own and its NUL
- * may be absent (the packed key is followed directly by the value). */
+ * entries (db.c) and members embedded in skiplist nodes (skiplist.c); a T5
+ * string is never grown or freed on its own and its NUL may be absent (the
+ * packed key is followed directly by the value). */
 #ifndef BSTR_H
 #define BSTR_H
 #include <stddef.h>

@@ -1,12 +1,63 @@
 /* skiplist: the ordered index of a big sorted set. See skiplist.h. */
 #include "ds/skiplist.h"
 #include "core/zmalloc.h"
+#include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 
-static zskiplistNode *zslCreateNode(int level, double score, bstr ele) {
-    zskiplistNode *n = zmalloc(sizeof(*n) + (size_t)level * sizeof(struct zskiplistLevel));
+/* Level 0 always spans one node; its span field carries the metadata. */
+static inline unsigned long spanOf(const zskiplistNode *x, int i) { return i ? x->level[i].span : 1; }
+
+/* The narrowest bstr header for a read-only string of len bytes. */
+static size_t memberHeaderSize(size_t len) {
+    if (len <= BSTR_T5_MAXLEN) return 1;
+    if (len <= UINT8_MAX) return sizeof(struct bstrh8);
+    if (len <= UINT16_MAX) return sizeof(struct bstrh16);
+    if (len <= UINT32_MAX) return sizeof(struct bstrh32);
+    return sizeof(struct bstrh64);
+}
+
+static void writeMember(char *dst, size_t hdr, const char *ele, size_t len) {
+    char *s = dst + hdr;
+    switch (hdr) {
+    case 1: dst[0] = (char)(BSTR_T5 | (len << 3)); break;
+    case sizeof(struct bstrh8): {
+        struct bstrh8 *h = (struct bstrh8 *)dst;
+        h->len = h->alloc = (uint8_t)len;
+        h->flags = BSTR_T8;
+        break;
+    }
+    case sizeof(struct bstrh16): {
+        struct bstrh16 *h = (struct bstrh16 *)dst;
+        h->len = h->alloc = (uint16_t)len;
+        h->flags = BSTR_T16;
+        break;
+    }
+    case sizeof(struct bstrh32): {
+        struct bstrh32 *h = (struct bstrh32 *)dst;
+        h->len = h->alloc = (uint32_t)len;
+        h->flags = BSTR_T32;
+        break;
+    }
+    default: {
+        struct bstrh64 *h = (struct bstrh64 *)dst;
+        h->len = h->alloc = (uint64_t)len;
+        h->flags = BSTR_T64;
+        break;
+    }
+    }
+    if (len) memcpy(s, ele, len);
+    s[len] = '\0';
+}
+
+static zskiplistNode *zslCreateNode(int height, double score, const char *ele, size_t len) {
+    size_t hdr = ele ? memberHeaderSize(len) : 0;
+    size_t member = ele ? hdr + len + 1 : 0;
+    zskiplistNode *n = zmalloc(sizeof(*n) + (size_t)height * sizeof(struct zskiplistLevel) + member);
     n->score = score;
-    n->ele = ele;
+    n->backward = NULL;
+    n->level[0].span = (unsigned long)height | ((unsigned long)hdr << 8);
+    if (ele) writeMember((char *)&n->level[height], hdr, ele, len);
     return n;
 }
 
@@ -14,27 +65,23 @@ zskiplist *zslCreate(void) {
     zskiplist *zsl = zmalloc(sizeof(*zsl));
     zsl->level = 1;
     zsl->length = 0;
-    zsl->header = zslCreateNode(ZSKIPLIST_MAXLEVEL, 0, NULL);
+    zsl->header = zslCreateNode(ZSKIPLIST_MAXLEVEL, 0, NULL, 0);
     for (int j = 0; j < ZSKIPLIST_MAXLEVEL; j++) {
         zsl->header->level[j].forward = NULL;
-        zsl->header->level[j].span = 0;
+        if (j) zsl->header->level[j].span = 0;
     }
-    zsl->header->backward = NULL;
     zsl->tail = NULL;
     return zsl;
 }
 
-void zslFreeNode(zskiplistNode *n) {
-    bstrFree(n->ele);
-    zfree(n);
-}
+void zslFreeNode(zskiplistNode *n) { zfree(n); }
 
 void zslFree(zskiplist *zsl) {
     zskiplistNode *n = zsl->header->level[0].forward;
     zfree(zsl->header);
     while (n) {
         zskiplistNode *next = n->level[0].forward;
-        zslFreeNode(n);
+        zfree(n);
         n = next;
     }
     zfree(zsl);
@@ -48,53 +95,70 @@ static int zslRandomLevel(void) {
 
 /* Node a sorts before (score, ele)? */
 static inline int nodeBefore(const zskiplistNode *a, double score, const char *ele, size_t len) {
-    return a->score < score ||
-           (a->score == score && zslMemberCmp(a->ele, bstrLen(a->ele), ele, len) < 0);
+    if (a->score != score) return a->score < score;
+    bstr ae = zslNodeEle(a);
+    return zslMemberCmp(ae, bstrLen(ae), ele, len) < 0;
 }
 
-zskiplistNode *zslInsert(zskiplist *zsl, double score, bstr ele) {
-    zskiplistNode *update[ZSKIPLIST_MAXLEVEL], *x = zsl->header;
-    unsigned long rank[ZSKIPLIST_MAXLEVEL];
-    size_t len = bstrLen(ele);
+/* Fills update[] with the last node before (score, ele) on every level of
+ * the list, and rank[] (when not NULL) with their ranks. */
+static void findPredecessors(zskiplist *zsl, double score, const char *ele, size_t len,
+                             zskiplistNode **update, unsigned long *rank) {
+    zskiplistNode *x = zsl->header;
+    unsigned long r = 0;
     for (int i = zsl->level - 1; i >= 0; i--) {
-        rank[i] = i == zsl->level - 1 ? 0 : rank[i + 1];
         while (x->level[i].forward && nodeBefore(x->level[i].forward, score, ele, len)) {
-            rank[i] += x->level[i].span;
+            r += spanOf(x, i);
             x = x->level[i].forward;
         }
         update[i] = x;
+        if (rank) rank[i] = r;
     }
-    int level = zslRandomLevel();
-    if (level > zsl->level) {
-        for (int i = zsl->level; i < level; i++) {
+}
+
+/* Links the unlinked node x at its place for its score and member. */
+static void linkNode(zskiplist *zsl, zskiplistNode *x) {
+    zskiplistNode *update[ZSKIPLIST_MAXLEVEL];
+    unsigned long rank[ZSKIPLIST_MAXLEVEL];
+    bstr ele = zslNodeEle(x);
+    findPredecessors(zsl, x->score, ele, bstrLen(ele), update, rank);
+    int height = zslNodeHeight(x);
+    if (height > zsl->level) {
+        for (int i = zsl->level; i < height; i++) {
             rank[i] = 0;
             update[i] = zsl->header;
             update[i]->level[i].span = zsl->length;
         }
-        zsl->level = level;
+        zsl->level = height;
     }
-    x = zslCreateNode(level, score, ele);
-    for (int i = 0; i < level; i++) {
+    for (int i = 0; i < height; i++) {
         x->level[i].forward = update[i]->level[i].forward;
         update[i]->level[i].forward = x;
-        x->level[i].span = update[i]->level[i].span - (rank[0] - rank[i]);
-        update[i]->level[i].span = (rank[0] - rank[i]) + 1;
+        if (i) {
+            x->level[i].span = update[i]->level[i].span - (rank[0] - rank[i]);
+            update[i]->level[i].span = (rank[0] - rank[i]) + 1;
+        }
     }
-    for (int i = level; i < zsl->level; i++) update[i]->level[i].span++;
+    for (int i = height; i < zsl->level; i++) update[i]->level[i].span++;
     x->backward = (update[0] == zsl->header) ? NULL : update[0];
     if (x->level[0].forward) x->level[0].forward->backward = x;
     else zsl->tail = x;
     zsl->length++;
+}
+
+zskiplistNode *zslInsert(zskiplist *zsl, double score, const char *ele, size_t len) {
+    zskiplistNode *x = zslCreateNode(zslRandomLevel(), score, ele ? ele : "", len);
+    linkNode(zsl, x);
     return x;
 }
 
 static void zslUnlinkNode(zskiplist *zsl, zskiplistNode *x, zskiplistNode **update) {
     for (int i = 0; i < zsl->level; i++) {
         if (update[i]->level[i].forward == x) {
-            update[i]->level[i].span += x->level[i].span - 1;
+            if (i) update[i]->level[i].span += x->level[i].span - 1;
             update[i]->level[i].forward = x->level[i].forward;
         } else {
-            update[i]->level[i].span -= 1;
+            update[i]->level[i].span -= 1; /* i > 0: level 0 always reaches x */
         }
     }
     if (x->level[0].forward) x->level[0].forward->backward = x->backward;
@@ -103,58 +167,53 @@ static void zslUnlinkNode(zskiplist *zsl, zskiplistNode *x, zskiplistNode **upda
     zsl->length--;
 }
 
-/* Unlinks the node with (score, ele); returns it (caller frees) or NULL. */
 zskiplistNode *zslDetach(zskiplist *zsl, double score, const char *ele, size_t len) {
-    zskiplistNode *update[ZSKIPLIST_MAXLEVEL], *x = zsl->header;
-    for (int i = zsl->level - 1; i >= 0; i--) {
-        while (x->level[i].forward && nodeBefore(x->level[i].forward, score, ele, len))
-            x = x->level[i].forward;
-        update[i] = x;
-    }
-    x = x->level[0].forward;
-    if (x && x->score == score && zslMemberCmp(x->ele, bstrLen(x->ele), ele, len) == 0) {
-        zslUnlinkNode(zsl, x, update);
-        return x;
-    }
-    return NULL;
+    zskiplistNode *update[ZSKIPLIST_MAXLEVEL];
+    findPredecessors(zsl, score, ele, len, update, NULL);
+    zskiplistNode *x = update[0]->level[0].forward;
+    if (!x || x->score != score) return NULL;
+    bstr xe = zslNodeEle(x);
+    if (zslMemberCmp(xe, bstrLen(xe), ele, len) != 0) return NULL;
+    zslUnlinkNode(zsl, x, update);
+    return x;
 }
 
-/* Changes a node's score, in place when its order is unaffected. NULL when
- * (cur, ele) is not in the list: callers treat that as a fatal bug. */
-zskiplistNode *zslUpdateScore(zskiplist *zsl, double cur, bstr ele, double newscore) {
-    zskiplistNode *update[ZSKIPLIST_MAXLEVEL], *x = zsl->header;
-    size_t len = bstrLen(ele);
-    for (int i = zsl->level - 1; i >= 0; i--) {
-        while (x->level[i].forward && nodeBefore(x->level[i].forward, cur, ele, len))
-            x = x->level[i].forward;
-        update[i] = x;
+void zslUpdateScore(zskiplist *zsl, zskiplistNode *n, double newscore) {
+    /* Strict bounds: an equal neighbour score would make member order decide. */
+    if ((n->backward == NULL || n->backward->score < newscore) &&
+        (n->level[0].forward == NULL || n->level[0].forward->score > newscore)) {
+        n->score = newscore;
+        return;
     }
-    x = x->level[0].forward;
-    if (!x || x->score != cur || x->ele != ele) return NULL; /* caller broke the contract */
-    if ((x->backward == NULL || x->backward->score < newscore) &&
-        (x->level[0].forward == NULL || x->level[0].forward->score > newscore)) {
-        x->score = newscore;
-        return x;
-    }
-    zslUnlinkNode(zsl, x, update);
-    zskiplistNode *n = zslInsert(zsl, newscore, x->ele);
-    x->ele = NULL;
-    zfree(x);
-    return n;
+    zskiplistNode *update[ZSKIPLIST_MAXLEVEL];
+    bstr ele = zslNodeEle(n);
+    findPredecessors(zsl, n->score, ele, bstrLen(ele), update, NULL);
+    assert(update[0]->level[0].forward == n && "node not in this skiplist");
+    zslUnlinkNode(zsl, n, update);
+    n->score = newscore;
+    linkNode(zsl, n);
+}
+
+/* Node a sorts after (score, ele)? */
+static inline int nodeAfter(const zskiplistNode *a, double score, const char *ele, size_t len) {
+    if (a->score != score) return a->score > score;
+    bstr ae = zslNodeEle(a);
+    return zslMemberCmp(ae, bstrLen(ae), ele, len) > 0;
 }
 
 unsigned long zslGetRank(zskiplist *zsl, double score, const char *ele, size_t len) {
     zskiplistNode *x = zsl->header;
     unsigned long rank = 0;
     for (int i = zsl->level - 1; i >= 0; i--) {
-        while (x->level[i].forward &&
-               (x->level[i].forward->score < score ||
-                (x->level[i].forward->score == score &&
-                 zslMemberCmp(x->level[i].forward->ele, bstrLen(x->level[i].forward->ele), ele, len) <= 0))) {
-            rank += x->level[i].span;
-            x = x->level[i].forward;
+        zskiplistNode *f;
+        while ((f = x->level[i].forward) && !nodeAfter(f, score, ele, len)) {
+            rank += spanOf(x, i);
+            x = f;
         }
-        if (x->ele && x->score == score && zslMemberCmp(x->ele, bstrLen(x->ele), ele, len) == 0) return rank;
+        if (x != zsl->header && x->score == score) {
+            bstr xe = zslNodeEle(x);
+            if (zslMemberCmp(xe, bstrLen(xe), ele, len) == 0) return rank;
+        }
     }
     return 0;
 }
@@ -163,8 +222,8 @@ zskiplistNode *zslGetElementByRank(zskiplist *zsl, unsigned long rank) {
     zskiplistNode *x = zsl->header;
     unsigned long traversed = 0;
     for (int i = zsl->level - 1; i >= 0; i--) {
-        while (x->level[i].forward && traversed + x->level[i].span <= rank) {
-            traversed += x->level[i].span;
+        while (x->level[i].forward && traversed + spanOf(x, i) <= rank) {
+            traversed += spanOf(x, i);
             x = x->level[i].forward;
         }
         if (traversed == rank) return x;

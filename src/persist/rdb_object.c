@@ -474,7 +474,8 @@ static ssize_t rdbSaveZset(rio *r, obj *o) {
     zskiplist *zsl = ((zset *)objPtr(o))->zsl;
     if (rdbSaveLen(r, zsl->length) == -1) return -1;
     for (zskiplistNode *n = zsl->tail; n; n = n->backward) {
-        if (rdbSaveRawString(r, n->ele, bstrLen(n->ele)) == -1) return -1;
+        bstr ele = zslNodeEle(n);
+        if (rdbSaveRawString(r, ele, bstrLen(ele)) == -1) return -1;
         if (rdbSaveBinaryDoubleValue(r, n->score) == -1) return -1;
     }
     return 1;

@@ -457,3 +457,197 @@ def test_debug_reload_keeps_contents_and_encodings(start_server):
     assert c("ZRANGE", "zs", 0, 2, "WITHSCORES") == [b"m0", b"0", b"m1", b"0.25", b"m2", b"0.5"]
     assert c("ZSCORE", "zl", "b") == b"2.5"
     assert sorted(c("SMEMBERS", "sl")) == [b"a", b"b"]
+
+
+# ---------------------------------------------------------------- large skiplist zsets
+# The skiplist encoding embeds each member in its node and finds members
+# through a table of those nodes: members of every size and byte, score moves
+# that relink nodes, and everything that walks or samples the table.
+
+def odd_members(rng, n):
+    """n distinct members: empty, binary with NULs and CR/LF, short, >255 and >64 KB."""
+    out = {b"", b"\x00", b"\r\n", b"\xff" * 3, b"L" * 70000, b"M" * 65536, b"N" * 256, b"O" * 255, b"P" * 31, b"Q" * 32}
+    while len(out) < n:
+        out.add(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 24))))
+    return sorted(out)
+
+
+def model_range(model):
+    """ZRANGE 0 -1 WITHSCORES as the model orders it (score, then bytes)."""
+    items = sorted(model.items(), key=lambda kv: (kv[1], kv[0]))
+    out = []
+    for m, s in items:
+        out += [m, fmt_score(s)]
+    return out
+
+
+def fmt_score(s):
+    if s == int(s) and abs(s) < 1e17:
+        return b"%d" % int(s)
+    return repr(s).encode()
+
+
+def test_skiplist_odd_members_against_model(start_server):
+    import random
+    rng = random.Random(5)
+    srv = start_server(config={"enable-debug-command": "yes"})
+    c = Conn(srv.port)
+    members = odd_members(rng, 300)
+    model = {}
+    for m in members:
+        model[m] = rng.randrange(-20, 20) / 4
+        assert c("ZADD", "z", model[m], m) == 1
+    assert c("OBJECT", "ENCODING", "z") == b"skiplist"
+    assert c("ZCARD", "z") == len(model)
+    assert c("ZRANGE", "z", 0, -1, "WITHSCORES") == model_range(model)
+    order = model_range(model)[0::2]
+    for m in rng.sample(members, 40) + [b"", b"L" * 70000, b"\x00"]:
+        assert c("ZSCORE", "z", m) == fmt_score(model[m])
+        assert c("ZRANK", "z", m) == order.index(m)
+        assert c("ZREVRANK", "z", m) == len(order) - 1 - order.index(m)
+        assert c("ZRANK", "z", m, "WITHSCORE") == [order.index(m), fmt_score(model[m])]
+    assert c("ZSCORE", "z", b"L" * 69999) is None
+    assert c("ZMSCORE", "z", b"", b"nope", b"M" * 65536) == [fmt_score(model[b""]), None, fmt_score(model[b"M" * 65536])]
+    # Score moves: ZADD updates, ZINCRBY, GT/LT, INCR; nodes relink (or stay).
+    for _ in range(600):
+        m = rng.choice(members)
+        op = rng.randrange(4)
+        if op == 0:
+            model[m] = rng.randrange(-20, 20) / 4
+            c("ZADD", "z", model[m], m)
+        elif op == 1:
+            model[m] += 0.25
+            assert c("ZINCRBY", "z", 0.25, m) == fmt_score(model[m])
+        elif op == 2:
+            new = rng.randrange(-20, 20) / 4
+            c("ZADD", "z", "GT", new, m)
+            model[m] = max(model[m], new)
+        else:
+            assert c("ZADD", "z", "LT", "CH", 1000, m) == 0
+    assert c("ZRANGE", "z", 0, -1, "WITHSCORES") == model_range(model)
+    assert c("ZCOUNT", "z", -1, "(2") == sum(1 for s in model.values() if -1 <= s < 2)
+    # DUMP/RESTORE and DEBUG RELOAD keep contents and digest.
+    digest = c("DEBUG", "DIGEST-VALUE", "z")
+    assert c("RESTORE", "z2", 0, c("DUMP", "z")) == "OK"
+    assert c("DEBUG", "DIGEST-VALUE", "z2") == digest
+    assert c("DEBUG", "RELOAD") == "OK"
+    assert c("DEBUG", "DIGEST-VALUE", "z") == digest
+    assert c("OBJECT", "ENCODING", "z") == b"skiplist"
+    assert c("ZRANGE", "z", 0, -1, "WITHSCORES") == model_range(model)
+    assert c("MEMORY", "USAGE", "z", "SAMPLES", 0) > 70000 + 65536 + 300 * 40  # every node counted
+    # Removal paths: ZREM, pops, range removals; the table shrinks underneath.
+    for m in rng.sample(members, 100):
+        assert c("ZREM", "z", m) == 1
+        del model[m]
+        assert c("ZREM", "z", m) == 0
+    lo = min(model.items(), key=lambda kv: (kv[1], kv[0]))
+    assert c("ZPOPMIN", "z") == [lo[0], fmt_score(lo[1])]
+    del model[lo[0]]
+    hi = max(model.items(), key=lambda kv: (kv[1], kv[0]))
+    assert c("ZPOPMAX", "z") == [hi[0], fmt_score(hi[1])]
+    del model[hi[0]]
+    n = sum(1 for s in model.values() if s < 0)
+    assert c("ZREMRANGEBYSCORE", "z", "-inf", "(0") == n
+    model = {m: s for m, s in model.items() if s >= 0}
+    assert c("ZREMRANGEBYRANK", "z", 0, 9) == 10
+    for m in model_range(model)[0:20:2]:
+        del model[m]
+    assert c("ZRANGE", "z", 0, -1, "WITHSCORES") == model_range(model)
+    for m in model:
+        assert c("ZSCORE", "z", m) == fmt_score(model[m])
+
+
+def test_skiplist_lex_and_store_with_odd_members(c):
+    import random
+    rng = random.Random(9)
+    members = odd_members(rng, 200)
+    c("ZADD", "lex", *sum(([0, m] for m in members), []))
+    assert c("ZRANGE", "lex", 0, -1) == members
+    assert c("ZRANGEBYLEX", "lex", "-", "+") == members
+    assert c("ZRANGEBYLEX", "lex", b"[N", b"(P") == [m for m in members if b"N" <= m < b"P"]
+    assert c("ZLEXCOUNT", "lex", b"(\x00", "+") == len([m for m in members if m > b"\x00"])
+    inrange = [m for m in members if b"\x00" <= m <= b"\xff"]
+    assert c("ZRANGESTORE", "dst", "lex", b"[\x00", b"[\xff", "BYLEX") == len(inrange)
+    assert c("ZRANGE", "dst", 0, -1) == inrange
+    assert c("ZRANGESTORE", "small", "lex", 1, 3) == 3
+    assert c("OBJECT", "ENCODING", "small") == b"listpack"
+    assert c("ZUNIONSTORE", "u", 2, "lex", "small", "WEIGHTS", 1, 2) == len(members)
+    assert c("OBJECT", "ENCODING", "u") == b"skiplist"
+    assert c("ZRANGE", "u", 0, -1, "WITHSCORES") == sum(([m, b"0"] for m in members), [])
+    assert c("ZINTER", 2, "lex", "small", "WITHSCORES") == sum(([m, b"0"] for m in members[1:4]), [])
+    assert c("ZDIFFSTORE", "d", 2, "lex", "small") == len(members) - 3
+    assert c("ZRANGE", "d", 0, -1) == members[:1] + members[4:]
+    assert c("ZINTERCARD", 2, "lex", "d") == len(members) - 3
+    assert c("ZREMRANGEBYLEX", "lex", "-", b"(N") == len([m for m in members if m < b"N"])
+    assert c("ZRANGE", "lex", 0, -1) == [m for m in members if m >= b"N"]
+    # SORT BY nosort over a skiplist walks it by rank.
+    assert c("SORT", "u", "BY", "nosort", "LIMIT", 0, 2, "ALPHA") == c("ZRANGE", "u", 0, 1)
+
+
+def test_zscan_returns_members_present_throughout_growth_and_shrink(c):
+    c("ZADD", "z", *sum(([i, "base:%d" % i] for i in range(300)), []))
+    base = {b"base:%d" % i for i in range(300)}
+    seen, cur, extra, step = set(), b"0", 0, 0
+    while True:
+        cur, items = c("ZSCAN", "z", cur, "COUNT", 7)
+        seen.update(items[0::2])
+        step += 1
+        # Grow hard for a while (table resizes and rehashes under the cursor),
+        # then delete the extras again (it shrinks).
+        if step < 20:
+            c("ZADD", "z", *sum(([extra + j, "x:%d" % (extra + j)] for j in range(400)), []))
+            extra += 400
+        elif step == 20:
+            for j in range(0, extra, 500):
+                c("ZREM", "z", *["x:%d" % k for k in range(j, min(j + 500, extra))])
+        if cur == b"0":
+            break
+    assert base <= seen
+    assert c("ZCARD", "z") == 300
+
+
+def test_zrandmember_counts_on_skiplist(c):
+    c("ZADD", "z", *sum(([i, "m%03d" % i] for i in range(300)), []))
+    for i in range(0, 300, 3):  # uneven buckets: fairness must not follow them
+        c("ZREM", "z", "m%03d" % i)
+    names = {b"m%03d" % i for i in range(300) if i % 3}
+    assert c("ZRANDMEMBER", "z") in names
+    r = c("ZRANDMEMBER", "z", 150, "WITHSCORES")  # count*3 > size: pick by removal
+    assert len(r) == 300 and len(set(r[0::2])) == 150 and set(r[0::2]) <= names
+    assert all(int(s) == int(m[1:]) for m, s in zip(r[0::2], r[1::2]))
+    r = c("ZRANDMEMBER", "z", 20)  # sparse pick
+    assert len(set(r)) == 20 and set(r) <= names
+    everything = c("ZRANDMEMBER", "z", 1000)
+    assert everything == c("ZREVRANGE", "z", 0, -1)
+    counts = {}
+    for m in c("ZRANDMEMBER", "z", -40000):
+        counts[m] = counts.get(m, 0) + 1
+    assert set(counts) == names
+    assert min(counts.values()) > 130 and max(counts.values()) < 280  # 200 expected each, sd 14
+    r3 = Conn(c.sock.getpeername()[1], resp=3)
+    r = r3("ZRANDMEMBER", "z", -3, "WITHSCORES")
+    assert len(r) == 3 and all(len(p) == 2 and p[1] == float(int(p[0][1:])) for p in r)
+    r3.close()
+
+
+def test_skiplist_conversions_and_geo(c):
+    # Past either limit the set turns into a skiplist, and back via STORE.
+    c("CONFIG", "SET", "zset-max-listpack-entries", 16)
+    c("ZADD", "z", *sum(([i, b"\x00m%d" % i] for i in range(16)), []))
+    assert c("OBJECT", "ENCODING", "z") == b"listpack"
+    c("ZADD", "z", 99, b"")
+    assert c("OBJECT", "ENCODING", "z") == b"skiplist"
+    assert c("ZRANGE", "z", 0, 1) == [b"\x00m0", b"\x00m1"]
+    assert c("ZRANGE", "z", -1, -1, "WITHSCORES") == [b"", b"99"]
+    c("ZADD", "v", 1, "a", 2, b"x" * 65)
+    assert c("OBJECT", "ENCODING", "v") == b"skiplist"
+    assert c("ZRANGESTORE", "w", "v", 0, 0) == 1
+    assert c("OBJECT", "ENCODING", "w") == b"listpack"
+    # GEO over a skiplist-encoded key.
+    for i in range(200):
+        c("GEOADD", "g", 13 + i / 1000, 38 + i / 1000, "p%d" % i)
+    assert c("OBJECT", "ENCODING", "g") == b"skiplist"
+    assert c("GEOSEARCH", "g", "FROMMEMBER", "p0", "BYRADIUS", 200, "m", "ASC") == [b"p0", b"p1"]
+    assert len(c("GEOSEARCH", "g", "FROMLONLAT", 13.1, 38.1, "BYBOX", 40, 40, "km")) == 200
+    assert c("GEOPOS", "g", "p5")[0] is not None
+    c("CONFIG", "SET", "zset-max-listpack-entries", 128)
