@@ -11,24 +11,8 @@
 
 #define MEMORY_DEFAULT_SAMPLES 5
 
-/* Average element footprint of a hashtable from up to `samples` entries. */
-static size_t sampledHashtableSize(hashtable *ht, size_t samples, int with_bstr_val) {
-    size_t total = htMemUsage(ht), sampled = 0, elesize = 0;
-    if (htSize(ht) == 0) return total;
-    htIterator it;
-    htInitIterator(&it, ht);
-    htEntry *e;
-    while ((e = htNext(&it)) != NULL && sampled < samples) {
-        elesize += bstrAllocSize(e->key);
-        if (with_bstr_val && e->v.val) elesize += bstrAllocSize(e->v.val);
-        sampled++;
-    }
-    htResetIterator(&it);
-    if (sampled) total += (size_t)((double)elesize / sampled * htSize(ht));
-    return total;
-}
-
-/* Same for the kvtable-backed set/hash encodings: each element is a single
+/* Average element footprint of the kvtable-backed set/hash encodings, from up
+ * to `samples` elements: each element is a single
  * allocation starting with a bstr (a member, or a field with its value). */
 static size_t sampledKvtableSize(kvtable *t, size_t samples) {
     size_t total = kvtMemUsage(t), sampled = 0, elesize = 0;
