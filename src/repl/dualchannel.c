@@ -239,7 +239,15 @@ static void loadingTick(int force) {
     mstime_t now = mstime();
     if (!force && now - dc.last_drain < DC_DRAIN_MS) return;
     dc.last_drain = now;
-    if (dc.main_fd != -1 && server.repl_state == REPL_STATE_DUAL_BUFFERING) bufferMainStream(dc.main_fd, 0);
+    if (dc.main_fd != -1 && server.repl_state == REPL_STATE_DUAL_BUFFERING) {
+        bufferMainStream(dc.main_fd, 0);
+    } else if (dc.main_fd != -1 && (server.repl_state == REPL_STATE_RECEIVE_SETRDB_REPLY ||
+                                    server.repl_state == REPL_STATE_DUAL_PSYNC_REPLY)) {
+        /* The +OK / +CONTINUE replies came after the load started: take them
+         * now, so the stream behind them is drained from the next tick on. */
+        struct pollfd p = {.fd = dc.main_fd, .events = POLLIN};
+        if (poll(&p, 1, 0) == 1) replDualMainReadable(dc.main_fd);
+    }
     /* Keep-alive on the main channel (the rdb channel is ours to read only). */
     if (dc.main_fd != -1 && now - dc.last_keepalive >= 1000) {
         dc.last_keepalive = now;
