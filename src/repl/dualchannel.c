@@ -25,7 +25,7 @@ static struct {
     int active;
     int rdb_fd, rdb_state;
     int main_fd;
-    mstime_t start, lastio, last_keepalive;
+    mstime_t start, lastio, last_keepalive, last_drain;
     long long endoff;
     char replid[41];
     int dbid;
@@ -141,7 +141,11 @@ static void finishIfReady(void) {
 }
 
 /* ------------------------------------------------------------ main channel */
-static void bufferMainStream(int fd) {
+/* One read of the main channel into the local buffer. Returns the bytes read,
+ * 0 when there is nothing to read (or we stopped reading at our limit), -1
+ * when the attempt failed (already cleaned up). */
+static ssize_t bufferMainStreamOnce(int fd) {
+    if (dc.paused) return 0;
     listNode *ln = listLast(dc.buf);
     bufBlock *b = ln ? ln->value : NULL;
     if (!b || b->used == DC_BLOCK) {
@@ -151,28 +155,42 @@ static void bufferMainStream(int fd) {
     }
     ssize_t n = read(fd, b->buf + b->used, DC_BLOCK - b->used);
     if (n <= 0) {
-        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
         failSync("main channel closed while buffering");
-        return;
+        return -1;
     }
     b->used += (size_t)n;
     dc.buf_size += (size_t)n;
     if (dc.buf_size > dc.buf_peak) dc.buf_peak = dc.buf_size;
     server.stat_net_repl_input_bytes += n;
     unsigned long long limit = server.client_obuf_limits[CLIENT_TYPE_REPLICA].hard_limit_bytes;
-    if (limit && dc.buf_size >= limit && !dc.paused) {
+    if (limit && dc.buf_size >= limit) {
         /* Stop reading: the primary keeps the rest (and may drop us by its own limit). */
         serverLog(LL_NOTICE, "Replica local buffer reached the client-output-buffer-limit replica hard limit (%llu bytes): pausing the main channel",
                   limit);
         elDeleteFileEvent(server.el, fd, EL_READABLE);
         dc.paused = 1;
     }
+    return n;
+}
+
+/* Reads what the main channel holds, up to max bytes (0: until the socket is
+ * empty). Whatever we leave unread sits first in the socket buffers and then
+ * in the primary's memory, which is what dual channel is meant to avoid. */
+static void bufferMainStream(int fd, size_t max) {
+    size_t got = 0;
+    while (!max || got < max) {
+        ssize_t n = bufferMainStreamOnce(fd);
+        if (n <= 0) return;
+        got += (size_t)n;
+    }
 }
 
 void replDualMainReadable(int fd) {
     if (!dc.active) return;
     if (server.repl_state == REPL_STATE_DUAL_BUFFERING) {
-        bufferMainStream(fd);
+        /* Bounded so one busy primary link can't keep the event loop to itself. */
+        bufferMainStream(fd, 1024 * 1024);
         return;
     }
     char line[256];
@@ -204,13 +222,45 @@ void replDualMainReadable(int fd) {
 }
 
 /* ------------------------------------------------------------ rdb channel loading */
-typedef struct dcReader { int fd; char *buf; size_t pos, len, cap; long long limit, got; } dcReader;
+typedef struct dcReader { int fd; char *buf; size_t pos, len, cap; long long limit, got; unsigned calls; } dcReader;
+
+/* While the rdb channel loads, the main channel is read straight into the
+ * local buffer every DC_DRAIN_MS of loading. A full event-loop pass only runs
+ * every loading-process-events-interval-bytes of payload, and a compressed
+ * payload can take a long time per interval (about 0.3 s per 2 MB of the
+ * bench's zero-padded values), during which the stream would pile up in the
+ * socket buffers and then in the primary's memory. */
+#define DC_DRAIN_MS 5
+/* The clock is read every DC_TICK_CALLS reads of the loader (a few keys), not
+ * at every read: loading does several small reads per key. */
+#define DC_TICK_CALLS 64
+
+static void loadingTick(int force) {
+    mstime_t now = mstime();
+    if (!force && now - dc.last_drain < DC_DRAIN_MS) return;
+    dc.last_drain = now;
+    if (dc.main_fd != -1 && server.repl_state == REPL_STATE_DUAL_BUFFERING) {
+        bufferMainStream(dc.main_fd, 0);
+    } else if (dc.main_fd != -1 && (server.repl_state == REPL_STATE_RECEIVE_SETRDB_REPLY ||
+                                    server.repl_state == REPL_STATE_DUAL_PSYNC_REPLY)) {
+        /* The +OK / +CONTINUE replies came after the load started: take them
+         * now, so the stream behind them is drained from the next tick on. */
+        struct pollfd p = {.fd = dc.main_fd, .events = POLLIN};
+        if (poll(&p, 1, 0) == 1) replDualMainReadable(dc.main_fd);
+    }
+    /* Keep-alive on the main channel (the rdb channel is ours to read only). */
+    if (dc.main_fd != -1 && now - dc.last_keepalive >= 1000) {
+        dc.last_keepalive = now;
+        if (write(dc.main_fd, "\n", 1) < 0) { /* the main handler will notice */ }
+    }
+}
 
 /* Reads from the rdb socket; while waiting it keeps the server responsive and
- * the main channel buffering, and sends keep-alives on the main channel. */
+ * the main channel buffering. */
 static size_t dcRead(rio *r, void *out, size_t len) {
     dcReader *rd = r->privdata;
     char *o = out;
+    if (++rd->calls % DC_TICK_CALLS == 0) loadingTick(0);
     while (len) {
         if (rd->pos < rd->len) {
             size_t n = rd->len - rd->pos < len ? rd->len - rd->pos : len;
@@ -232,6 +282,8 @@ static size_t dcRead(rio *r, void *out, size_t len) {
             dc.rdb_read += n;
             dc.lastio = mstime();
             server.stat_net_repl_input_bytes += n;
+            loadingTick(0);
+            if (dc.abort_requested) return 0;
             continue;
         }
         if (n == 0) return 0;
@@ -239,12 +291,15 @@ static size_t dcRead(rio *r, void *out, size_t len) {
         if (errno != EAGAIN && errno != EWOULDBLOCK) return 0;
         if (mstime() - dc.lastio > (mstime_t)server.repl_timeout * 1000) return 0;
         processEventsWhileBlocked();
-        if (dc.main_fd != -1 && mstime() - dc.last_keepalive >= 1000) {
-            dc.last_keepalive = mstime();
-            if (write(dc.main_fd, "\n", 1) < 0) { /* the main handler will notice */ }
+        loadingTick(1);
+        if (dc.abort_requested) return 0;
+        /* Wake for the main channel too, so its bytes don't wait for the rdb channel. */
+        struct pollfd p[2] = {{.fd = rd->fd, .events = POLLIN}, {.fd = -1}};
+        if (dc.main_fd != -1 && !dc.paused && server.repl_state == REPL_STATE_DUAL_BUFFERING) {
+            p[1].fd = dc.main_fd;
+            p[1].events = POLLIN;
         }
-        struct pollfd p = {.fd = rd->fd, .events = POLLIN};
-        poll(&p, 1, 50);
+        poll(p, 2, 50);
     }
     return 1;
 }
@@ -257,6 +312,7 @@ static void loadRdbChannel(int fd) {
     dc.rdb_state = RDB_CH_LOADING;
     replPrepareForSnapshot();
     dcReader rd = {.fd = fd, .cap = 64 * 1024, .limit = dc.payload_size >= 0 ? dc.payload_size : -1};
+    dc.last_drain = mstime();
     rd.buf = zmalloc(rd.cap);
     rio r;
     memset(&r, 0, sizeof(r));

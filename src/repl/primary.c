@@ -98,41 +98,94 @@ static int replicaReceivesStream(client *c) {
     return c->replstate == REPLICA_STATE_ONLINE || c->replstate == REPLICA_STATE_BG_RDB_LOAD;
 }
 
+/* Set when some replica may have stream bytes to send; replFlushReplicaStreams()
+ * clears it once nothing is left to look at. */
+static int stream_flush_pending = 0;
+
+/* Called whenever a replica may have something new to send. The write itself
+ * happens in replFlushReplicaStreams() before the event loop sleeps: one
+ * write per replica per iteration, however many commands the iteration ran,
+ * and no epoll registration unless the socket is full. */
 void replKickReplicaWriter(client *c) {
-    if (c->fd == -1 || (c->flags & CLIENT_CLOSE_ASAP)) return;
-    replicaPriv *p = privOf(c);
-    if (!p || !replicaReceivesStream(c)) return;
-    if (replCursorPending(&p->cur) == 0 && !clientHasPendingReplies(c)) return;
-    elCreateFileEvent(server.el, c->fd, EL_WRITABLE, replicaWriteHandler, c);
+    (void)c;
+    stream_flush_pending = 1;
+}
+
+/* Writes pending replies, then the stream from the cursor. Returns -1 when
+ * the client is being dropped, 1 when bytes are left (socket full), else 0. */
+static int replicaWriteNow(client *c, replicaPriv *p) {
+    if (clientHasPendingReplies(c)) {
+        if (writeToClient(c, 0) == -1) return -1;
+        if (clientHasPendingReplies(c)) return 1;
+    }
+    if (!p || !replicaReceivesStream(c)) return 0;
+    ssize_t n = replCursorWrite(&p->cur, c->fd);
+    if (n < 0) {
+        serverLog(LL_VERBOSE, "Error writing to replica: %s", strerror(errno));
+        freeClientAsync(c);
+        return -1;
+    }
+    if (n > 0) {
+        server.stat_net_repl_output_bytes += n;
+        c->net_output_bytes += (unsigned long long)n;
+    }
+    p->last_stream_write = server.mstime;
+    return replCursorPending(&p->cur) ? 1 : 0;
 }
 
 static void replicaWriteHandler(eventLoop *el, int fd, void *privdata, int mask) {
     (void)el;
     (void)mask;
     client *c = privdata;
-    if (c->flags & CLIENT_CLOSE_ASAP) {
-        elDeleteFileEvent(server.el, fd, EL_WRITABLE);
-        return;
-    }
-    if (clientHasPendingReplies(c)) {
-        if (writeToClient(c, 0) == -1) return;
-        if (clientHasPendingReplies(c)) return;
-    }
     replicaPriv *p = privOf(c);
-    if (p && replicaReceivesStream(c)) {
-        ssize_t n = replCursorWrite(&p->cur, fd);
-        if (n < 0) {
-            serverLog(LL_VERBOSE, "Error writing to replica: %s", strerror(errno));
-            freeClientAsync(c);
-            return;
-        }
-        if (n > 0) {
-            server.stat_net_repl_output_bytes += n;
-            c->net_output_bytes += (unsigned long long)n;
-        }
-        if (replCursorPending(&p->cur)) return;
-    }
+    /* A client being dropped must not keep the handler spinning until it is freed. */
+    int rc = (c->flags & CLIENT_CLOSE_ASAP) ? -1 : replicaWriteNow(c, p);
+    if (rc == 1) return;
     elDeleteFileEvent(server.el, fd, EL_WRITABLE);
+    if (p) p->writer_installed = 0;
+}
+
+/* A main channel whose replica is still loading the rdb channel is read by the
+ * replica only between loading steps, so writing to it at every event-loop
+ * iteration gains it nothing while costing the primary a syscall and the
+ * loopback TCP work per iteration, ahead of its clients' replies. Its stream
+ * goes out in batches: when this many bytes are waiting, or after
+ * REPL_LOADING_BATCH_MS. The batch is capped at a quarter of the backlog, so
+ * the bytes waiting are held by the backlog anyway and cost no extra memory. */
+#define REPL_LOADING_BATCH_BYTES (64 * 1024)
+#define REPL_LOADING_BATCH_MS 20
+
+static int deferForLoadingReplica(client *c, replicaPriv *p) {
+    if (c->replstate != REPLICA_STATE_BG_RDB_LOAD || clientHasPendingReplies(c)) return 0;
+    long long batch = server.repl_backlog_size / 4;
+    if (batch > REPL_LOADING_BATCH_BYTES) batch = REPL_LOADING_BATCH_BYTES;
+    return replCursorPending(&p->cur) < batch && server.mstime - p->last_stream_write < REPL_LOADING_BATCH_MS;
+}
+
+/* Runs before the event loop sleeps (server.c beforeSleep). */
+void replFlushReplicaStreams(void) {
+    if (!stream_flush_pending) return;
+    stream_flush_pending = 0;
+    listIter li;
+    listNode *ln;
+    listRewind(server.replicas, &li);
+    while ((ln = listNext(&li))) {
+        client *c = ln->value;
+        replicaPriv *p = privOf(c);
+        if (c->fd == -1 || (c->flags & CLIENT_CLOSE_ASAP) || !p || !replicaReceivesStream(c)) continue;
+        /* Our writer already waits for the socket to drain. */
+        if (p->writer_installed && (elGetFileEvents(server.el, c->fd) & EL_WRITABLE)) continue;
+        if (replCursorPending(&p->cur) == 0 && !clientHasPendingReplies(c)) continue;
+        if (deferForLoadingReplica(c, p)) {
+            stream_flush_pending = 1;   /* look again at the next iteration */
+            continue;
+        }
+        if (replicaWriteNow(c, p) == 1) {
+            /* Installed over whatever writer the replies had: ours sends them first. */
+            elCreateFileEvent(server.el, c->fd, EL_WRITABLE, replicaWriteHandler, c);
+            p->writer_installed = 1;
+        }
+    }
 }
 
 /* Valkey's limit for replicas, enforced on the shared stream (not reply_bytes). */

@@ -79,6 +79,8 @@ typedef struct replicaPriv {
     mstime_t transmitted_time;
     long long endoff;
     int version_major;        /* from REPLCONF version; 0: an older peer that sends none */
+    int writer_installed;     /* replicaWriteHandler waits for the socket to drain */
+    mstime_t last_stream_write; /* batching of a main channel whose replica still loads */
 } replicaPriv;
 
 replicaPriv *replGetPriv(client *c);

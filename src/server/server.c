@@ -686,6 +686,7 @@ void flushAppendOnlyFile(int force) __attribute__((weak));
 static void beforeSleep(eventLoop *el) {
     if (processEventsWhileBlockedDepth) {
         handleClientsWithPendingWrites();
+        replFlushReplicaStreams();
         return;
     }
     updateCachedTime();
@@ -700,6 +701,7 @@ static void beforeSleep(eventLoop *el) {
     /* AOF before replies: with appendfsync always a client sees only durable writes. */
     if (flushAppendOnlyFile) flushAppendOnlyFile(0);
     handleClientsWithPendingWrites();
+    replFlushReplicaStreams();   /* after the replies: clients first, then the stream */
     htSetResizeEnabled(!hasActiveChildProcess());
     kvtSetResizeEnabled(!hasActiveChildProcess());
 }

@@ -1034,6 +1034,7 @@ void resetServerStats(void);   /* CONFIG RESETSTAT */
 bstr genInfoPersistence(bstr info);
 bstr genInfoReplication(bstr info);
 void replicationCron(void);
+void replFlushReplicaStreams(void);   /* repl/primary.c, before the event loop sleeps */
 void rdbCron(void);
 void checkChildrenDone(void);
 int rdbLoadAtStartup(void);      /* 0 ok or no file, -1 fatal */

@@ -378,6 +378,34 @@ def test_replica_answers_loading_while_loading(start_server):
     assert_same_data(p, r)
 
 
+def test_replica_drains_main_channel_while_loading(start_server):
+    """The replica reads its main channel every few ms of loading, not only at
+    each loading-process-events-interval-bytes: with that interval out of reach
+    (and the whole small payload already read, so the loader never waits on the
+    rdb socket) the stream written during a slow load still ends up in the
+    replica's buffer, not in the primary's memory."""
+    p = start_server(config=DUAL)
+    p.client().execute_command("DEBUG", "POPULATE", 5000)
+    r = start_server(config=dict(DUAL, **{"key-load-delay": 1000,
+                                          "loading-process-events-interval-bytes": 2147483647}))
+    replica_of(r, p)
+    wait_for(lambda: "main-channel" in info(p).get("slave0", "") + info(p).get("slave1", ""), 20,
+             interval=0.02, msg="main channel streaming")
+    pipe = p.client().pipeline(transaction=False)
+    for i in range(256):
+        pipe.set("big:%d" % i, b"y" * 65536)   # 16 MB, more than the loopback socket buffers hold
+    pipe.execute()
+    time.sleep(0.5)
+    # the replica is still loading (about 5 s of key-load-delay) ...
+    assert "main-channel" in info(p).get("slave0", "") + info(p).get("slave1", "")
+    # ... and the primary holds little beyond its 1 MB backlog for it
+    assert int(info(p, "memory")["mem_clients_slaves"]) < 2 * 1024 * 1024
+    wait_sync(p, r, timeout=60)
+    assert int(info(r)["replicas_repl_buffer_peak"]) >= 16 * 1024 * 1024
+    assert_same_data(p, r)
+    assert_no_leaks(p, 1)
+
+
 from replutil import FaultProxy  # noqa: E402
 
 

@@ -6,7 +6,9 @@
 #include "persist/rio.h"
 #include "ds/bstr.h"
 #include "core/zmalloc.h"
+#include <liblzf/lzf.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -124,6 +126,38 @@ static void test_lzf_spec_block(void) {
     ASSERT(rdbLzfDecompress(bad, sizeof(bad), out, 8) != 0);
 }
 
+/* Our decoder against liblzf's on its own output (every run/offset shape that
+ * random data with repeats produces) and on damaged copies of it: both must
+ * agree on success, and on the bytes when they succeed. */
+static void test_lzf_matches_liblzf(void) {
+    static unsigned char src[20000], comp[21000], a[20000], b[20000];
+    srand(12345);
+    for (int round = 0; round < 400; round++) {
+        size_t len = 1 + (size_t)rand() % sizeof(src);
+        int period = 1 + rand() % 300;       /* repeats at many distances, some overlapping */
+        for (size_t i = 0; i < len; i++)
+            src[i] = (i >= (size_t)period && rand() % 8) ? src[i - (size_t)period] : (unsigned char)(rand() % (round % 5 ? 4 : 256));
+        unsigned clen = lzf_compress(src, (unsigned)len, comp, sizeof(comp));
+        if (clen == 0) continue;
+        ASSERT(rdbLzfDecompress(comp, clen, a, len) == 0);
+        ASSERT(memcmp(a, src, len) == 0);
+        ASSERT(rdbLzfDecompress(comp, clen, a, len - 1) != 0 || len == 1);
+        for (int k = 0; k < 20; k++) {
+            unsigned char saved;
+            size_t at = (size_t)rand() % clen;
+            unsigned cut = clen;
+            saved = comp[at];
+            if (k % 2) comp[at] = (unsigned char)rand();
+            else cut = (unsigned)at + 1;
+            int ours = rdbLzfDecompress(comp, cut, a, len);
+            unsigned theirs = lzf_decompress(comp, cut, b, (unsigned)len);
+            ASSERT(ours == 0 ? theirs == len : theirs != len);
+            if (ours == 0) ASSERT(memcmp(a, b, len) == 0);
+            comp[at] = saved;
+        }
+    }
+}
+
 static void test_malformed(void) {
     /* Truncated lengths and strings. */
     const char *cases[] = {"", "\x40", "\x80\x00\x00", "\x81\x00", "\x05" "abc", "\xC1\x01", "\xC3\x05\x10\x00", "\xC4", "\x82"};
@@ -198,6 +232,7 @@ int main(void) {
     RUN_TEST(test_string_roundtrip);
     RUN_TEST(test_lzf_roundtrip);
     RUN_TEST(test_lzf_spec_block);
+    RUN_TEST(test_lzf_matches_liblzf);
     RUN_TEST(test_malformed);
     RUN_TEST(test_doubles);
     RUN_TEST(test_checksum_tracks_bytes);
