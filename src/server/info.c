@@ -391,20 +391,27 @@ static void timeCommand(client *c) {
 int prepareForShutdown(int flags);
 
 static void shutdownCommand(client *c) {
-    int flags = 0;
+    int flags = 0, now = 0, abort = 0;
     for (int j = 1; j < c->argc; j++) {
         const char *opt = objPtr(c->argv[j]);
         if (!strcasecmp(opt, "nosave")) flags |= 1;
         else if (!strcasecmp(opt, "save")) flags |= 2;
         else if (!strcasecmp(opt, "force")) flags |= 4;
-        else if (!strcasecmp(opt, "now") || !strcasecmp(opt, "abort")) continue;
+        else if (!strcasecmp(opt, "now")) now = 1;
+        else if (!strcasecmp(opt, "abort")) abort = 1;
         else {
             addReplyErrorObject(c, shared.syntaxerr);
             return;
         }
     }
-    if ((flags & 1) && (flags & 2)) {
+    if ((abort && (flags || now)) || ((flags & 1) && (flags & 2))) {
         addReplyErrorObject(c, shared.syntaxerr);
+        return;
+    }
+    /* Our shutdown runs to completion inside this call (it never waits for
+     * lagging replicas), so there is never one in progress to abort. */
+    if (abort) {
+        addReplyError(c, "ERR No shutdown in progress.");
         return;
     }
     if (prepareForShutdown(flags) == 0) exit(0);

@@ -427,6 +427,18 @@ def test_shutdown_nosave_exits(start_server):
     assert "ready to exit, bye bye" in s.log()
 
 
+def test_shutdown_abort_without_shutdown(start_server):
+    s = start_server()
+    c = Conn(s.port)
+    assert c("SHUTDOWN", "ABORT") == err("ERR No shutdown in progress.")
+    assert c("SHUTDOWN", "ABORT", "NOW") == err("ERR syntax error")
+    assert c("SHUTDOWN", "NOSAVE", "ABORT") == err("ERR syntax error")
+    assert c("SHUTDOWN", "SAVE", "NOSAVE") == err("ERR syntax error")
+    assert c("SHUTDOWN", "BOGUS") == err("ERR syntax error")
+    assert c("PING") == "PONG"  # still running
+    assert s.proc.poll() is None
+
+
 def test_sigterm_graceful(start_server):
     s = start_server()
     s.proc.send_signal(signal.SIGTERM)
