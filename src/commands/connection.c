@@ -285,6 +285,10 @@ static void clientKillCommand(client *c) {
             laddr = objPtr(val);
         } else if (!strcasecmp(opt, "user")) {
             user = objPtr(val);
+            if (!aclUserExists(user, bstrLen(objPtr(val)))) {
+                addReplyErrorFormat(c, "ERR No such user '%s'", user);
+                return;
+            }
         } else if (!strcasecmp(opt, "skipme")) {
             if (!strcasecmp(objPtr(val), "yes")) skipme = 1;
             else if (!strcasecmp(objPtr(val), "no")) skipme = 0;

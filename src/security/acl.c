@@ -642,6 +642,10 @@ aclUser *aclGetUser(const char *name, size_t len) {
     return u;
 }
 
+int aclUserExists(const char *name, size_t len) {
+    return aclGetUser(name, len) != NULL;
+}
+
 static aclUser *clientUser(client *c) {
     if (!c->user) return aclDefault;
     return htFetchValue(aclUsers, c->user);

@@ -353,6 +353,7 @@ int aclAuthenticate(client *c, obj *username, obj *password);  /* 1: c now runs 
 int aclAuthRequired(client *c);      /* c must AUTH before running commands */
 int aclNewClientIsAuthenticated(void);  /* default user is on and nopass */
 int aclDefaultUserNoPass(void);
+int aclUserExists(const char *name, size_t len);
 int aclCheckClientCommand(client *c);   /* 1 allowed; 0 rejected (NOPERM reply sent, transaction flagged) */
 /* For callers that run commands on a user's behalf (scripts): 1 allowed; 0
  * denied, logged to ACL LOG, *msg = a new bstr such as "User u has no
