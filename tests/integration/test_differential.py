@@ -1650,6 +1650,40 @@ SUBCOMMANDS = {
         CLIENT PAUSE abc
         CLIENT UNBLOCK abc
         CLIENT CACHING yes
+        CLIENT KILL ID 999999
+        CLIENT KILL 1.2.3.4:5
+        CLIENT KILL ADDR 1.2.3.4:5
+        CLIENT KILL LADDR 1.2.3.4:5
+        CLIENT KILL USER nouser
+        CLIENT KILL TYPE foo
+        CLIENT KILL TYPE pubsub
+        CLIENT KILL TYPE master
+        CLIENT KILL ID abc
+        CLIENT KILL SKIPME maybe
+        CLIENT KILL ID 999999 SKIPME no
+        CLIENT KILL FOO bar
+        CLIENT LIST TYPE foo
+        [shape] CLIENT LIST ID 999999
+        CLIENT LIST ID abc
+        CLIENT NO-EVICT on
+        CLIENT NO-EVICT off
+        [v8] CLIENT NO-TOUCH maybe => ("-", "ERR syntax error")
+        CLIENT REPLY maybe
+        CLIENT SETNAME "has space"
+        CLIENT SETNAME ok-name
+        CLIENT GETNAME
+        CLIENT SETNAME ""
+        CLIENT GETNAME
+        # CLIENT SETINFO and NO-TOUCH are Valkey 8 (Redis 7.2) subcommands
+        [v8] CLIENT SETINFO LIB-NAME "bad name" => ("-", "ERR LIB-NAME cannot contain spaces, newlines or special characters.")
+        [v8] CLIENT SETINFO LIB-NAME mylib => ("+", "OK")
+        [v8] CLIENT SETINFO FOO bar => ("-", "ERR Unrecognized option 'FOO'")
+        CLIENT UNBLOCK 999999
+        CLIENT UNBLOCK 999999 FOO
+        CLIENT PAUSE 10 FOO
+        CLIENT PAUSE -1
+        CLIENT UNPAUSE
+        ECHO still-here
         PUBSUB NOPE
         PUBSUB CHANNELS a b
         PUBSUB NUMPAT x
