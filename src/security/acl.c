@@ -893,8 +893,9 @@ static void closeClient(client *target, client *current) {
 /* A subscriber whose user may no longer listen to one of its channels is
  * disconnected, as Valkey does after ACL changes. */
 static int clientLostChannels(client *c, aclUser *u) {
-    hashtable *sets[2] = {c->pubsub_channels, c->pubsub_patterns};
-    for (int t = 0; t < 2; t++) {
+    /* Shard channels are checked like channels (literally). */
+    hashtable *sets[3] = {c->pubsub_channels, c->pubsub_patterns, c->pubsubshard_channels};
+    for (int t = 0; t < 3; t++) {
         if (!sets[t] || !htSize(sets[t])) continue;
         htIterator it;
         htEntry *e;
