@@ -2793,3 +2793,25 @@ def test_info_reads_writes_processed(pair):
         reads = int(re.search(r"^total_reads_processed:(\d+)", info, re.M).group(1))
         writes = int(re.search(r"^total_writes_processed:(\d+)", info, re.M).group(1))
         assert reads >= 6 and writes >= 5, (h.binary, reads, writes)
+
+
+def test_acl_change_drops_shard_subscriber(pair):
+    """A subscriber whose user loses a shard channel is disconnected, like one on a channel."""
+    outcome = []
+    for h in pair:
+        admin = RawConn(h.port)
+        admin.call("ACL", "SETUSER", "shardy", "on", "nopass", "+@all", "~*", "&sh*")
+        c = RawConn(h.port)
+        c.call("AUTH", "shardy", "x")
+        c.send("SSUBSCRIBE", "shard1")
+        c.read()
+        admin.call("ACL", "SETUSER", "shardy", "resetchannels", "&other")
+        time.sleep(0.05)
+        try:
+            outcome.append(c.call("PING"))
+        except (ConnectionError, OSError):
+            outcome.append("disconnected")
+        admin.call("ACL", "DELUSER", "shardy")
+        admin.close()
+        c.close()
+    assert outcome == ["disconnected", "disconnected"]
