@@ -79,11 +79,10 @@ static long long typeByName(const char *name) {
     return -1;
 }
 
-/* What one SCAN round collects: element strings (and values for hash/zset),
- * already filtered by MATCH/TYPE so COUNT bounds work, not output. */
+/* What one SCAN round collects: key names already filtered by MATCH/TYPE, so
+ * COUNT bounds the work, not the output. */
 typedef struct scanState {
-    obj *o;                /* NULL for the keyspace */
-    bstr *items;           /* name, value, name, value... (values only for hash/zset) */
+    bstr *items;
     long n, cap;
     const char *pat;
     int patlen, use_pattern;
@@ -99,27 +98,6 @@ static void scanPush(scanState *st, bstr s) {
     st->items[st->n++] = s;
 }
 
-static void scanCallback(void *privdata, const htEntry *e) {
-    scanState *st = privdata;
-    bstr key = e->key;
-    if (st->use_pattern && !stringmatchlen(st->pat, st->patlen, key, (int)bstrLen(key), 0)) return;
-    if (st->o == NULL && st->filter_type != -1) {
-        obj *val = e->v.val;
-        if (st->filter_type == -2 || (int)val->type != st->filter_type) return;
-    }
-    scanPush(st, bstrDup(key));
-    st->count_elements++;
-    if (st->o == NULL || st->o->type == OBJ_SET) return;
-    if (st->o->type == OBJ_HASH) {
-        bstr v = e->v.val;
-        scanPush(st, bstrDup(v));
-    } else if (st->o->type == OBJ_ZSET) {
-        char buf[MAX_D2STRING_CHARS];
-        int l = d2string(buf, sizeof(buf), e->v.d);
-        scanPush(st, bstrNewLen(buf, (size_t)l));
-    }
-}
-
 /* The keyspace stores entries, not htEntry: same filters, key and value from the entry. */
 static void keyspaceScanCallback(void *privdata, void *entry) {
     scanState *st = privdata;
@@ -133,13 +111,8 @@ static void keyspaceScanCallback(void *privdata, void *entry) {
     st->count_elements++;
 }
 
-static hashtable *scanTargetTable(obj *o) {
-    if (o->type == OBJ_ZSET) return *(hashtable **)objPtr(o);
-    return objPtr(o);
-}
-
-static int parseScanOptions(client *c, obj *o, scanState *st, long *count) {
-    int i = o == NULL ? 2 : 3;
+static int parseScanOptions(client *c, scanState *st, long *count) {
+    int i = 2;
     while (i < c->argc) {
         int remaining = c->argc - i;
         if (argIs(c->argv[i], "count") && remaining >= 2) {
@@ -154,7 +127,7 @@ static int parseScanOptions(client *c, obj *o, scanState *st, long *count) {
             st->patlen = (int)bstrLen(objPtr(c->argv[i + 1]));
             st->use_pattern = !(st->patlen == 1 && st->pat[0] == '*');
             i += 2;
-        } else if (argIs(c->argv[i], "type") && o == NULL && remaining >= 2) {
+        } else if (argIs(c->argv[i], "type") && remaining >= 2) {
             long long t = typeByName(objPtr(c->argv[i + 1]));
             st->filter_type = t < 0 ? -2 : (int)t;
             i += 2;
@@ -166,60 +139,49 @@ static int parseScanOptions(client *c, obj *o, scanState *st, long *count) {
     return 0;
 }
 
-void scanGenericCommand(client *c, obj *o, unsigned long cursor) {
+/* SCAN over the keyspace (HSCAN/SSCAN/ZSCAN live with their types). */
+static void scanKeyspace(client *c, unsigned long cursor) {
     scanState st = {0};
-    st.o = o;
     st.filter_type = -1;
     long count = 10;
-    if (parseScanOptions(c, o, &st, &count) != 0) return;
+    if (parseScanOptions(c, &st, &count) != 0) return;
 
     /* Sparse tables may need many empty buckets per element: bound the work. */
     long maxiter = count * 10;
-    if (o == NULL) {
-        do {
-            cursor = kvtScan(c->db->keys, cursor, keyspaceScanCallback, &st);
-        } while (cursor && maxiter-- && st.count_elements < count);
-    } else {
-        hashtable *ht = scanTargetTable(o);
-        do {
-            cursor = htScan(ht, cursor, scanCallback, &st);
-        } while (cursor && maxiter-- && st.count_elements < count);
-    }
+    do {
+        cursor = kvtScan(c->db->keys, cursor, keyspaceScanCallback, &st);
+    } while (cursor && maxiter-- && st.count_elements < count);
 
-    int step = (o == NULL || o->type == OBJ_SET) ? 1 : 2;
-    if (o == NULL) {
-        /* Drop (and lazily expire) keys whose TTL has passed. */
-        for (long j = 0; j < st.n; j++) {
-            obj *k = createStringObject(st.items[j], bstrLen(st.items[j]));
-            if (expireIfNeeded(c->db, k, 0) || keyIsExpired(c->db, k)) {
-                bstrFree(st.items[j]);
-                st.items[j] = NULL;
-            }
-            decrRefCount(k);
-        }
-    }
+    /* Drop (and lazily expire) keys whose TTL has passed. */
     long out = 0;
-    for (long j = 0; j < st.n; j += step)
-        if (st.items[j]) out++;
+    for (long j = 0; j < st.n; j++) {
+        obj *k = createStringObject(st.items[j], bstrLen(st.items[j]));
+        if (expireIfNeeded(c->db, k, 0) || keyIsExpired(c->db, k)) {
+            bstrFree(st.items[j]);
+            st.items[j] = NULL;
+        } else {
+            out++;
+        }
+        decrRefCount(k);
+    }
 
     char cbuf[LONG_STR_SIZE];
     int clen = ull2string(cbuf, sizeof(cbuf), cursor);
     addReplyArrayLen(c, 2);
     addReplyBulkCBuffer(c, cbuf, (size_t)clen);
-    addReplyArrayLen(c, out * step);
-    for (long j = 0; j < st.n; j += step) {
+    addReplyArrayLen(c, out);
+    for (long j = 0; j < st.n; j++) {
         if (!st.items[j]) continue;
-        for (int k = 0; k < step; k++) addReplyBulkCBuffer(c, st.items[j + k], bstrLen(st.items[j + k]));
+        addReplyBulkCBuffer(c, st.items[j], bstrLen(st.items[j]));
+        bstrFree(st.items[j]);
     }
-    for (long j = 0; j < st.n; j++)
-        if (st.items[j]) bstrFree(st.items[j]);
     zfree(st.items);
 }
 
 void scanCommand(client *c) {
     unsigned long cursor;
     if (parseScanCursorOrReply(c, c->argv[1], &cursor) != 0) return;
-    scanGenericCommand(c, NULL, cursor);
+    scanKeyspace(c, cursor);
 }
 
 void randomkeyCommand(client *c) {

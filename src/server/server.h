@@ -920,14 +920,9 @@ void emptyDbAsync(serverDb *db);
 size_t lazyfreeGetPendingObjectsCount(void);
 size_t lazyfreeGetFreedObjectsCount(void);
 
-/* SCAN family (commands/keys.c). parseScanCursorOrReply replies "ERR invalid
- * cursor" and returns -1 on a bad cursor. scanGenericCommand serves SCAN when o
- * is NULL, and HSCAN/SSCAN/ZSCAN for values whose encoding is OBJ_ENCODING_HT
- * (hash/set: o->ptr is the hashtable; zset SKIPLIST: the struct o->ptr points
- * at starts with its member->score hashtable). Options are read from argv[3]
- * (argv[2] for SCAN). Compact encodings stay with their type owners. */
+/* SCAN cursors (commands/keys.c): replies "ERR invalid cursor" and returns -1
+ * on a bad one. HSCAN/SSCAN/ZSCAN are served by their type owners. */
 int parseScanCursorOrReply(client *c, obj *o, unsigned long *cursor);
-void scanGenericCommand(client *c, obj *o, unsigned long cursor);
 /* Key lookup for OBJECT/DEBUG/MEMORY: no LRU touch, no notifications. */
 obj *objectCommandLookup(client *c, obj *key);
 
