@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { RDB_CH_NONE, RDB_CH_CONNECTING, RDB_CH_AUTH_REPLY, RDB_CH_REPLCONF_REPLY, RDB_CH_RECEIVE_ENDOFF,
-       RDB_CH_PAYLOAD_HEADER, RDB_CH_LOADING, RDB_CH_LOADED };
+       RDB_CH_PAYLOAD_HEADER, RDB_CH_TO_DISK, RDB_CH_LOADING, RDB_CH_LOADED };
 
 typedef struct bufBlock { size_t used; char buf[]; } bufBlock;
 #define DC_BLOCK (64 * 1024)
@@ -36,13 +38,26 @@ static struct {
     long long payload_size;    /* -1: EOF framing */
     char eofmark[40];
     long long rdb_read;
-} dc = {.rdb_fd = -1, .main_fd = -1};
+    int tmpfd;                 /* repl-diskless-load disabled: the snapshot goes to this file first */
+    char tmpfile[256];
+    bstr held;                 /* EOF framing: the last bytes, which may be the mark */
+} dc = {.rdb_fd = -1, .main_fd = -1, .tmpfd = -1};
 
 static void rdbChannelHandler(eventLoop *el, int fd, void *privdata, int mask);
 
 int replDualActive(void) { return dc.active; }
 size_t replDualBufferSize(void) { return dc.buf_size; }
 size_t replDualBufferPeak(void) { return dc.buf_peak; }
+
+static void dropTempFile(void) {
+    if (dc.tmpfd != -1) {
+        close(dc.tmpfd);
+        dc.tmpfd = -1;
+        unlink(dc.tmpfile);
+    }
+    bstrFree(dc.held);
+    dc.held = NULL;
+}
 
 static void freeBuffer(void) {
     if (!dc.buf) return;
@@ -70,6 +85,7 @@ void replDualAbort(const char *why) {
         close(dc.rdb_fd);
         dc.rdb_fd = -1;
     }
+    dropTempFile();
     freeBuffer();
     dc.active = 0;
     dc.rdb_state = RDB_CH_NONE;
@@ -222,7 +238,9 @@ void replDualMainReadable(int fd) {
 }
 
 /* ------------------------------------------------------------ rdb channel loading */
-typedef struct dcReader { int fd; char *buf; size_t pos, len, cap; long long limit, got; unsigned calls; } dcReader;
+/* net: the fd is the rdb socket (count network bytes, may block); else the
+ * snapshot file received first when loading from disk. */
+typedef struct dcReader { int fd, net; char *buf; size_t pos, len, cap; long long limit, got; unsigned calls; } dcReader;
 
 /* While the rdb channel loads, the main channel is read straight into the
  * local buffer every DC_DRAIN_MS of loading. A full event-loop pass only runs
@@ -279,9 +297,11 @@ static size_t dcRead(rio *r, void *out, size_t len) {
             rd->pos = 0;
             rd->len = (size_t)n;
             rd->got += n;
-            dc.rdb_read += n;
-            dc.lastio = mstime();
-            server.stat_net_repl_input_bytes += n;
+            if (rd->net) {
+                dc.rdb_read += n;
+                dc.lastio = mstime();
+                server.stat_net_repl_input_bytes += n;
+            }
             loadingTick(0);
             if (dc.abort_requested) return 0;
             continue;
@@ -307,11 +327,12 @@ static size_t dcNoWrite(rio *r, const void *b, size_t l) { (void)r; (void)b; (vo
 static off_t dcTell(rio *r) { return (off_t)r->processed_bytes; }
 static int dcFlush(rio *r) { (void)r; return 1; }
 
-static void loadRdbChannel(int fd) {
-    elDeleteFileEvent(server.el, fd, EL_READABLE | EL_WRITABLE);
+/* Loads the snapshot from src: the rdb socket itself (diskless load), or the
+ * file it was first saved to (limit = its size, no EOF mark left in it). */
+static void loadSnapshot(int src, int net, long long limit, const char *eofmark) {
     dc.rdb_state = RDB_CH_LOADING;
     replPrepareForSnapshot();
-    dcReader rd = {.fd = fd, .cap = 64 * 1024, .limit = dc.payload_size >= 0 ? dc.payload_size : -1};
+    dcReader rd = {.fd = src, .net = net, .cap = 64 * 1024, .limit = limit};
     dc.last_drain = mstime();
     rd.buf = zmalloc(rd.cap);
     rio r;
@@ -327,14 +348,15 @@ static void loadRdbChannel(int fd) {
     ri.repl_stream_db = -1;
     server.loading = 1;
     server.loading_start_time = time(NULL);
-    server.loading_total_bytes = dc.payload_size > 0 ? dc.payload_size : 0;
-    serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Loading DB in memory from the rdb channel");
+    server.loading_total_bytes = limit > 0 ? limit : 0;
+    serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: Loading DB in memory from the rdb channel%s",
+              net ? "" : " (saved to disk first)");
     int rc = rdbLoadRio(&r, RDBFLAGS_REPLICATION | RDBFLAGS_STARTUP, &ri);
     r.privdata = &rd;
-    if (rc == RDB_OK && dc.payload_size < 0) {
+    if (rc == RDB_OK && eofmark) {
         char mark[40];
         r.update_cksum = NULL;
-        if (!rioRead(&r, mark, 40) || memcmp(mark, dc.eofmark, 40) != 0) rc = RDB_ERR;
+        if (!rioRead(&r, mark, 40) || memcmp(mark, eofmark, 40) != 0) rc = RDB_ERR;
     }
     server.loading = 0;
     zfree(rd.buf);
@@ -359,6 +381,109 @@ static void loadRdbChannel(int fd) {
      * backlog pin only while it exists. */
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: rdb channel snapshot loaded (%lld bytes)", dc.rdb_read);
     finishIfReady();
+}
+
+static void loadRdbChannel(int fd) {
+    elDeleteFileEvent(server.el, fd, EL_READABLE | EL_WRITABLE);
+    loadSnapshot(fd, 1, dc.payload_size >= 0 ? dc.payload_size : -1, dc.payload_size < 0 ? dc.eofmark : NULL);
+}
+
+/* ------------------------------------------------------------ rdb channel to disk */
+/* repl-diskless-load disabled (or on-empty-db with data): as in a classic
+ * sync, the snapshot is saved to a temp file while the old dataset keeps
+ * serving, renamed over the RDB file, then loaded; the main channel buffers
+ * the stream all along. */
+static int writeTempFile(const char *p, size_t n) {
+    while (n) {
+        ssize_t w = write(dc.tmpfd, p, n);
+        if (w <= 0) {
+            if (w < 0 && errno == EINTR) continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void loadSavedSnapshot(int rdb_fd) {
+    elDeleteFileEvent(server.el, rdb_fd, EL_READABLE | EL_WRITABLE);
+    close(dc.tmpfd);
+    dc.tmpfd = -1;
+    bstrFree(dc.held);
+    dc.held = NULL;
+    if (rename(dc.tmpfile, server.dbfilename) == -1) {
+        unlink(dc.tmpfile);
+        failSync("can't rename the temp DB file");
+        return;
+    }
+    int f = open(server.dbfilename, O_RDONLY);
+    struct stat st;
+    if (f == -1 || fstat(f, &st) == -1) {
+        if (f != -1) close(f);
+        failSync("can't open the received DB file");
+        return;
+    }
+    loadSnapshot(f, 0, (long long)st.st_size, NULL);
+    close(f);
+}
+
+/* Appends n received bytes; with EOF framing the last 40 bytes are held back
+ * until we know whether they are the mark. Returns 1 when the payload is
+ * complete, 0 to go on, -1 on a write error. */
+static int savePayloadBytes(const char *p, size_t n) {
+    if (dc.payload_size >= 0) {
+        if (writeTempFile(p, n) != 0) return -1;
+        return dc.rdb_read == dc.payload_size;
+    }
+    dc.held = bstrCatLen(dc.held, p, n);
+    size_t len = bstrLen(dc.held);
+    if (len >= 40 && memcmp(dc.held + len - 40, dc.eofmark, 40) == 0) {
+        /* The rdb channel carries only the snapshot: the mark is its last bytes. */
+        return writeTempFile(dc.held, len - 40) == 0 ? 1 : -1;
+    }
+    if (len > 40) {
+        if (writeTempFile(dc.held, len - 40) != 0) return -1;
+        bstrRange(dc.held, (ssize_t)(len - 40), -1);
+    }
+    return 0;
+}
+
+static void rdbChannelToDisk(eventLoop *el, int fd, void *privdata, int mask) {
+    (void)el;
+    (void)privdata;
+    (void)mask;
+    char buf[64 * 1024];
+    size_t want = sizeof(buf);
+    if (dc.payload_size >= 0 && (long long)want > dc.payload_size - dc.rdb_read)
+        want = (size_t)(dc.payload_size - dc.rdb_read);
+    ssize_t n = want ? read(fd, buf, want) : 0;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n <= 0 && want) {
+        failSync("rdb channel connection lost while saving the snapshot");
+        return;
+    }
+    dc.lastio = server.mstime;
+    dc.rdb_read += n;
+    server.stat_net_repl_input_bytes += n;
+    int done = savePayloadBytes(buf, (size_t)n);
+    if (done < 0) failSync("write error on the temp DB file");
+    else if (done) loadSavedSnapshot(fd);
+}
+
+static void saveRdbChannelToDisk(int fd) {
+    snprintf(dc.tmpfile, sizeof(dc.tmpfile), "temp-%d.%ld.rdb", (int)getpid(), (long)server.unixtime);
+    dc.tmpfd = open(dc.tmpfile, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    if (dc.tmpfd == -1) {
+        failSync("can't open the temp file for the snapshot");
+        return;
+    }
+    dc.held = bstrEmpty();
+    dc.rdb_state = RDB_CH_TO_DISK;
+    serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: saving the rdb channel's snapshot to disk");
+    elDeleteFileEvent(server.el, fd, EL_READABLE);
+    if (elCreateFileEvent(server.el, fd, EL_READABLE, rdbChannelToDisk, NULL) == EL_ERR)
+        failSync("can't watch the rdb channel");
 }
 
 /* ------------------------------------------------------------ rdb channel handshake */
@@ -459,7 +584,8 @@ static void rdbChannelHandler(eventLoop *el, int fd, void *privdata, int mask) {
             dc.payload_size = strtoll(line + 1, NULL, 10);
         }
         dc.rdb_read = 0;
-        loadRdbChannel(fd);
+        if (replUseDisklessLoad()) loadRdbChannel(fd);
+        else saveRdbChannelToDisk(fd);
         return;
     default: failSync("unexpected data on the rdb channel"); return;
     }

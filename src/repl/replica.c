@@ -425,7 +425,7 @@ static void syncHandler(eventLoop *el, int fd, void *privdata, int mask) {
 }
 
 /* ------------------------------------------------------------ snapshot */
-static int useDisklessLoad(void) {
+int replUseDisklessLoad(void) {
     if (server.repl_diskless_load == REPL_DISKLESS_LOAD_SWAPDB) return 1;
     return server.repl_diskless_load == REPL_DISKLESS_LOAD_WHEN_DB_EMPTY && dbTotalServerKeyCount() == 0;
 }
@@ -553,7 +553,7 @@ static int readPayloadHeader(int fd) {
         rs.size = strtoll(line + 1, NULL, 10);
     }
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: receiving %s", rs.size == -1 ? "streamed RDB from primary with EOF to disk" : "bulk payload");
-    if (useDisklessLoad()) {
+    if (replUseDisklessLoad()) {
         loadSnapshotFromSocket(fd);
         return -1;
     }

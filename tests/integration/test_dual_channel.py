@@ -2,6 +2,7 @@
 sockets, and against a scripted primary for our replica), syncs with writes
 during the transfer, and the failure scenarios of the spec's section 7."""
 import socket
+import os
 import threading
 import time
 
@@ -448,5 +449,35 @@ def test_proxy_rdb_payload_cut(start_server, cut_at):
         wait_sync(p, r)
         assert_same_data(p, r)
         assert_no_leaks(p, 1)
+        # the cut attempt's temp file (disk load, the default) is gone
+        assert not [f for f in os.listdir(r.dir) if f.startswith("temp-")]
     finally:
         proxy.close()
+
+
+@pytest.mark.parametrize("load", ["disabled", "on-empty-db", "swapdb"])
+def test_dual_sync_honours_diskless_load(start_server, load):
+    """disabled (and on-empty-db over existing data) saves the rdb channel's
+    snapshot to disk first, as a classic sync does; the old data keeps serving
+    until the load; the stream is buffered all along either way."""
+    p = start_server(config=dict(DUAL, **{"rdb-key-save-delay": 50}))
+    p.client().execute_command("DEBUG", "POPULATE", 2000)
+    r = start_server(config=dict(DUAL, **{"repl-diskless-load": load}))
+    r.client().set("old-data", "1")
+    stop = threading.Event()
+    t = threading.Thread(target=writer, args=(p, stop))
+    t.start()
+    replica_of(r, p)
+    wait_for(lambda: info(r)["master_link_status"] == "up", 60)
+    stop.set()
+    t.join()
+    wait_sync(p, r)
+    assert_same_data(p, r)
+    assert r.client().get("old-data") is None
+    to_disk = "saved to disk first" in r.log()
+    assert to_disk == (load in ("disabled", "on-empty-db"))
+    if to_disk:
+        assert os.path.exists(os.path.join(r.dir, "dump.rdb"))
+    assert not [f for f in os.listdir(r.dir) if f.startswith("temp-")]
+    assert int(info(r)["replicas_repl_buffer_peak"]) > 0
+    assert_no_leaks(p, 1)
