@@ -199,8 +199,14 @@ static long long evictKey(serverDb *db, obj *keyobj) {
     int lazy = server.lazyfree_lazy_eviction;
     ustime_t t0 = ustime();
     size_t before = zmalloc_used_memory();
+    /* A value the lazyfree thread will free shrinks used_memory only later:
+     * count its estimated size now, or the loop evicts far more keys than the
+     * limit asks for while that thread catches up. */
+    long long deferred = 0;
+    obj *val = lazy ? lookupKeyReadWithFlags(db, keyobj, LOOKUP_NOTOUCH | LOOKUP_NONOTIFY | LOOKUP_NOSTATS | LOOKUP_NOEXPIRE) : NULL;
+    if (val && lazyfreeWouldDefer(val)) deferred = (long long)objectComputeSize(keyobj, val, 5, db->id);
     dbGenericDelete(db, keyobj, lazy, 0);
-    long long freed = (long long)before - (long long)zmalloc_used_memory();
+    long long freed = (long long)before - (long long)zmalloc_used_memory() + deferred;
     latencyAddSampleIfNeeded("eviction-del", (ustime() - t0) / 1000);
     server.stat_evictedkeys++;
     signalModifiedKey(NULL, db, keyobj);

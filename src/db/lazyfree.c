@@ -68,10 +68,14 @@ static void submit(lazyJob *job) {
 
 size_t objectFreeEffort(obj *o);
 
+int lazyfreeWouldDefer(obj *o) {
+    return o->refcount == 1 && o->type != OBJ_STRING && objectFreeEffort(o) > LAZYFREE_THRESHOLD;
+}
+
 void freeObjAsync(obj *key, obj *o, int dbid) {
     (void)key;
     (void)dbid;
-    if (o->refcount == 1 && o->type != OBJ_STRING && objectFreeEffort(o) > LAZYFREE_THRESHOLD) {
+    if (lazyfreeWouldDefer(o)) {
         lazyJob *job = zcalloc(sizeof(*job));
         job->o = o;
         submit(job);

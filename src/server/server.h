@@ -916,6 +916,7 @@ void flushAllDataAndResetRDB(int flags);
 #define EMPTYDB_ASYNC (1 << 0)
 #define EMPTYDB_NOFUNCTIONS (1 << 1)
 void freeObjAsync(obj *key, obj *o, int dbid);
+int lazyfreeWouldDefer(obj *o);   /* freeObjAsync would hand o to the lazyfree thread */
 void emptyDbAsync(serverDb *db);
 size_t lazyfreeGetPendingObjectsCount(void);
 size_t lazyfreeGetFreedObjectsCount(void);
