@@ -45,8 +45,15 @@ static struct {
 
 static void rdbChannelHandler(eventLoop *el, int fd, void *privdata, int mask);
 
+/* The buffered stream still being applied after the link came up. */
+static struct {
+    list *pending;             /* bufBlock* */
+    size_t left;
+    uint64_t primary_id;       /* the primary client it belongs to */
+} ap;
+
 int replDualActive(void) { return dc.active; }
-size_t replDualBufferSize(void) { return dc.buf_size; }
+size_t replDualBufferSize(void) { return dc.buf_size + ap.left; }
 size_t replDualBufferPeak(void) { return dc.buf_peak; }
 
 static void dropTempFile(void) {
@@ -116,6 +123,74 @@ void replDualStart(void) {
 }
 
 /* ------------------------------------------------------------ finishing */
+static void freeBlockList(list *l) {
+    while (listLength(l)) {
+        zfree(listNodeValue(listFirst(l)));
+        listDelNode(l, listFirst(l));
+    }
+    listRelease(l);
+}
+
+/* The buffered stream is applied in slices between event-loop passes, so the
+ * replica answers (link up, stale reads) while it catches up, as a classic
+ * replica does while it works through the stream the primary held for it.
+ * The primary socket is not read meanwhile, which keeps the order. */
+#define AP_SLICE_BYTES (1024 * 1024)
+#define AP_SLICE_US 10000
+
+static void applyDone(client *c) {
+    freeBlockList(ap.pending);
+    ap.pending = NULL;
+    ap.left = 0;
+    if (!c) return;
+    elCreateFileEvent(server.el, c->fd, EL_READABLE, readQueryFromClient, c);
+    replSendAck();
+}
+
+/* Returns 1 while more remains. */
+static int applySlice(void) {
+    client *c = server.primary;
+    if (!c || c->id != ap.primary_id) {
+        applyDone(NULL);   /* the link went away: a new sync starts over */
+        return 0;
+    }
+    ustime_t start = ustime();
+    size_t done = 0;
+    while (listLength(ap.pending) && done < AP_SLICE_BYTES && ustime() - start < AP_SLICE_US) {
+        listNode *ln = listFirst(ap.pending);
+        bufBlock *b = ln->value;
+        ap.left -= b->used;
+        done += b->used;
+        listDelNode(ap.pending, ln);
+        replFeedLeftover(c, b->buf, b->used);
+        zfree(b);
+        if (server.primary != c) {
+            applyDone(NULL);
+            return 0;
+        }
+    }
+    c->lastinteraction = server.mstime;
+    if (listLength(ap.pending)) return 1;
+    applyDone(c);
+    return 0;
+}
+
+static int applyTimer(eventLoop *el, long long id, void *data) {
+    (void)el;
+    (void)id;
+    (void)data;
+    return applySlice() ? 0 : EL_NOMORE;
+}
+
+static void startApplying(client *c, list *pending, size_t total) {
+    if (ap.pending) applyDone(NULL);   /* a stale one from an earlier link */
+    ap.pending = pending;
+    ap.left = total;
+    ap.primary_id = c->id;
+    elDeleteFileEvent(server.el, c->fd, EL_READABLE);
+    if (applySlice()) elCreateTimeEvent(server.el, 0, applyTimer, NULL);
+}
+
 static void finishIfReady(void) {
     if (!dc.active || dc.rdb_state != RDB_CH_LOADED || !dc.main_continued) return;
     int fd = replDetachLinkFd();
@@ -132,28 +207,12 @@ static void finishIfReady(void) {
     dc.rdb_state = RDB_CH_NONE;
     dc.main_fd = -1;
     if (!c) {
-        while (listLength(pending)) {
-            zfree(listNodeValue(listFirst(pending)));
-            listDelNode(pending, listFirst(pending));
-        }
-        listRelease(pending);
+        freeBlockList(pending);
         return;
     }
     serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync: dual channel sync done, applying %zu buffered bytes", total);
     /* The buffered stream is applied in order, as if it had just been read. */
-    while (listLength(pending) && server.primary == c) {
-        listNode *ln = listFirst(pending);
-        bufBlock *b = ln->value;
-        replFeedLeftover(c, b->buf, b->used);
-        zfree(b);
-        listDelNode(pending, ln);
-    }
-    while (listLength(pending)) {
-        zfree(listNodeValue(listFirst(pending)));
-        listDelNode(pending, listFirst(pending));
-    }
-    listRelease(pending);
-    if (server.primary == c) replSendAck();
+    startApplying(c, pending, total);
 }
 
 /* ------------------------------------------------------------ main channel */
