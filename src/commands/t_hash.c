@@ -96,6 +96,16 @@ int hashTypeCurrent(hashTypeIterator *hi, int what, const char **s, size_t *len,
     return lpEntryValue(what == OBJ_HASH_FIELD ? hi->fptr : hi->vptr, s, len, ll);
 }
 
+/* The iterator's current field or value as bytes; an integer-encoded one is
+ * rendered into buf (LONG_STR_SIZE bytes). */
+static const char *hashIterBytes(hashTypeIterator *hi, int what, char *buf, size_t *len) {
+    const char *p;
+    long long ll;
+    if (hashTypeCurrent(hi, what, &p, len, &ll)) return p;
+    *len = (size_t)ll2string(buf, LONG_STR_SIZE, ll);
+    return buf;
+}
+
 /* --------------------------------------------------------- conversion */
 
 void hashTypeConvert(obj *o, int enc) {
@@ -107,11 +117,9 @@ void hashTypeConvert(obj *o, int enc) {
     hashTypeInitIterator(o, &hi);
     while (hashTypeNext(&hi)) {
         char fb[LONG_STR_SIZE], vb[LONG_STR_SIZE];
-        const char *f, *v;
         size_t fl, vl;
-        long long ll;
-        if (!hashTypeCurrent(&hi, OBJ_HASH_FIELD, &f, &fl, &ll)) { fl = (size_t)ll2string(fb, sizeof(fb), ll); f = fb; }
-        if (!hashTypeCurrent(&hi, OBJ_HASH_VALUE, &v, &vl, &ll)) { vl = (size_t)ll2string(vb, sizeof(vb), ll); v = vb; }
+        const char *f = hashIterBytes(&hi, OBJ_HASH_FIELD, fb, &fl);
+        const char *v = hashIterBytes(&hi, OBJ_HASH_VALUE, vb, &vl);
         bstr e = bstrNewPair(f, fl, v, vl);
         if (kvtAdd(t, e) != 0) bstrFree(e); /* duplicate field: only possible from corrupt input */
     }
@@ -662,11 +670,9 @@ void hscanCommand(client *c) {
         hashTypeInitIterator(o, &hi);
         while (hashTypeNext(&hi)) {
             char fb[LONG_STR_SIZE], vb[LONG_STR_SIZE];
-            const char *f, *v;
             size_t fl, vl;
-            long long ll;
-            if (!hashTypeCurrent(&hi, OBJ_HASH_FIELD, &f, &fl, &ll)) { fl = (size_t)ll2string(fb, sizeof(fb), ll); f = fb; }
-            if (!hashTypeCurrent(&hi, OBJ_HASH_VALUE, &v, &vl, &ll)) { vl = (size_t)ll2string(vb, sizeof(vb), ll); v = vb; }
+            const char *f = hashIterBytes(&hi, OBJ_HASH_FIELD, fb, &fl);
+            const char *v = hashIterBytes(&hi, OBJ_HASH_VALUE, vb, &vl);
             hscanAdd(&st, f, fl, v, vl);
         }
         hashTypeResetIterator(&hi);

@@ -452,18 +452,7 @@ static void loadRdbChannel(int fd) {
  * sync, the snapshot is saved to a temp file while the old dataset keeps
  * serving, renamed over the RDB file, then loaded; the main channel buffers
  * the stream all along. */
-static int writeTempFile(const char *p, size_t n) {
-    while (n) {
-        ssize_t w = write(dc.tmpfd, p, n);
-        if (w <= 0) {
-            if (w < 0 && errno == EINTR) continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
+static int writeTempFile(const char *p, size_t n) { return replWriteFileAll(dc.tmpfd, p, n); }
 
 static void loadSavedSnapshot(int rdb_fd) {
     elDeleteFileEvent(server.el, rdb_fd, EL_READABLE | EL_WRITABLE);

@@ -112,7 +112,8 @@ void replCancelSync(void);
 client *replCreatePrimaryClient(int fd, long long offset, int dbid);
 int replLoadFromSocket(int fd, long long len, const char *eofmark, bstr *leftover, int *stream_db);
 int replReplicaSyncInProgress(void);
-int replUseDisklessLoad(void);   /* repl-diskless-load says: load straight from the socket */
+int replUseDisklessLoad(void);
+int replWriteFileAll(int fd, const char *p, size_t n);   /* 0 ok, -1 error */   /* repl-diskless-load says: load straight from the socket */
 bstr replGenReplicaInfo(bstr info);
 void replHandshakeWriteCmd(int fd, int argc, const char **argv);
 extern long long repl_down_since;

@@ -567,9 +567,10 @@ static int readPayloadHeader(int fd) {
     return 0;
 }
 
-static int writeTmp(const char *p, size_t n) {
+/* Writes all n bytes to a (blocking) file descriptor: 0 ok, -1 error. */
+int replWriteFileAll(int fd, const char *p, size_t n) {
     while (n) {
-        ssize_t w = write(rs.tmpfd, p, n);
+        ssize_t w = write(fd, p, n);
         if (w <= 0) {
             if (w < 0 && errno == EINTR) continue;
             return -1;
@@ -601,7 +602,7 @@ static void payloadHandler(eventLoop *el, int fd, void *privdata, int mask) {
     rs.read += n;
     server.stat_net_repl_input_bytes += n;
     if (rs.size >= 0) {
-        if (writeTmp(buf, (size_t)n) != 0) {
+        if (replWriteFileAll(rs.tmpfd, buf, (size_t)n) != 0) {
             syncFailed("write error on the temp DB file");
             return;
         }
@@ -613,7 +614,7 @@ static void payloadHandler(eventLoop *el, int fd, void *privdata, int mask) {
     char *m = memmem(rs.held, bstrLen(rs.held), rs.eofmark, 40);
     if (m) {
         size_t upto = (size_t)(m - rs.held);
-        if (writeTmp(rs.held, upto) != 0) {
+        if (replWriteFileAll(rs.tmpfd, rs.held, upto) != 0) {
             syncFailed("write error on the temp DB file");
             return;
         }
@@ -626,7 +627,7 @@ static void payloadHandler(eventLoop *el, int fd, void *privdata, int mask) {
     }
     if (bstrLen(rs.held) > 40) {
         size_t out = bstrLen(rs.held) - 40;
-        if (writeTmp(rs.held, out) != 0) {
+        if (replWriteFileAll(rs.tmpfd, rs.held, out) != 0) {
             syncFailed("write error on the temp DB file");
             return;
         }
