@@ -144,9 +144,10 @@ static long long popcountBits(const unsigned char *p, long long startbit, long l
 void bitcountCommand(client *c) {
     long long start = 0, end = -1;
     int isbit = 0;
-    if (c->argc == 4 || c->argc == 5) {
+    /* Valkey 8: end is optional too (a lone start counts to the end). */
+    if (c->argc >= 3 && c->argc <= 5) {
         if (getLongLongFromObjectOrReply(c, c->argv[2], &start, NULL) != 0) return;
-        if (getLongLongFromObjectOrReply(c, c->argv[3], &end, NULL) != 0) return;
+        if (c->argc >= 4 && getLongLongFromObjectOrReply(c, c->argv[3], &end, NULL) != 0) return;
         if (c->argc == 5 && parseBitUnit(c, c->argv[4], &isbit) != 0) return;
     } else if (c->argc != 2) {
         addReplyErrorObject(c, shared.syntaxerr);
@@ -524,7 +525,7 @@ void bitfieldroCommand(client *c) { bitfieldGeneric(c, 1); }
 const serverCommandDef bitmapCommandTable[] = {
     {"setbit", setbitCommand, 4, "write denyoom", 1, 1, 1, "bitmap", "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.", "2.2.0", "O(1)", NULL, NULL, "key offset value"},
     {"getbit", getbitCommand, 3, "readonly fast", 1, 1, 1, "bitmap", "Returns a bit value by offset.", "2.2.0", "O(1)", NULL, NULL, "key offset"},
-    {"bitcount", bitcountCommand, -2, "readonly", 1, 1, 1, "bitmap", "Counts the number of set bits (population counting) in a string.", "2.6.0", "O(N)", NULL, NULL, "key [start end [BYTE|BIT]]"},
+    {"bitcount", bitcountCommand, -2, "readonly", 1, 1, 1, "bitmap", "Counts the number of set bits (population counting) in a string.", "2.6.0", "O(N)", NULL, NULL, "key [start [end [BYTE|BIT]]]"},
     {"bitpos", bitposCommand, -3, "readonly", 1, 1, 1, "bitmap", "Finds the first set (1) or clear (0) bit in a string.", "2.8.7", "O(N)", NULL, NULL, "key bit [start [end [BYTE|BIT]]]"},
     {"bitop", bitopCommand, -4, "write denyoom", 2, -1, 1, "bitmap", "Performs bitwise operations on multiple strings, and stores the result.", "2.6.0", "O(N)", NULL, NULL, "AND|OR|XOR|NOT destkey key [key ...]"},
     {"bitfield", bitfieldCommand, -2, "write denyoom", 1, 1, 1, "bitmap", "Performs arbitrary bitfield integer operations on strings.", "3.2.0", "O(1) for each subcommand specified", NULL, NULL, "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]"},

@@ -1268,7 +1268,10 @@ BITS = {
         BITCOUNT k 0 -1 BYTE
         BITCOUNT k -3 -1 BIT
         BITCOUNT k 3 1
-        BITCOUNT k 0
+        [v8] BITCOUNT k 0 => (":", 26)
+        [v8] BITCOUNT k 1 => (":", 22)
+        [v8] BITCOUNT k -1 => (":", 4)
+        [v8] BITCOUNT nokey 0 => (":", 0)
         BITCOUNT k 0 1 FOO
         BITCOUNT k a b
         BITCOUNT nokey
