@@ -73,4 +73,14 @@ const serverCommandDef clusterCommandTable[] = {
     {.name = "cluster", .proc = NULL, .arity = -2, .flags = "", .group = "cluster",
      .summary = "A container for Valkey Cluster commands.", .since = "3.0.0", .complexity = "Depends on subcommand.",
      .subcommands = clusterSubcommands},
+    /* Cluster-mode connection flags: standalone servers refuse them alike. */
+    {.name = "readonly", .proc = clusterCommand, .arity = 1, .flags = "fast loading stale", .group = "cluster",
+     .summary = "Enables read-only queries for a connection to a Valkey replica node.", .since = "3.0.0",
+     .complexity = "O(1)", .args = ""},
+    {.name = "readwrite", .proc = clusterCommand, .arity = 1, .flags = "fast loading stale", .group = "cluster",
+     .summary = "Enables read-write queries for a connection to a Valkey replica node.", .since = "3.0.0",
+     .complexity = "O(1)", .args = ""},
+    {.name = "asking", .proc = clusterCommand, .arity = 1, .flags = "fast", .group = "cluster",
+     .summary = "Signals that a cluster client is following an -ASK redirect.", .since = "3.0.0",
+     .complexity = "O(1)", .args = ""},
     {0}};

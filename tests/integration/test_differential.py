@@ -1740,6 +1740,10 @@ SUBCOMMANDS = {
         CLUSTER SLOTS
         CLUSTER HELP
         CLUSTER SETSLOT 1
+        READONLY
+        READWRITE
+        ASKING
+        READONLY x
         HELLO 4
         HELLO abc
         HELLO 3 AUTH a
