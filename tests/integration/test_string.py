@@ -423,7 +423,15 @@ def test_bitcount(c):
     assert c("BITCOUNT", "k", "0", "-1", "bit") == 26
     assert c("BITCOUNT", "nokey") == 0
     assert c("BITCOUNT", "nokey", "0", "1") == 0
-    assert c("BITCOUNT", "k", "0") == SYNTAX
+    # Valkey 8: a lone start counts to the end of the string
+    assert c("BITCOUNT", "k", "0") == 26
+    assert c("BITCOUNT", "k", "1") == 22
+    assert c("BITCOUNT", "k", "-1") == 4
+    assert c("BITCOUNT", "k", "100") == 0
+    assert c("BITCOUNT", "k", "-100") == 26
+    assert c("BITCOUNT", "nokey", "3") == 0
+    assert c("BITCOUNT", "k", "x") == NOTINT
+    assert c("BITCOUNT", "k", "0", "1", "BIT", "extra") == SYNTAX
     assert c("BITCOUNT", "k", "0", "1", "FOO") == SYNTAX
     assert c("BITCOUNT", "k", "a", "1") == NOTINT
     big = bytes(range(256)) * 40
