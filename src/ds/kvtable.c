@@ -195,7 +195,11 @@ int kvtRehashSteps(kvtable *t, int n) {
     if (!rehashing(t)) return 0;
     int empty_visits = n * KVT_EMPTY_VISITS;
     size_t size0 = numBuckets(t, 0);
-    while (n-- && t->used[0] != 0) {
+    /* Deletes made while rehashing was paused may leave an emptied child
+     * bucket linked in the old table (no element, presence = child bit only):
+     * with any child bucket around, walk the old table to its end so moveChain
+     * frees them, instead of finishing as soon as its elements are gone. */
+    while (n-- && (t->used[0] != 0 || t->children != 0)) {
         while ((size_t)t->rehashidx < size0 && t->tables[0][t->rehashidx].presence == 0) {
             t->rehashidx++;
             if (--empty_visits == 0) return 1;
@@ -204,7 +208,7 @@ int kvtRehashSteps(kvtable *t, int n) {
         moveChain(t, &t->tables[0][t->rehashidx]);
         t->rehashidx++;
     }
-    if (t->used[0] == 0) {
+    if ((t->used[0] == 0 && t->children == 0) || (size_t)t->rehashidx >= size0) {
         finishRehash(t);
         return 0;
     }

@@ -216,12 +216,42 @@ static void test_find_ref_swap(void) {
     kvtRelease(t);
 }
 
+/* Deletes while rehashing is paused (a safe iterator) leave emptied child
+ * buckets linked; a later rehash must free them even though the old table
+ * has no element left (it used to finish at once and leak them). */
+static void test_children_emptied_while_paused_are_freed(void) {
+    size_t before = zmalloc_used_memory();
+    kvtable *t = kvtCreate(&badType);
+    for (int i = 0; i < 200; i++) ASSERT_EQ_INT(kvtAdd(t, keyFor(i)), 0);
+    while (kvtRehashSteps(t, 100)) {
+    }
+    ASSERT(t->children > 0);
+    kvtIterator it;
+    kvtInitSafeIterator(&it, t);
+    ASSERT(kvtNext(&it) != NULL);
+    for (int i = 0; i < 200; i++) {
+        bstr k = keyFor(i);
+        ASSERT_EQ_INT(kvtDelete(t, k), 0);
+        bstrFree(k);
+    }
+    kvtResetIterator(&it);
+    ASSERT_EQ_INT(kvtSize(t), 0);
+    ASSERT(t->children > 0);        /* nothing could be compacted while paused */
+    kvtResizeIfNeeded(t);           /* shrink: a rehash over an element-less table */
+    while (kvtRehashSteps(t, 1)) {
+    }
+    ASSERT_EQ_INT(t->children, 0);
+    kvtRelease(t);
+    ASSERT_EQ_INT(zmalloc_used_memory(), before);
+}
+
 int main(void) {
     uint8_t seed[16] = {7};
     htSetHashSeed(seed);
     RUN_TEST(test_random_ops_against_model);
     RUN_TEST(test_long_chain);
     RUN_TEST(test_safe_iterator_delete);
+    RUN_TEST(test_children_emptied_while_paused_are_freed);
     RUN_TEST(test_scan_across_resize);
     RUN_TEST(test_random_and_expand);
     RUN_TEST(test_fair_random_is_uniform);
