@@ -382,18 +382,28 @@ static int jsonDecode(lua_State *L) {
     return 1;
 }
 
-static void openCjson(lua_State *L) {
+/* Leaves a new table holding fns (and _NAME/_VERSION when given) on the stack. */
+static void newLibTable(lua_State *L, const luaL_Reg *fns, const char *name, const char *version) {
     lua_newtable(L);
-    lua_pushcfunction(L, jsonEncode);
-    lua_setfield(L, -2, "encode");
-    lua_pushcfunction(L, jsonDecode);
-    lua_setfield(L, -2, "decode");
+    for (int i = 0; fns[i].name; i++) {
+        lua_pushcfunction(L, fns[i].func);
+        lua_setfield(L, -2, fns[i].name);
+    }
+    if (name) {
+        lua_pushstring(L, name);
+        lua_setfield(L, -2, "_NAME");
+    }
+    if (version) {
+        lua_pushstring(L, version);
+        lua_setfield(L, -2, "_VERSION");
+    }
+}
+
+static void openCjson(lua_State *L) {
+    static const luaL_Reg fns[] = {{"encode", jsonEncode}, {"decode", jsonDecode}, {NULL, NULL}};
+    newLibTable(L, fns, "cjson", "2.1.0");
     lua_pushlightuserdata(L, NULL);
     lua_setfield(L, -2, "null");
-    lua_pushstring(L, "cjson");
-    lua_setfield(L, -2, "_NAME");
-    lua_pushstring(L, "2.1.0");
-    lua_setfield(L, -2, "_VERSION");
     lua_setglobal(L, "cjson");
 }
 
@@ -480,11 +490,7 @@ static void openBit(lua_State *L) {
                                    {"bxor", bitBxor}, {"lshift", bitLshift}, {"rshift", bitRshift},
                                    {"arshift", bitArshift}, {"rol", bitRol}, {"ror", bitRor}, {"bswap", bitBswap},
                                    {"tohex", bitTohex}, {NULL, NULL}};
-    lua_newtable(L);
-    for (int i = 0; fns[i].name; i++) {
-        lua_pushcfunction(L, fns[i].func);
-        lua_setfield(L, -2, fns[i].name);
-    }
+    newLibTable(L, fns, NULL, NULL);
     lua_setglobal(L, "bit");
 }
 
@@ -755,19 +761,9 @@ static int mpUnpackLimit(lua_State *L) {
 }
 
 static void openCmsgpack(lua_State *L) {
-    lua_newtable(L);
-    lua_pushcfunction(L, mpPack);
-    lua_setfield(L, -2, "pack");
-    lua_pushcfunction(L, mpUnpack);
-    lua_setfield(L, -2, "unpack");
-    lua_pushcfunction(L, mpUnpackOne);
-    lua_setfield(L, -2, "unpack_one");
-    lua_pushcfunction(L, mpUnpackLimit);
-    lua_setfield(L, -2, "unpack_limit");
-    lua_pushstring(L, "cmsgpack");
-    lua_setfield(L, -2, "_NAME");
-    lua_pushstring(L, "lua-cmsgpack 0.4.0");
-    lua_setfield(L, -2, "_VERSION");
+    static const luaL_Reg fns[] = {{"pack", mpPack}, {"unpack", mpUnpack}, {"unpack_one", mpUnpackOne},
+                                   {"unpack_limit", mpUnpackLimit}, {NULL, NULL}};
+    newLibTable(L, fns, "cmsgpack", "lua-cmsgpack 0.4.0");
     lua_setglobal(L, "cmsgpack");
 }
 
@@ -1006,13 +1002,8 @@ static int stSize(lua_State *L) {
 }
 
 static void openStruct(lua_State *L) {
-    lua_newtable(L);
-    lua_pushcfunction(L, stPack);
-    lua_setfield(L, -2, "pack");
-    lua_pushcfunction(L, stUnpack);
-    lua_setfield(L, -2, "unpack");
-    lua_pushcfunction(L, stSize);
-    lua_setfield(L, -2, "size");
+    static const luaL_Reg fns[] = {{"pack", stPack}, {"unpack", stUnpack}, {"size", stSize}, {NULL, NULL}};
+    newLibTable(L, fns, NULL, NULL);
     lua_setglobal(L, "struct");
 }
 
