@@ -914,6 +914,11 @@ static lua_Number stGetInt(const unsigned char *p, size_t size, int little, int 
     return (lua_Number)(int64_t)v;
 }
 
+/* Copies size bytes stored in the given byte order into host (little-endian) order. */
+static void stCopyLittleEndian(unsigned char *dst, const char *src, size_t size, int little) {
+    for (size_t i = 0; i < size; i++) dst[i] = (unsigned char)src[little ? i : size - 1 - i];
+}
+
 static int stUnpack(lua_State *L) {
     const char *fmt = luaL_checkstring(L, 1);
     size_t ld;
@@ -942,7 +947,7 @@ static int stUnpack(lua_State *L) {
         case 'f': {
             float f;
             unsigned char tmp[sizeof(float)];
-            for (size_t i = 0; i < size; i++) tmp[i] = (unsigned char)data[pos + (h.little ? i : size - 1 - i)];
+            stCopyLittleEndian(tmp, data + pos, size, h.little);
             memcpy(&f, tmp, sizeof(f));
             lua_pushnumber(L, f);
             n++;
@@ -951,7 +956,7 @@ static int stUnpack(lua_State *L) {
         case 'd': {
             double d;
             unsigned char tmp[sizeof(double)];
-            for (size_t i = 0; i < size; i++) tmp[i] = (unsigned char)data[pos + (h.little ? i : size - 1 - i)];
+            stCopyLittleEndian(tmp, data + pos, size, h.little);
             memcpy(&d, tmp, sizeof(d));
             lua_pushnumber(L, d);
             n++;
