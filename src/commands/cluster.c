@@ -8,6 +8,18 @@ static void clusterCommand(client *c) {
     addReplyError(c, "ERR This instance has cluster support disabled");
 }
 
+/* Standalone too (Valkey 8): READONLY lets a client that declared CLIENT CAPA
+ * redirect keep reading from a replica instead of being redirected. */
+static void readonlyCommand(client *c) {
+    c->flags |= CLIENT_READONLY;
+    addReply(c, shared.ok);
+}
+
+static void readwriteCommand(client *c) {
+    c->flags &= ~CLIENT_READONLY;
+    addReply(c, shared.ok);
+}
+
 static const serverCommandDef clusterSubcommands[] = {
     {.name = "addslots", .proc = clusterCommand, .arity = -3, .flags = "admin stale no_async_loading", .group = "cluster",
      .summary = "Assigns new hash slots to a node.", .since = "3.0.0", .complexity = "O(N) where N is the total number of hash slot arguments"},
@@ -73,13 +85,13 @@ const serverCommandDef clusterCommandTable[] = {
     {.name = "cluster", .proc = NULL, .arity = -2, .flags = "", .group = "cluster",
      .summary = "A container for Valkey Cluster commands.", .since = "3.0.0", .complexity = "Depends on subcommand.",
      .subcommands = clusterSubcommands},
-    /* Cluster-mode connection flags: standalone servers refuse them alike. */
-    {.name = "readonly", .proc = clusterCommand, .arity = 1, .flags = "fast loading stale", .group = "cluster",
+    {.name = "readonly", .proc = readonlyCommand, .arity = 1, .flags = "fast loading stale", .group = "cluster",
      .summary = "Enables read-only queries for a connection to a Valkey replica node.", .since = "3.0.0",
      .complexity = "O(1)", .args = ""},
-    {.name = "readwrite", .proc = clusterCommand, .arity = 1, .flags = "fast loading stale", .group = "cluster",
+    {.name = "readwrite", .proc = readwriteCommand, .arity = 1, .flags = "fast loading stale", .group = "cluster",
      .summary = "Enables read-write queries for a connection to a Valkey replica node.", .since = "3.0.0",
      .complexity = "O(1)", .args = ""},
+    /* Cluster-mode only: a standalone server refuses it. */
     {.name = "asking", .proc = clusterCommand, .arity = 1, .flags = "fast", .group = "cluster",
      .summary = "Signals that a cluster client is following an -ASK redirect.", .since = "3.0.0",
      .complexity = "O(1)", .args = ""},

@@ -51,7 +51,7 @@ static void resetCommand(client *c) {
     c->resp = 2;
     if (c->name) { decrRefCount(c->name); c->name = NULL; }
     pubsubUnsubscribeAllForClient(c);
-    c->flags &= ~(CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_EVICT | CLIENT_NO_TOUCH | CLIENT_ASKING);
+    c->flags &= ~(CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_EVICT | CLIENT_NO_TOUCH | CLIENT_ASKING | CLIENT_READONLY);
     bstrFree(c->user);
     c->user = NULL;
     c->authenticated = aclNewClientIsAuthenticated();
@@ -453,6 +453,11 @@ static void clientCommand(client *c) {
     } else if (c->argc == 2 && !strcasecmp(sub, "unpause")) {
         unpauseClients();
         addReply(c, shared.ok);
+    } else if (c->argc >= 3 && !strcasecmp(sub, "capa")) {
+        /* Unknown capabilities are ignored, so clients can offer newer ones. */
+        for (int j = 2; j < c->argc; j++)
+            if (!strcasecmp(objPtr(c->argv[j]), "redirect")) c->flags |= CLIENT_CAPA_REDIRECT;
+        addReply(c, shared.ok);
     } else if (c->argc == 2 && !strcasecmp(sub, "getredir")) {
         addReplyLongLong(c, -1);
     } else if (!strcasecmp(sub, "tracking") && c->argc >= 3) {
@@ -478,6 +483,8 @@ static void clientCommand(client *c) {
  * CLIENT ID needs no admin rights) and its "unknown subcommand" error; one
  * handler still serves them all. */
 static const serverCommandDef clientSubcommands[] = {
+    {.name = "capa", .proc = clientCommand, .arity = -3, .flags = "noscript loading stale", .group = "connection",
+     .summary = "Declares the client's capabilities to the server.", .since = "8.0.0", .complexity = "O(1)", .args = "capability [capability ...]"},
     {.name = "caching", .proc = clientCommand, .arity = 3, .flags = "noscript loading stale", .group = "connection",
      .summary = "Instructs the server whether to track the keys in the next request.", .since = "6.0.0", .complexity = "O(1)", .args = "YES|NO"},
     {.name = "getname", .proc = clientCommand, .arity = 2, .flags = "noscript loading stale", .group = "connection",

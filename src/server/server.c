@@ -527,10 +527,12 @@ int processCommand(client *c) {
     int is_denyoom = flags & CMD_DENYOOM;
     int is_exec = c->cmd->proc && !strcmp(c->cmd->name, "exec");
     int may_replicate = flags & (CMD_WRITE | CMD_MAY_REPLICATE);
+    int is_read = flags & CMD_READONLY;
     if (is_exec && (c->flags & CLIENT_MULTI)) {
         /* EXEC's own flags come from the queued commands. */
         for (int j = 0; j < c->mstate.count; j++) {
             may_replicate |= c->mstate.commands[j].cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE);
+            is_read |= c->mstate.commands[j].cmd->flags & CMD_READONLY;
             is_write |= c->mstate.commands[j].cmd->flags & CMD_WRITE;
             is_denyoom |= c->mstate.commands[j].cmd->flags & CMD_DENYOOM;
         }
@@ -544,6 +546,13 @@ int processCommand(client *c) {
         return 1;
     }
     if (!aclCheckClientCommand(c)) return 1;   /* NOPERM already sent */
+    /* A replica sends clients that can follow a redirect (CLIENT CAPA
+     * redirect) to its primary for data access; READONLY keeps reads here. */
+    if ((c->flags & CLIENT_CAPA_REDIRECT) && server.primary_host && !mustObeyClient(c) &&
+        (is_write || (is_read && !(c->flags & CLIENT_READONLY)))) {
+        rejectCommandFormat(c, "-REDIRECT %s:%d", server.primary_host, server.primary_port);
+        return 1;
+    }
     if (server.maxmemory && !mustObeyClient(c) && !server.loading && !pauseDatasetFrozen()) {
         int out_of_memory = performEvictions() == -1;
         /* Queueing in MULTI takes memory too: under OOM only EXEC (judged by

@@ -162,6 +162,8 @@ typedef struct serverDb {
 #define CLIENT_REPROCESSING (1ULL << 28)      /* re-running a command after unblock */
 #define CLIENT_LUA_DEBUG (1ULL << 29)
 #define CLIENT_PENDING_COMMAND (1ULL << 30)   /* argv holds a postponed command to run */
+#define CLIENT_READONLY (1ULL << 31)          /* READONLY: reads allowed despite CAPA redirect */
+#define CLIENT_CAPA_REDIRECT (1ULL << 32)     /* CLIENT CAPA redirect: a replica answers -REDIRECT */
 
 #define BLOCKED_NONE 0
 #define BLOCKED_LIST 1

@@ -1740,8 +1740,8 @@ SUBCOMMANDS = {
         CLUSTER SLOTS
         CLUSTER HELP
         CLUSTER SETSLOT 1
-        READONLY
-        READWRITE
+        [v8] READONLY => ("+", "OK")
+        [v8] READWRITE => ("+", "OK")
         ASKING
         READONLY x
         HELLO 4

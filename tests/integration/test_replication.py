@@ -251,6 +251,42 @@ def test_replica_read_only_and_stale(start_server):
     assert rc.set("a", 1)
 
 
+def test_client_capa_redirect(start_server):
+    """Valkey 8: a client that declared CLIENT CAPA redirect gets -REDIRECT to
+    the primary from a replica for data commands; READONLY keeps its reads."""
+    import kvutil
+    p = start_server(config=FAST)
+    r = start_server()
+    replica_of(r, p)
+    p.client().set("k", "v")
+    wait_sync(p, r)
+    redirect = kvutil.err("REDIRECT 127.0.0.1:%d" % p.port)
+    c = kvutil.Conn(r.port)
+    assert c("GET", "k") == b"v"                      # no capability: reads served
+    assert c("CLIENT", "CAPA", "redirect", "some-future-capa") == "OK"
+    assert c("GET", "k") == redirect
+    assert c("SET", "k", "w") == redirect
+    assert c("PING") == "PONG" and c("ECHO", "x") == b"x"   # not data reads or writes
+    assert c("MULTI") == "OK"
+    assert c("GET", "k") == redirect
+    assert c("EXEC") == kvutil.err("EXECABORT Transaction discarded because of previous errors.")
+    assert c("READONLY") == "OK"
+    assert b"flags=r " in c("CLIENT", "INFO")
+    assert c("GET", "k") == b"v"
+    assert c("SET", "k", "w") == redirect
+    assert c("READWRITE") == "OK"
+    assert c("GET", "k") == redirect
+    assert c("READONLY") == "OK"
+    assert c("RESET") == "RESET"                      # drops READONLY, keeps the capability
+    assert c("GET", "k") == redirect
+    assert c("ASKING") == kvutil.err("ERR This instance has cluster support disabled")
+    # A primary never redirects, with or without READONLY.
+    pc = kvutil.Conn(p.port)
+    assert pc("CLIENT", "CAPA", "redirect") == "OK"
+    assert pc("GET", "k") == b"v" and pc("READONLY") == "OK" and pc("SET", "k", "x") == "OK"
+    assert c("CLIENT", "CAPA") == kvutil.err("ERR wrong number of arguments for 'client|capa' command")
+
+
 def test_output_buffer_limit_drops_replica(start_server):
     p = start_server(config={"repl-diskless-sync": "no", "rdb-key-save-delay": 2000,
                              "client-output-buffer-limit": ["replica", "64kb", "0", "0"]})
