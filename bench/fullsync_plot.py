@@ -4,6 +4,7 @@
 # variant, one bar per setup. Input is the script's RESULT lines file.
 #   fullsync_plot.py <results.txt> <outdir>
 import os
+import statistics
 import sys
 
 import matplotlib
@@ -20,11 +21,13 @@ SETUPS = ["ours-dual", "ours-classic", "ref-classic"]
 
 
 def load_rows(path):
-    rows = {}
+    """One row per (setup, load): each metric's median over the rounds."""
+    runs = {}
     for line in open(path):
         kv = dict(x.split("=", 1) for x in line.split()[1:])
-        rows[(kv["label"], kv["load"])] = kv
-    return rows
+        runs.setdefault((kv["label"], kv["load"]), []).append(kv)
+    return {key: {m: statistics.median(float(r[m]) for r in rs) for m, *_ in METRICS}
+            for key, rs in runs.items()}
 
 
 def plot_metric(rows, loads, key, title, scale, outpath):
