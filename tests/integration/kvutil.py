@@ -96,6 +96,9 @@ class Conn:
         return k if not isinstance(k, list) else tuple(k)
 
     def close(self):
+        # The reader holds the descriptor too: close both, or the server
+        # never sees the connection go.
+        self.f.close()
         self.sock.close()
 
 
