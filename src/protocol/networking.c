@@ -438,13 +438,18 @@ void closeClientOnOutputBufferLimitReached(client *c, int async) {
 }
 
 /* ---------- reading and parsing ---------- */
-void resetClient(client *c) {
+/* ASKING and CLIENT CACHING cover the next command (or transaction) only. */
+static void clearOneCommandFlags(client *c) {
     if (c->flags & CLIENT_TRACKING_CACHING) trackingResetCachingFlag(c);
+    if (!(c->flags & CLIENT_MULTI)) c->flags &= ~CLIENT_ASKING;
+}
+
+void resetClient(client *c) {
+    if (c->flags & (CLIENT_ASKING | CLIENT_TRACKING_CACHING)) clearOneCommandFlags(c);
     freeClientArgv(c);
     c->reqtype = 0;
     c->multibulklen = 0;
     c->bulklen = -1;
-    if (!(c->flags & CLIENT_MULTI) && c->flags & CLIENT_ASKING) c->flags &= ~CLIENT_ASKING;
     if (c->flags & CLIENT_REPLY_SKIP) {
         c->flags &= ~CLIENT_REPLY_SKIP;
     }

@@ -546,7 +546,6 @@ int processCommand(client *c) {
         return 1;
     }
     if (!aclCheckClientCommand(c)) return 1;   /* NOPERM already sent */
-    if (server.tracking_clients) trackingLimitUsedSlots();
     if (server.maxmemory && !mustObeyClient(c) && !server.loading && !pauseDatasetFrozen()) {
         int out_of_memory = performEvictions() == -1;
         /* Queueing in MULTI takes memory too: under OOM only EXEC (judged by

@@ -424,6 +424,8 @@ static int isReadOnlyScriptCommand(serverCommand *cmd) {
 
 static void flushPendingInvalidations(void);
 
+/* Once per command (every call(), nested ones included, while any tracking
+ * state exists): the only tracking work on the command path. */
 void trackingAfterCall(client *c) {
     client *t = server.current_client;
     if (c->cmd && (c->cmd->flags & CMD_READONLY) && t && (t->flags & CLIENT_TRACKING) &&
@@ -431,7 +433,11 @@ void trackingAfterCall(client *c) {
         rememberKeys(t, c);
         refreshActive();
     }
-    if (server.execution_nesting == 0) flushPendingInvalidations();
+    if (server.execution_nesting) return;
+    flushPendingInvalidations();
+    /* Valkey trims before the next command; right after this one is the same
+     * point in every client's stream of replies. */
+    if (server.tracking_clients) trackingLimitUsedSlots();
 }
 
 /* ---------- invalidation ---------- */

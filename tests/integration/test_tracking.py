@@ -455,7 +455,7 @@ def test_tracking_table_max_keys(conns):
     w("CONFIG", "SET", "tracking-table-max-keys", 2)
     for k in ("k1", "k2", "k3"):
         t("GET", k)
-    assert info_field(w, "stats", "tracking_total_keys") == 2  # trimmed before INFO ran
+    assert info_field(w, "stats", "tracking_total_keys") == 2  # trimmed after the third read
     pushes = drain(t)
     assert len(pushes) == 1 and pushes[0][1][0] in (b"k1", b"k2", b"k3")
     evicted = pushes[0][1][0]
@@ -508,7 +508,9 @@ def test_info_counters(conns):
     w("SET", "a", 1)
     assert info_field(w, "stats", "tracking_total_keys") == 1
     assert info_field(w, "stats", "tracking_total_items") == 1
-    t("CLIENT", "TRACKING", "OFF")
+    assert drain(t) == [inval("a")]
+    assert drain(t2) == [inval("a")]
+    assert t("CLIENT", "TRACKING", "OFF") == "OK"
     assert info_field(w, "clients", "tracking_clients") == 1
 
 
@@ -555,3 +557,36 @@ def test_redis_py_redirect_through_pubsub(srv):
     ps.close()
     tracker.close()
     r.close()
+
+
+# ---------------------------------------------------------------- replicas
+
+def call_collect(c, pushes, *args):
+    """A command's reply, with the pushes that came before it appended to pushes."""
+    c.send(*args)
+    while True:
+        x = c.read()
+        if not isinstance(x, Push):
+            return x
+        pushes.append(x)
+
+
+def test_tracking_on_a_replica(start_server):
+    primary = start_server(config=DEBUG_CONFIG)
+    replica = start_server(config=dict(DEBUG_CONFIG, replicaof="127.0.0.1 %d" % primary.port))
+    p = Conn(primary.port)
+    t = Conn(replica.port, resp=3)
+    pushes = []
+    try:
+        assert wait_for(lambda: b"master_link_status:up" in t("INFO", "replication"), timeout=10)
+        t("CLIENT", "TRACKING", "ON")
+        assert call_collect(t, pushes, "GET", "k") is None
+        p("SET", "k", "v")
+        assert wait_for(lambda: call_collect(t, pushes, "GET", "k") == b"v")
+        assert pushes == [inval("k")]  # the primary's write, applied by the replica
+        p("FLUSHALL")
+        assert wait_for(lambda: call_collect(t, pushes, "DBSIZE") == 0)
+        assert pushes[1:] == [Push([b"invalidate", None])]
+    finally:
+        p.close()
+        t.close()
