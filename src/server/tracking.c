@@ -167,6 +167,12 @@ void disableTracking(client *c) {
         server.tracking_clients--;
         c->flags &= ~TRACKING_MODE_FLAGS;
     }
+    /* With nobody tracking every id left is stale: drop them all, so writes
+     * stop looking keys up (Valkey keeps them until each key changes). */
+    if (server.tracking_clients == 0 && keyTable) {
+        htEmpty(keyTable, NULL);
+        keyTableItems = 0;
+    }
     refreshActive();
 }
 

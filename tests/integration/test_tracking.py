@@ -527,16 +527,25 @@ def test_reset_turns_tracking_off_hello2_does_not(conns):
 
 
 def test_disconnected_tracker_is_skipped(srv, conns):
-    w = conns()
+    w, t2 = conns(), conns(3)
     t = Conn(srv.port, resp=3)
     t("CLIENT", "TRACKING", "ON")
+    t2("CLIENT", "TRACKING", "ON")
     t("GET", "k")
+    t2("GET", "k")
     t.close()
-    assert wait_for(lambda: info_field(w, "clients", "tracking_clients") == 0)
+    assert wait_for(lambda: info_field(w, "clients", "tracking_clients") == 1)
     # The stale id stays until the key is written (as in Valkey), then goes.
-    assert info_field(w, "stats", "tracking_total_keys") == 1
+    assert info_field(w, "stats", "tracking_total_items") == 2
     w("SET", "k", 1)
+    assert drain(t2) == [inval("k")]
     assert info_field(w, "stats", "tracking_total_keys") == 0
+    # Once nobody tracks, the table is emptied at once.
+    t2("GET", "j")
+    assert info_field(w, "stats", "tracking_total_keys") == 1
+    t2("CLIENT", "TRACKING", "OFF")
+    assert info_field(w, "stats", "tracking_total_keys") == 0
+    assert info_field(w, "stats", "tracking_total_items") == 0
 
 
 # ---------------------------------------------------------------- redis-py
