@@ -599,3 +599,19 @@ def test_tracking_on_a_replica(start_server):
     finally:
         p.close()
         t.close()
+
+
+def test_tracking_off_inside_transaction_still_delivers(conns):
+    """An invalidation queued by the transaction's own write is delivered after
+    EXEC even though the same transaction turned tracking off."""
+    t = conns(3)
+    t("CLIENT", "TRACKING", "ON")
+    t("GET", "k")
+    t("MULTI")
+    t("SET", "k", "v")
+    t("CLIENT", "TRACKING", "OFF")
+    t.send("EXEC")
+    assert t.read() == ["OK", "OK"]
+    assert t.read() == inval("k")
+    assert drain(t) == []
+    assert info_field(t, "clients", "tracking_clients") == 0
