@@ -47,6 +47,7 @@ void pubsubUnsubscribeAllForClient(client *c);
 static void resetCommand(client *c) {
     if (c->flags & CLIENT_MULTI) discardTransaction(c);
     unwatchAllKeys(c);
+    if (c->flags & CLIENT_TRACKING) disableTracking(c);
     selectDb(c, 0);
     c->resp = 2;
     if (c->name) { decrRefCount(c->name); c->name = NULL; }
@@ -459,21 +460,13 @@ static void clientCommand(client *c) {
             if (!strcasecmp(objPtr(c->argv[j]), "redirect")) c->flags |= CLIENT_CAPA_REDIRECT;
         addReply(c, shared.ok);
     } else if (c->argc == 2 && !strcasecmp(sub, "getredir")) {
-        addReplyLongLong(c, -1);
+        clientGetredirCommand(c);
     } else if (!strcasecmp(sub, "tracking") && c->argc >= 3) {
-        if (!strcasecmp(objPtr(c->argv[2]), "off")) addReply(c, shared.ok);
-        else addReplyError(c, "ERR client tracking is not supported by this server yet");
+        clientTrackingCommand(c);
     } else if (c->argc == 3 && !strcasecmp(sub, "caching")) {
-        addReplyError(c, "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+        clientCachingCommand(c);
     } else if (c->argc == 2 && !strcasecmp(sub, "trackinginfo")) {
-        addReplyMapLen(c, 3);
-        addReplyBulkCString(c, "flags");
-        addReplySetLen(c, 1);
-        addReplyBulkCString(c, "off");
-        addReplyBulkCString(c, "redirect");
-        addReplyLongLong(c, -1);
-        addReplyBulkCString(c, "prefixes");
-        addReplyArrayLen(c, 0);
+        clientTrackingInfoCommand(c);
     } else {
         addReplySubcommandSyntaxError(c);
     }

@@ -450,7 +450,6 @@ static int getFlushFlagsOrReply(client *c, int *flags) {
 void flushdbCommand(client *c) {
     int flags;
     if (getFlushFlagsOrReply(c, &flags) != 0) return;
-    signalFlushedDb(c->db->id, flags & EMPTYDB_ASYNC);
     server.dirty += emptyData(c->db->id, flags | EMPTYDB_NOFUNCTIONS, NULL);
     /* Propagate even when the db was already empty, so replicas stay in step. */
     server.dirty++;

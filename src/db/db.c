@@ -403,6 +403,9 @@ long long emptyData(int dbnum, int flags, void(callback)(hashtable *)) {
     long long removed = 0;
     int start = dbnum == -1 ? 0 : dbnum, end = dbnum == -1 ? server.dbnum - 1 : dbnum;
     if (dbnum < -1 || dbnum >= server.dbnum) return -1;
+    /* Every emptying (FLUSH*, full sync, DEBUG RELOAD) touches watchers and
+     * invalidates client caches, while the keys still exist to be seen. */
+    signalFlushedDb(dbnum, async);
     for (int j = start; j <= end; j++) {
         serverDb *db = &server.db[j];
         removed += (long long)kvtSize(db->keys);
@@ -435,11 +438,15 @@ int checkType(client *c, obj *o, int type) {
     return 0;
 }
 
-void signalModifiedKey(client *c, serverDb *db, obj *key) { touchWatchedKey(db, key); }
+void signalModifiedKey(client *c, serverDb *db, obj *key) {
+    touchWatchedKey(db, key);
+    if (server.tracking_active) trackingInvalidateKey(c, key, 1);
+}
 
 void signalFlushedDb(int dbid, int async) {
     int start = dbid == -1 ? 0 : dbid, end = dbid == -1 ? server.dbnum - 1 : dbid;
     for (int j = start; j <= end; j++) touchAllWatchedKeysInDb(&server.db[j], NULL);
+    if (server.tracking_active) trackingInvalidateKeysOnFlush(async);
 }
 
 /* ---------- expiry ---------- */
@@ -508,7 +515,5 @@ int expireIfNeeded(serverDb *db, obj *key, int flags) {
 }
 
 void flushAllDataAndResetRDB(int flags) {
-    /* Watchers are touched while the keys still exist to be seen. */
-    signalFlushedDb(-1, flags & EMPTYDB_ASYNC);
     server.dirty += emptyData(-1, flags, NULL);
 }

@@ -17,7 +17,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define CLIENT_PRIMARY_FORCE_REPLY_FLAG (1ULL << 30)
 #define NET_MAX_WRITES_PER_EVENT (1024 * 64)
 
 void replicationClientFreed(client *c);
@@ -170,6 +169,7 @@ void freeClient(client *c) {
     unwatchAllKeys(c);
     listRelease(c->watched_keys);
     pubsubUnsubscribeAllForClient(c);
+    if (c->flags & CLIENT_TRACKING) disableTracking(c);
     if (c->flags & (CLIENT_REPLICA | CLIENT_PRIMARY | CLIENT_MONITOR | CLIENT_REPL_RDB_CHANNEL) || c->repl_priv)
         replicationClientFreed(c);
     if (c->flags & CLIENT_MONITOR) {
@@ -437,12 +437,18 @@ void closeClientOnOutputBufferLimitReached(client *c, int async) {
 }
 
 /* ---------- reading and parsing ---------- */
+/* ASKING and CLIENT CACHING cover the next command (or transaction) only. */
+static void clearOneCommandFlags(client *c) {
+    if (c->flags & CLIENT_TRACKING_CACHING) trackingResetCachingFlag(c);
+    if (!(c->flags & CLIENT_MULTI)) c->flags &= ~CLIENT_ASKING;
+}
+
 void resetClient(client *c) {
+    if (c->flags & (CLIENT_ASKING | CLIENT_TRACKING_CACHING)) clearOneCommandFlags(c);
     freeClientArgv(c);
     c->reqtype = 0;
     c->multibulklen = 0;
     c->bulklen = -1;
-    if (!(c->flags & CLIENT_MULTI) && c->flags & CLIENT_ASKING) c->flags &= ~CLIENT_ASKING;
     if (c->flags & CLIENT_REPLY_SKIP) {
         c->flags &= ~CLIENT_REPLY_SKIP;
     }
@@ -834,6 +840,9 @@ bstr catClientInfoString(bstr s, client *c) {
     if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
     if (c->flags & CLIENT_MULTI) *p++ = 'x';
     if (c->flags & CLIENT_BLOCKED) *p++ = 'b';
+    if (c->flags & CLIENT_TRACKING) *p++ = 't';
+    if (c->flags & CLIENT_TRACKING_BROKEN_REDIR) *p++ = 'R';
+    if (c->flags & CLIENT_TRACKING_BCAST) *p++ = 'B';
     if (c->flags & CLIENT_DIRTY_CAS) *p++ = 'd';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNBLOCKED) *p++ = 'u';
@@ -856,7 +865,7 @@ bstr catClientInfoString(bstr s, client *c) {
     return bstrCatPrintf(s,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d "
         "watch=%lu qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%lu omem=%llu "
-        "tot-mem=%zu events=%s cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s tot-net-in=%llu "
+        "tot-mem=%zu events=%s cmd=%s user=%s redir=%lld resp=%d lib-name=%s lib-ver=%s tot-net-in=%llu "
         "tot-net-out=%llu tot-cmds=%lld",
         (unsigned long long)c->id, getClientPeerId(c), getClientSockname(c), c->fd,
         c->name ? (char *)objPtr(c->name) : "", (long long)(server.unixtime - c->ctime),
@@ -866,7 +875,8 @@ bstr catClientInfoString(bstr s, client *c) {
         (c->flags & CLIENT_MULTI) ? c->mstate.count : -1, listLength(c->watched_keys),
         bstrLen(c->querybuf), bstrAvail(c->querybuf), c->argv_len_sum, c->buf_usable_size, c->bufpos, obl,
         listLength(c->reply), c->reply_bytes, tot, events,
-        c->lastcmd ? c->lastcmd->fullname : "NULL", c->user ? c->user : "default", c->resp,
+        c->lastcmd ? c->lastcmd->fullname : "NULL", c->user ? c->user : "default",
+        (c->flags & CLIENT_TRACKING) ? (long long)c->tracking_redirect : -1LL, c->resp,
         c->lib_name ? (char *)objPtr(c->lib_name) : "", c->lib_ver ? (char *)objPtr(c->lib_ver) : "",
         c->net_input_bytes, c->net_output_bytes, c->commands_processed);
 }

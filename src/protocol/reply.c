@@ -6,14 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CLIENT_PRIMARY_FORCE_REPLY_FLAG (1ULL << 30)
 
 void clientInstallWriteHandlerIfNeeded(client *c);
 
 /* Whether replies for this client are produced at all. */
 static int replyAllowed(client *c) {
-    if (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP)) return 0;
-    if ((c->flags & CLIENT_PRIMARY) && !(c->flags & CLIENT_PRIMARY_FORCE_REPLY_FLAG)) return 0;
+    if (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP)) {
+        /* Pushes (invalidations) are not replies: CLIENT REPLY OFF keeps them. */
+        if ((c->flags & CLIENT_CLOSE_ASAP) || !(c->flags & CLIENT_PUSHING)) return 0;
+    }
+    if ((c->flags & CLIENT_PRIMARY) && !(c->flags & CLIENT_PRIMARY_FORCE_REPLY)) return 0;
     if (c->flags & CLIENT_REPL_RDB_CHANNEL) return 1;
     if (c->fd == -1 && !(c->flags & (CLIENT_SCRIPT | CLIENT_FAKE))) return 0;
     if (c->fd != -1) clientInstallWriteHandlerIfNeeded(c);

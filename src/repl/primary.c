@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CLIENT_PRIMARY_FORCE_REPLY_FLAG (1ULL << 30)
 
 static int bgsave_for_repl = 0;          /* the running child serves replicas */
 static int bgsave_socket_target = 0;

@@ -16,7 +16,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define CLIENT_PRIMARY_FORCE_REPLY_FLAG (1ULL << 30)
 
 enum { STEP_AUTH, STEP_PORT, STEP_IP, STEP_CAPA, STEP_VERSION };
 
@@ -206,12 +205,12 @@ void replFeedLeftover(client *c, const char *p, size_t len) {
 void replSendAck(void) {
     client *c = server.primary;
     if (!c) return;
-    c->flags |= CLIENT_PRIMARY_FORCE_REPLY_FLAG;
+    c->flags |= CLIENT_PRIMARY_FORCE_REPLY;
     addReplyArrayLen(c, 3);
     addReplyBulkCString(c, "REPLCONF");
     addReplyBulkCString(c, "ACK");
     addReplyBulkLongLong(c, c->reploff);
-    c->flags &= ~CLIENT_PRIMARY_FORCE_REPLY_FLAG;
+    c->flags &= ~CLIENT_PRIMARY_FORCE_REPLY;
 }
 
 /* ------------------------------------------------------------ state changes */

@@ -83,7 +83,7 @@ static bstr infoClients(bstr info) {
         "client_recent_max_input_buffer:%zu\r\n"
         "client_recent_max_output_buffer:%zu\r\n"
         "blocked_clients:%lu\r\n"
-        "tracking_clients:0\r\n"
+        "tracking_clients:%lu\r\n"
         "pubsub_clients:%lu\r\n"
         "watching_clients:%d\r\n"
         "clients_in_timeout_table:%lu\r\n"
@@ -91,7 +91,7 @@ static bstr infoClients(bstr info) {
         "total_blocking_keys:%lu\r\n"
         "total_blocking_keys_on_nokey:%lu\r\n",
         listLength(server.clients) - listLength(server.replicas), server.maxclients, maxin, maxout,
-        server.blocked_clients, 0UL, server.watching_clients, server.blocked_clients, watched, blocking_keys, nokey);
+        server.blocked_clients, server.tracking_clients, 0UL, server.watching_clients, server.blocked_clients, watched, blocking_keys, nokey);
 }
 
 static bstr infoMemory(bstr info) {
@@ -227,9 +227,9 @@ static bstr infoStats(bstr info) {
         "active_defrag_key_misses:0\r\n"
         "total_active_defrag_time:0\r\n"
         "current_active_defrag_time:0\r\n"
-        "tracking_total_keys:0\r\n"
-        "tracking_total_items:0\r\n"
-        "tracking_total_prefixes:0\r\n"
+        "tracking_total_keys:%llu\r\n"
+        "tracking_total_items:%llu\r\n"
+        "tracking_total_prefixes:%llu\r\n"
         "unexpected_error_replies:%lld\r\n"
         "total_error_replies:%lld\r\n"
         "dump_payload_sanitizations:0\r\n"
@@ -256,6 +256,7 @@ static bstr infoStats(bstr info) {
         server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000, server.stat_evictedkeys, evictExceededTimeMs(0), evictExceededTimeMs(1),
         server.stat_keyspace_hits, server.stat_keyspace_misses, htSize(server.pubsub_channels),
         htSize(server.pubsub_patterns), pubsubShardChannelCount(), server.stat_fork_time, server.stat_total_forks,
+        trackingGetTotalKeys(), trackingGetTotalItems(), trackingGetTotalPrefixes(),
         server.stat_unexpected_error_replies, server.stat_total_error_replies, server.stat_io_reads_processed,
         server.stat_io_writes_processed, server.stat_client_qbuf_limit_disconnections,
         server.stat_client_outbuf_limit_disconnections, aclDeniedCount(3), aclDeniedCount(1), aclDeniedCount(2),

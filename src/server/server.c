@@ -452,6 +452,8 @@ void call(client *c, int flags) {
         postExecutionUnitOperations();
         cmd_time_snapshot = 0;
     }
+    /* After propagation: a client's own invalidations follow its reply. */
+    if (server.tracking_active) trackingAfterCall(c);
 }
 
 static int isPubsubAllowedInResp2(serverCommand *cmd) {
@@ -685,6 +687,8 @@ static int serverCron(eventLoop *el, long long id, void *clientData) {
     if (aofCron) aofCron();
     run_with_period(1000) replicationCron();
     failoverCron();
+    /* Also when idle: CONFIG SET may have lowered tracking-table-max-keys. */
+    if (server.tracking_clients) trackingLimitUsedSlots();
     server.cronloops++;
     return 1000 / server.hz;
 }
@@ -706,6 +710,9 @@ static void beforeSleep(eventLoop *el) {
     if (server.active_expire_enabled && !server.primary_host && !pauseDatasetFrozen()) activeExpireCycle(ACTIVE_EXPIRE_CYCLE_FAST);
     handleClientsBlockedOnKeys();
     postExecutionUnitOperations();
+    /* Queued before replies are written, so a BCAST client learns of a write
+     * before the writer sees its reply. */
+    if (server.tracking_clients) trackingBroadcastInvalidations();
     blockedBeforeSleep();
     /* AOF before replies: with appendfsync always a client sees only durable writes. */
     if (flushAppendOnlyFile) flushAppendOnlyFile(0);

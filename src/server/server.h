@@ -163,7 +163,16 @@ typedef struct serverDb {
 #define CLIENT_LUA_DEBUG (1ULL << 29)
 #define CLIENT_PENDING_COMMAND (1ULL << 30)   /* argv holds a postponed command to run */
 #define CLIENT_READONLY (1ULL << 31)          /* READONLY: reads allowed despite CAPA redirect */
-#define CLIENT_CAPA_REDIRECT (1ULL << 32)     /* CLIENT CAPA redirect: a replica answers -REDIRECT */
+/* Client-side caching (server/tracking.c); CLIENT_TRACKING above says it is on. */
+#define CLIENT_TRACKING_BROKEN_REDIR (1ULL << 32)  /* the redirect target went away */
+#define CLIENT_TRACKING_BCAST (1ULL << 33)
+#define CLIENT_TRACKING_OPTIN (1ULL << 34)
+#define CLIENT_TRACKING_OPTOUT (1ULL << 35)
+#define CLIENT_TRACKING_CACHING (1ULL << 36)       /* CLIENT CACHING given for the next command */
+#define CLIENT_TRACKING_NOLOOP (1ULL << 37)
+#define CLIENT_PUSHING (1ULL << 38)                /* writing a push: CLIENT REPLY OFF does not apply */
+#define CLIENT_CAPA_REDIRECT (1ULL << 39)          /* CLIENT CAPA redirect: a replica answers -REDIRECT */
+#define CLIENT_PRIMARY_FORCE_REPLY (1ULL << 40)    /* our primary's client: this reply (REPLCONF ACK) goes out */
 
 #define BLOCKED_NONE 0
 #define BLOCKED_LIST 1
@@ -269,6 +278,8 @@ typedef struct client {
     int last_memory_type;
     unsigned long long net_input_bytes, net_output_bytes;
     long long commands_processed;
+    uint64_t tracking_redirect;  /* CLIENT TRACKING REDIRECT id, 0 for none */
+    struct rax *tracking_prefixes;   /* BCAST prefixes (keys only), NULL when none */
 } client;
 
 /* ---------- commands ---------- */
@@ -614,6 +625,8 @@ struct valkeyServer {
     char *locale_collate;
     int latency_tracking_enabled;
     size_t tracking_table_max_keys;
+    unsigned long tracking_clients;    /* clients with CLIENT_TRACKING */
+    int tracking_active;               /* any tracking state at all: the hot-path hooks test only this */
     int watching_clients;
     /* Config values no other field holds yet (server/config.c owns their
      * parsing; most are accepted and stored until a module acts on them). */
@@ -1003,6 +1016,27 @@ void latencyTrackCommand(serverCommand *cmd, ustime_t duration_us);
 void latencyResetCommandHistogram(serverCommand *cmd);
 bstr latencyInfoStats(bstr info);
 void failoverCron(void);              /* repl/failover.c, every server cron tick */
+
+/* ---------- client-side caching (server/tracking.c) ----------
+ * Default mode remembers, per key name (not per database, as in Valkey), the
+ * ids of tracking clients that read it; the first write to the key sends them
+ * one invalidation and forgets the entry. BCAST clients instead get every
+ * modified key under their prefixes, batched once per event-loop pass.
+ * Callers test server.tracking_active before calling the hooks. */
+void clientTrackingCommand(client *c);       /* CLIENT TRACKING */
+void clientCachingCommand(client *c);        /* CLIENT CACHING */
+void clientGetredirCommand(client *c);       /* CLIENT GETREDIR */
+void clientTrackingInfoCommand(client *c);   /* CLIENT TRACKINGINFO */
+void disableTracking(client *c);
+void trackingAfterCall(client *c);           /* call(): remember read keys, flush own invalidations */
+void trackingInvalidateKey(client *c, obj *key, int bcast);
+void trackingInvalidateKeysOnFlush(int async);
+void trackingBroadcastInvalidations(void);   /* before sleep */
+void trackingLimitUsedSlots(void);           /* tracking-table-max-keys */
+void trackingResetCachingFlag(client *c);    /* the CACHING flag covers one command or transaction */
+unsigned long long trackingGetTotalItems(void);
+unsigned long long trackingGetTotalKeys(void);
+unsigned long long trackingGetTotalPrefixes(void);
 
 /* MULTI (commands/multi.c) */
 void initClientMultiState(client *c);

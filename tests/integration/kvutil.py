@@ -20,6 +20,14 @@ def err(text):
     return RespError(text)
 
 
+class Push(list):
+    """A RESP3 push frame ('>'): compares equal to a list with the same items,
+    and isinstance(x, Push) tells it apart from an array reply."""
+
+    def __repr__(self):
+        return "Push(%s)" % list.__repr__(self)
+
+
 def _enc(a):
     if isinstance(a, bytes):
         return a
@@ -68,7 +76,8 @@ class Conn:
             n = int(rest)
             if n < 0:
                 return None
-            return [self.read() for _ in range(n)]
+            items = [self.read() for _ in range(n)]
+            return Push(items) if t == b">" else items
         if t == b"%":
             n = int(rest)
             return {self._key(self.read()): self.read() for _ in range(n)}
@@ -87,6 +96,9 @@ class Conn:
         return k if not isinstance(k, list) else tuple(k)
 
     def close(self):
+        # The reader holds the descriptor too: close both, or the server
+        # never sees the connection go.
+        self.f.close()
         self.sock.close()
 
 
