@@ -284,6 +284,12 @@ void **kvtFindRef(kvtable *t, const void *key) {
     return &pos.bucket->slots[pos.slot];
 }
 
+void kvtPrefetch(kvtable *t, const void *key) {
+    int ti = rehashing(t) ? 1 : 0;
+    if (t->exp[ti] < 0) return;
+    __builtin_prefetch(&t->tables[ti][t->type->hashKey(key) & maskOf(t, ti)]);
+}
+
 int kvtAdd(kvtable *t, void *elem) {
     const void *key = t->type->elemKey(elem);
     uint64_t h = t->type->hashKey(key);

@@ -59,6 +59,9 @@ void *kvtFind(kvtable *t, const void *key);
 /* The slot holding the element with this key, so the caller can swap in an
  * element with an equal key; NULL when absent. Valid until the next change. */
 void **kvtFindRef(kvtable *t, const void *key);
+/* Starts loading the bucket a lookup or add of key will touch, so a caller
+ * with other work to do first (decoding the value) overlaps the cache miss. */
+void kvtPrefetch(kvtable *t, const void *key);
 int kvtAdd(kvtable *t, void *elem);          /* 0 added, -1 an equal key is present */
 void *kvtPop(kvtable *t, const void *key);   /* unlink, not destroyed; NULL if absent */
 int kvtDelete(kvtable *t, const void *key);  /* 0 deleted, -1 not found */

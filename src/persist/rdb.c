@@ -337,9 +337,12 @@ static int rdbLoadInsertKey(serverDb *db, bstr key, obj *val, long long expireti
         decrRefCount(val);
         return RDB_OK;
     }
-    obj *keyobj = createStringObject(key, bstrLen(key));
+    /* A key object only for the rare paths that need one (a replaced
+     * duplicate, an expire): most keys are loaded without it. */
+    obj *keyobj = expiretime != -1 ? createStringObject(key, bstrLen(key)) : NULL;
     if (!dbAddRDBLoad(db, key, val)) {
         if (rdbflags & RDBFLAGS_ALLOW_DUP) {
+            if (!keyobj) keyobj = createStringObject(key, bstrLen(key));
             dbSyncDelete(db, keyobj);
             dbAddRDBLoad(db, key, val);   /* the failed add consumed nothing */
         } else {
@@ -347,12 +350,14 @@ static int rdbLoadInsertKey(serverDb *db, bstr key, obj *val, long long expireti
             serverLog(LL_WARNING, "RDB has duplicated key '%.*s' in DB %d", (int)bstrLen(key), key, db->id);
             bstrFree(key);
             decrRefCount(val);
-            decrRefCount(keyobj);
+            if (keyobj) decrRefCount(keyobj);
             return RDB_ERR;
         }
     }
-    if (expiretime != -1) setExpire(NULL, db, keyobj, expiretime);
-    decrRefCount(keyobj);
+    if (keyobj) {
+        setExpire(NULL, db, keyobj, expiretime);
+        decrRefCount(keyobj);
+    }
     return RDB_OK;
 }
 
@@ -474,6 +479,7 @@ static int rdbLoadBody(rio *r, int rdbver, int rdbflags, rdbReplInfo *ri) {
         bstr key = rdbGenericLoadStringRaw(r, RDB_LOAD_BSTR, &klen);
         if (!key) goto short_read;
         RDB_OBS(on_key, type, key, klen, type_offset, expiretime, now);
+        if (!(rdbflags & RDBFLAGS_CHECK_ONLY)) kvtPrefetch(db->keys, key);   /* overlaps decoding the value */
         int error = 0;
         obj *val = rdbLoadObject(type, r, deep, &error);
         if (!val) {

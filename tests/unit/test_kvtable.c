@@ -245,6 +245,25 @@ static void test_children_emptied_while_paused_are_freed(void) {
     ASSERT_EQ_INT(zmalloc_used_memory(), before);
 }
 
+/* A prefetch hint is safe on a table with no buckets yet and while rehashing
+ * (it must pick the table new elements go to), and changes nothing. */
+static void test_prefetch_is_harmless(void) {
+    kvtable *t = kvtCreate(&type);
+    bstr probe = keyFor(1);
+    kvtPrefetch(t, probe);
+    for (int i = 0; i < 500; i++) {
+        bstr k = keyFor(i);
+        kvtPrefetch(t, k);
+        ASSERT(kvtAdd(t, k) == 0);
+        if (kvtIsRehashing(t)) kvtPrefetch(t, probe);
+    }
+    kvtPrefetch(t, probe);
+    ASSERT_EQ_INT(kvtSize(t), 500);
+    ASSERT(kvtFind(t, probe) != NULL);
+    bstrFree(probe);
+    kvtRelease(t);
+}
+
 int main(void) {
     uint8_t seed[16] = {7};
     htSetHashSeed(seed);
@@ -256,5 +275,6 @@ int main(void) {
     RUN_TEST(test_random_and_expand);
     RUN_TEST(test_fair_random_is_uniform);
     RUN_TEST(test_find_ref_swap);
+    RUN_TEST(test_prefetch_is_harmless);
     return TEST_REPORT();
 }
