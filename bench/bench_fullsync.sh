@@ -41,6 +41,14 @@
 #                     the rounds (p99 of one sync swings +-20% on a 2-core box)
 #        PROBE_TAIL_S seconds the latency probe keeps running after the link is
 #                     up (default 5), see "same window" below
+#        TLS          set to 1: replication over TLS (tls-replication yes, the
+#                     replica attaches to the primary's tls-port; the loads and
+#                     the probe stay on the plain port, as valkey-benchmark has
+#                     no TLS). Needs both binaries built with TLS (ours:
+#                     make BUILD_TLS=yes). Over TLS a classic sync cannot let
+#                     the fork child write the replica's connection (the
+#                     parent keeps using that session), so the parent relays
+#                     the snapshot from a pipe: the seed's case for dual channel.
 #        SETUPS       which setups to run (default all three)
 #        KEEP         set: keep the servers' dirs and logs (path printed)
 #        OUT          output dir (default bench/out, gitignored)
@@ -58,6 +66,7 @@ READERS=${READERS:-2}
 WRITERS=${WRITERS:-50}
 ROUNDS=${ROUNDS:-1}
 SETUPS=${SETUPS:-"ours-dual ours-classic ref-classic"}
+TLS=${TLS:-}
 PROBE_TAIL_S=${PROBE_TAIL_S:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$HERE/out}
@@ -71,12 +80,25 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/bench-fullsync.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 
+TLS_ARGS=()
+if [ -n "$TLS" ]; then
+    sh "$HERE/../utils/gen-test-certs.sh" "$WORK/certs" >/dev/null
+    TLS_ARGS=(--tls-cert-file "$WORK/certs/valkey.crt" --tls-key-file "$WORK/certs/valkey.key"
+              --tls-ca-cert-file "$WORK/certs/ca.crt" --tls-replication yes)
+fi
+
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # $1 label, $2 binary, $3 yes|no dual channel (ignored for the reference), $4 load, $5 round
 run_one() {
-    local label=$1 bin=$2 dual=$3 load=$4 round=$5 pp rp extra=()
-    pp=$(free_port); rp=$(free_port)
+    local label=$1 bin=$2 dual=$3 load=$4 round=$5 pp rp tp extra=()
+    pp=$(free_port); rp=$(free_port); tp=$pp
+    local ptls=() rtls=()
+    if [ -n "$TLS" ]; then   # the replica links to the primary's TLS port
+        tp=$(free_port)
+        ptls=(--tls-port "$tp" "${TLS_ARGS[@]}")
+        rtls=("${TLS_ARGS[@]}")
+    fi
     local d="$WORK/$label-$load-$round" mb=$DATASET_MB
     [ "$load" != heavyread ] || mb=$HEAVY_DATASET_MB
     mkdir -p "$d/p" "$d/r"
@@ -84,18 +106,18 @@ run_one() {
     [ "$label" = ref-classic ] || extra=(--dual-channel-replication-enabled "$dual")
     "$bin" --port "$pp" --bind 127.0.0.1 --save "" --appendonly no --dir "$d/p" --logfile "$d/p/log" \
         --repl-diskless-sync yes --repl-diskless-sync-delay 0 "${extra[@]}" \
-        --client-output-buffer-limit "replica 0 0 0" --enable-debug-command yes &
+        --client-output-buffer-limit "replica 0 0 0" --enable-debug-command yes "${ptls[@]}" &
     local ppid=$!
     "$bin" --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$d/r" --logfile "$d/r/log" \
-        "${extra[@]}" --client-output-buffer-limit "replica 0 0 0" &
+        "${extra[@]}" --client-output-buffer-limit "replica 0 0 0" "${rtls[@]}" &
     local rpid=$!
     sleep 0.5
     $PY - "$pp" "$rp" "$ppid" "$(( mb * 1000000 / VALUE_BYTES ))" "$VALUE_BYTES" "$BENCH" "$label" "$load" "$SET_MEMBERS" "$READERS" \
-        "$PROBE_TAIL_S" "$WORK/lat-$label-$load-$round" "$round" "$WRITERS" <<'PYEOF' || true
+        "$PROBE_TAIL_S" "$WORK/lat-$label-$load-$round" "$round" "$WRITERS" "$tp" <<'PYEOF' || true
 import os, subprocess, sys, threading, time, redis
 pp, rp, ppid, nkeys, vsize = (int(x) for x in sys.argv[1:6])
 bench, label, load, nmembers, readers = sys.argv[6], sys.argv[7], sys.argv[8], int(sys.argv[9]), int(sys.argv[10])
-tail_s, latfile, rnd, writers = float(sys.argv[11]), sys.argv[12], int(sys.argv[13]), int(sys.argv[14])
+tail_s, latfile, rnd, writers, link_port = float(sys.argv[11]), sys.argv[12], int(sys.argv[13]), int(sys.argv[14]), int(sys.argv[15])
 P, R = redis.Redis(port=pp), redis.Redis(port=rp)
 for _ in range(50):
     try:
@@ -128,7 +150,7 @@ def probe():   # write latency seen by one more client during the sync (and PROB
 th = threading.Thread(target=probe); th.start()
 mem0 = P.info("memory")["used_memory"]
 c0, t0, pc0 = cpu(), time.time(), time.perf_counter()
-R.execute_command("REPLICAOF", "127.0.0.1", pp)
+R.execute_command("REPLICAOF", "127.0.0.1", link_port)
 peaks = {"buf": 0, "cob": 0, "mem": mem0}
 synced = threading.Event()
 def sample_primary():   # its own thread: a busy primary answers INFO late, the replica's poll must not wait
@@ -170,7 +192,7 @@ PYEOF
 
 echo "dataset: write ${DATASET_MB} MB, heavyread ${HEAVY_DATASET_MB} MB, in $VALUE_BYTES-byte values; sets: 2 x $SET_MEMBERS members (heavyread)"
 [ -z "${KEEP:-}" ] || echo "servers' dirs and logs kept in $WORK"
-echo "write load: $WRITERS lpush clients; rounds: $ROUNDS"
+echo "write load: $WRITERS lpush clients; rounds: $ROUNDS; replication over $([ -n "$TLS" ] && echo TLS || echo TCP)"
 echo "ours: $BIN   reference: $REF ($("$REF" --version | cut -d' ' -f1-3))   load: $BENCH"
 RES="$OUT/fullsync_results.txt"
 : > "$RES"
