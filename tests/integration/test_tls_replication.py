@@ -92,10 +92,13 @@ def test_diskless_load_over_tls(start_server, certs):
     check_stream(p, r)
 
 
-@pytest.mark.parametrize("load", ["disabled", "swapdb"])
-def test_dual_channel_sync_over_tls(start_server, certs, load):
+@pytest.mark.parametrize("load,diskless", [("disabled", "yes"), ("swapdb", "yes"), ("swapdb", "no")])
+def test_dual_channel_sync_over_tls(start_server, certs, load, diskless):
+    """Diskless: the fork child writes the rdb channel's session; disk-based:
+    the parent sends the file through it."""
     dual = {"dual-channel-replication-enabled": "yes"}
-    p, r, _ = start_pair(start_server, certs, pcfg=dual, rcfg=dict(dual, **{"repl-diskless-load": load}))
+    p, r, _ = start_pair(start_server, certs, pcfg=dict(dual, **{"repl-diskless-sync": diskless}),
+                         rcfg=dict(dual, **{"repl-diskless-load": load}))
     assert "dual channel sync" in r.log()
     assert "rdb channel snapshot loaded" in r.log()
     assert_same_data(p, r)
@@ -120,10 +123,13 @@ def test_psync_continue_after_link_drop(start_server, certs):
     assert stat(p, "sync_partial_ok") == 2 and stat(p, "sync_full") == 1
 
 
-def test_writes_during_a_larger_sync(start_server, certs):
-    """A payload of several MB relayed chunk by chunk while clients keep writing:
-    exercises the relay pausing on a full socket and OpenSSL's buffered input."""
-    cfg = tls_cfg(certs, **{"repl-backlog-size": 16 * 1024 * 1024})
+@pytest.mark.parametrize("dual", ["no", "yes"])
+def test_writes_during_a_larger_sync(start_server, certs, dual):
+    """A payload of several MB (relayed chunk by chunk, or written by the child
+    on the rdb channel) while a client keeps writing: exercises the relay
+    pausing on a full socket, OpenSSL's buffered input and, with dual channel,
+    the main channel buffering through TLS while the snapshot loads."""
+    cfg = tls_cfg(certs, **{"repl-backlog-size": 16 * 1024 * 1024, "dual-channel-replication-enabled": dual})
     p = start_server(config=cfg)
     p.client().execute_command("DEBUG", "POPULATE", 60000, "key", 200)
     stop = threading.Event()
@@ -138,7 +144,8 @@ def test_writes_during_a_larger_sync(start_server, certs):
     t = threading.Thread(target=writer)
     t.start()
     try:
-        r = start_server(config=tls_cfg(certs, **{"tls-replication": "yes"}))
+        r = start_server(config=tls_cfg(certs, **{"tls-replication": "yes", "dual-channel-replication-enabled": dual,
+                                                  "repl-diskless-load": "swapdb"}))
         r.client().execute_command("REPLICAOF", "127.0.0.1", cfg["tls-port"])
         wait_for(lambda: info(r).get("master_link_status") == "up", 60, msg="link up")
         time.sleep(0.3)
