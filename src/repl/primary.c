@@ -447,16 +447,27 @@ static void relayStop(void) {
     relay.active = relay.done = relay.child_ok = 0;
 }
 
+/* The relay cannot go on: its targets will never get the rest. */
+static void relayAbort(const char *why) {
+    serverLog(LL_WARNING, "Diskless rdb transfer to TLS replicas aborted: %s", why);
+    listIter li;
+    listNode *ln;
+    listRewind(server.replicas, &li);
+    while ((ln = listNext(&li))) {
+        client *c = ln->value;
+        if (relayIsTarget(c)) freeClientAsync(c);
+    }
+    relayStop();
+}
+
 static void relayStart(int fd) {
     relayStop();
     anetNonBlock(fd);
     relay.fd = fd;
     relay.active = 1;
     relay.buf = zmalloc(RELAY_CHUNK);
-    if (elCreateFileEvent(server.el, fd, EL_READABLE, relayPipeReadable, NULL) == EL_ERR) {
-        serverLog(LL_WARNING, "Can't watch the diskless sync pipe: %s", strerror(errno));
-        relayStop();
-    }
+    if (elCreateFileEvent(server.el, fd, EL_READABLE, relayPipeReadable, NULL) == EL_ERR)
+        relayAbort("can't watch the pipe");
 }
 
 /* Both the payload and the child's exit status are in: the targets are synced. */
@@ -469,6 +480,7 @@ static void relayDeliver(void) {
         if (relayIsTarget(c)) replicaSnapshotDelivered(c);
     }
     relayStop();
+    replStartBgsaveIfNeeded();
 }
 
 static void relayContinue(void);
@@ -535,47 +547,51 @@ static void relayContinue(void) {
         return;
     }
     if (!(elGetFileEvents(server.el, relay.fd) & EL_READABLE) &&
-        elCreateFileEvent(server.el, relay.fd, EL_READABLE, relayPipeReadable, NULL) == EL_ERR) {
-        serverLog(LL_WARNING, "Can't watch the diskless sync pipe: %s", strerror(errno));
-        relayStop();
-    }
+        elCreateFileEvent(server.el, relay.fd, EL_READABLE, relayPipeReadable, NULL) == EL_ERR)
+        relayAbort("can't watch the pipe");
 }
 
 static void relayPipeReadable(eventLoop *el, int fd, void *privdata, int mask) {
     (void)el, (void)privdata, (void)mask;
-    if (relay.len) return;   /* paused: a target still sends the current chunk */
-    ssize_t n = read(fd, relay.buf, RELAY_CHUNK);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-    if (n < 0) {
-        serverLog(LL_WARNING, "Diskless rdb transfer: error reading the child's pipe: %s", strerror(errno));
-        relayStop();   /* the child fails on its side; its exit drops the targets */
-        return;
-    }
-    if (n == 0) {
-        elDeleteFileEvent(server.el, fd, EL_READABLE);
-        close(fd);
-        relay.fd = -1;
+    /* Up to 16 chunks per event while every target takes each one at once. */
+    for (int round = 0; round < 16; round++) {
+        if (!relay.active || relay.fd != fd || relay.len) return;   /* len: paused on a full socket */
+        ssize_t n = read(fd, relay.buf, RELAY_CHUNK);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+        if (n < 0) {
+            relayAbort(strerror(errno));
+            return;
+        }
+        if (n == 0) {
+            elDeleteFileEvent(server.el, fd, EL_READABLE);
+            close(fd);
+            relay.fd = -1;
+            relayContinue();
+            return;
+        }
+        relay.len = (size_t)n;
+        listIter li;
+        listNode *ln;
+        listRewind(server.replicas, &li);
+        while ((ln = listNext(&li))) {
+            client *c = ln->value;
+            if (!relayIsTarget(c)) continue;
+            privOf(c)->relay_pos = 0;
+            relayWriteTo(c);
+        }
         relayContinue();
-        return;
     }
-    relay.len = (size_t)n;
-    listIter li;
-    listNode *ln;
-    listRewind(server.replicas, &li);
-    while ((ln = listNext(&li))) {
-        client *c = ln->value;
-        if (!relayIsTarget(c)) continue;
-        privOf(c)->relay_pos = 0;
-        relayWriteTo(c);
-    }
-    relayContinue();
 }
 
-/* The child ended: 1 when c (a relay target) may be called synced now. */
-static int relayChildDone(client *c, int ok) {
+/* The child ended well: 1 when c may be called synced now (always for a
+ * replica the child wrote itself; for a relay target once all was relayed). */
+static int relayChildDone(client *c) {
     replicaPriv *p = privOf(c);
     if (!p || !p->relay) return 1;
-    if (!ok || !relay.active) return 1;
+    if (!relay.active) {
+        freeClientAsync(c);   /* the relay was aborted: it never got the whole payload */
+        return 0;
+    }
     relay.child_ok = 1;
     return relay.done;
 }
@@ -632,8 +648,13 @@ static void startBgsaveForReplication(void) {
             nrelay++;
             continue;
         }
-        /* The child writes this rdb channel's session and we never touch it again. */
-        if (socket_target && p->rdb_channel) tlsFdHandOver(c->fd);
+        if (socket_target && p->rdb_channel && connIsTls(c->fd)) {
+            /* The child writes this rdb channel's session: we never touch it
+             * again, not even to read (a reply would be a write). We free it
+             * ourselves once the snapshot is out and the pin is released. */
+            tlsFdHandOver(c->fd);
+            elDeleteFileEvent(server.el, c->fd, EL_READABLE);
+        }
         fds[nf++] = c->fd;
     }
     int relayfds[2] = {-1, -1};
@@ -792,7 +813,7 @@ void updateReplicasWaitingBgsave(int bgsaveerr, int type) {
             continue;
         }
         if (type == RDB_CHILD_TYPE_SOCKET && !p->disk_target) {
-            if (!relayChildDone(c, 1)) continue;   /* synced once the relay has sent it all */
+            if (!relayChildDone(c)) continue;   /* synced once the relay has sent it all */
             replicaSnapshotDelivered(c);
         } else if (type == RDB_CHILD_TYPE_DISK && p->disk_target) {
             struct stat st;
