@@ -116,7 +116,8 @@ int replLinkConnecting(int fd, elFileProc *handler, const char *what) {
     return r;
 }
 
-/* The port our replicas' primary should announce: the one a TLS link reaches. */
+/* REPLCONF listening-port: with tls-replication our own replicas (and a
+ * FAILOVER back to us) reach us on the TLS port, as in Valkey. */
 int replAnnouncePort(void) {
     if (server.replica_announce_port) return server.replica_announce_port;
     return server.tls_replication && server.tls_port ? server.tls_port : server.port;
