@@ -251,3 +251,59 @@ def test_our_replica_of_redis_tls_primary(start_server, certs):
     wait_sync(p, r)
     assert r.client().get("x") == b"after-kill"
     assert stat(p, "sync_partial_ok") == 1
+
+
+from replutil import FaultProxy  # noqa: E402
+
+
+def test_relay_target_cut_mid_payload(start_server, certs):
+    """The TLS replica's connection dies inside the relayed payload: the relay
+    drops it without disturbing the primary, and the retry syncs."""
+    pc = tls_cfg(certs)
+    p = start_server(config=pc)
+    p.client().execute_command("DEBUG", "POPULATE", 20000, "key", 50)
+    proxy = FaultProxy(pc["tls-port"])
+    try:
+        proxy.cut_after[0] = 60000    # past the TLS handshake and +FULLRESYNC, inside the payload
+        r = start_server(config=tls_cfg(certs, **{"tls-replication": "yes"}))
+        r.client().execute_command("REPLICAOF", "127.0.0.1", proxy.port)
+        wait_for(lambda: proxy.count() >= 2, 20, msg="the replica reconnected")
+        wait_sync(p, r)
+        assert_same_data(p, r)
+        assert stat(p, "sync_full") == 2
+        # the first attempt died inside the payload
+        assert r.log().count("Full resync from primary") == 2 and "connection lost" in r.log()
+        assert_no_leaks(p, 1)
+    finally:
+        proxy.close()
+
+
+def test_relay_pauses_on_a_stalled_replica(start_server, certs):
+    """While the replica reads nothing the relay stops reading the child's pipe
+    (the child waits) and the primary keeps answering; then the sync completes."""
+    pc = tls_cfg(certs, **{"rdb-key-save-delay": 100})
+    p = start_server(config=pc)
+    p.client().execute_command("DEBUG", "POPULATE", 20000, "key", 100)
+    proxy = FaultProxy(pc["tls-port"])
+    try:
+        r = start_server(config=tls_cfg(certs, **{"tls-replication": "yes"}))
+        r.client().execute_command("REPLICAOF", "127.0.0.1", proxy.port)
+        wait_for(lambda: "Background RDB transfer started" in p.log(), 10, msg="fork")
+        proxy.hold(0, "down")
+        c = p.client()
+        worst = 0
+        end = time.time() + 1.5
+        while time.time() < end:
+            t0 = time.time()
+            assert c.ping()
+            worst = max(worst, time.time() - t0)
+            time.sleep(0.02)
+        assert worst < 0.5
+        assert info(r)["master_link_status"] == "down"
+        proxy.release(0, "down")
+        wait_sync(p, r, 60)
+        assert_same_data(p, r)
+        assert stat(p, "sync_full") == 1
+        assert_no_leaks(p, 1)
+    finally:
+        proxy.close()
