@@ -307,3 +307,25 @@ def test_relay_pauses_on_a_stalled_replica(start_server, certs):
         assert_no_leaks(p, 1)
     finally:
         proxy.close()
+
+
+def test_dual_rdb_channel_cut_mid_payload(start_server, certs):
+    """The TLS rdb channel (written by the fork child through its session) dies
+    inside the payload: the attempt is dropped on both sides and the retry syncs."""
+    dual = {"dual-channel-replication-enabled": "yes"}
+    pc = tls_cfg(certs, **dual)
+    p = start_server(config=pc)
+    p.client().execute_command("DEBUG", "POPULATE", 20000, "key", 50)
+    proxy = FaultProxy(pc["tls-port"])
+    try:
+        proxy.cut_after[1] = 60000
+        r = start_server(config=tls_cfg(certs, **dict(dual, **{"tls-replication": "yes"})))
+        r.client().execute_command("REPLICAOF", "127.0.0.1", proxy.port)
+        wait_for(lambda: proxy.count() >= 3, 20, msg="the replica retried")
+        p.client().set("after", "cut")
+        wait_sync(p, r)
+        assert_same_data(p, r)
+        assert "Dual channel sync aborted" in r.log()
+        assert_no_leaks(p, 1)
+    finally:
+        proxy.close()
