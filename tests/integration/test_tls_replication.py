@@ -329,3 +329,25 @@ def test_dual_rdb_channel_cut_mid_payload(start_server, certs):
         assert_no_leaks(p, 1)
     finally:
         proxy.close()
+
+
+def test_failover_over_tls(start_server, certs):
+    """Both sides replicate over TLS: the replica announces its tls-port, so
+    after FAILOVER the old primary follows it on that port, with TLS."""
+    pc = tls_cfg(certs, **{"tls-replication": "yes"})
+    rcfg = tls_cfg(certs, **{"tls-replication": "yes"})
+    p = start_server(config=pc)
+    fill(p.client(), 100)
+    r = start_server(config=rcfg)
+    r.client().execute_command("REPLICAOF", "127.0.0.1", pc["tls-port"])
+    wait_sync(p, r)
+    assert "port=%d" % rcfg["tls-port"] in info(p)["slave0"]
+    wait_for(lambda: "state=online" in info(p)["slave0"], msg="online")
+    assert p.client().execute_command("FAILOVER") == b"OK"
+    wait_for(lambda: info(r)["role"] == "master" and info(p)["role"] == "slave", msg="roles swapped")
+    wait_sync(r, p)
+    assert int(info(p)["master_port"]) == rcfg["tls-port"]
+    r.client().set("after-failover", "1")
+    wait_sync(r, p)
+    assert p.client().get("after-failover") == b"1"
+    assert int(info(r, "stats")["sync_full"]) == 0
