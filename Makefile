@@ -14,10 +14,20 @@ deps:
 run: all
 	./src/valkey-server ./valkey.conf
 
+# Where OpenSSL's headers are, `make test` also builds a TLS server and cli into
+# src/build-tls (objects kept apart from the default build) and ./runtest runs
+# the TLS test files against it a second time.
 test:
 	@utils/install-deps.sh --check || utils/install-deps.sh
 	$(MAKE) -C src all unit-tests
+	@if printf '#include <openssl/ssl.h>\n' | $(CC) -E -x c - >/dev/null 2>&1; then \
+	  $(MAKE) -C src O=build-tls BUILD_TLS=yes build-tls/valkey-server build-tls/valkey-cli; \
+	else echo "OpenSSL headers (libssl-dev) not found: TLS tests run against the plain build only"; fi
 	./runtest
 
-install uninstall clean distclean:
+install uninstall:
 	$(MAKE) -C src $@
+
+clean distclean:
+	$(MAKE) -C src $@
+	rm -rf src/build-tls

@@ -242,6 +242,14 @@ void elMain(eventLoop *el) {
 
 void elSetBeforeSleepProc(eventLoop *el, elBeforeSleepProc *p) { el->beforesleep = p; }
 void elSetAfterSleepProc(eventLoop *el, elBeforeSleepProc *p) { el->aftersleep = p; }
+/* Input a layer above the socket already holds (TLS records decrypted ahead)
+ * never makes the fd readable again: its owner asks for the handler directly. */
+void elFireReadable(eventLoop *el, int fd) {
+    if (fd < 0 || fd >= el->setsize) return;
+    elFileEvent *fe = &el->events[fd];
+    if (fe->mask & EL_READABLE) fe->rfileProc(el, fd, fe->clientData, EL_READABLE);
+}
+
 void elSetDontWait(eventLoop *el, int noWait) {
     if (noWait) el->flags |= EL_DONT_WAIT;
     else el->flags &= ~EL_DONT_WAIT;

@@ -68,4 +68,5 @@ void elSetAfterSleepProc(eventLoop *el, elBeforeSleepProc *p);
 int elGetSetSize(eventLoop *el);
 int elResizeSetSize(eventLoop *el, int setsize);
 void elSetDontWait(eventLoop *el, int noWait);
+void elFireReadable(eventLoop *el, int fd);   /* run fd's readable handler now, if it has one */
 #endif

@@ -9,6 +9,60 @@
 
 int changeTlsListenPort(int port);
 
+struct tlsConn **tls_fd_sessions = NULL;
+int tls_fd_sessions_size = 0;
+
+int connWriteAll(int fd, const void *buf, size_t len, int timeout_ms) {
+    const char *p = buf;
+    while (len) {
+        ssize_t n = connWrite(fd, p, len);
+        if (n > 0) {
+            p += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd pfd = {.fd = fd, .events = connPollEvents(fd, POLLOUT)};
+            if (poll(&pfd, 1, timeout_ms) <= 0) return -1;
+            continue;
+        }
+        return -1;
+    }
+    return 0;
+}
+
+/* One byte per read: the bytes after the newline belong to whoever reads next
+ * (a payload, the stream), and handshake lines are few. A readable event may
+ * carry no data for us at all (TLS session tickets after the handshake): then
+ * -2, without waiting. */
+int connReadLine(int fd, char *buf, size_t size, int timeout_ms) {
+    size_t n = 0;
+    int first = 1;
+    while (n + 1 < size) {
+        char ch;
+        ssize_t r = connRead(fd, &ch, 1);
+        if (r == 1) {
+            if (ch == '\n') {
+                if (n && buf[n - 1] == '\r') n--;
+                buf[n] = '\0';
+                return (int)n;
+            }
+            buf[n++] = ch;
+            continue;
+        }
+        if (r == 0) return -1;
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+        if (first && n == 0) return -2;
+        first = 0;
+        struct pollfd p = {.fd = fd, .events = connPollEvents(fd, POLLIN)};
+        if (poll(&p, 1, timeout_ms) <= 0) return -1;
+    }
+    buf[n] = '\0';
+    return (int)n;
+}
+
 #ifndef USE_OPENSSL
 
 int tlsIsAvailable(void) { return 0; }
@@ -55,6 +109,41 @@ ssize_t tlsWritev(struct client *c, const struct iovec *iov, int iovcnt) {
 void tlsFreeClient(struct client *c) { (void)c; }
 void tlsProcessPendingData(void) {}
 
+int tlsApplyReplication(const char **err) {
+    (void)err;
+    return 1;   /* stored only: a replica then fails to connect and says why */
+}
+
+/* Never reached for a registered fd in this build (nothing registers one). */
+ssize_t tlsFdRead(int fd, void *buf, size_t len) { return read(fd, buf, len); }
+ssize_t tlsFdWritev(int fd, const struct iovec *iov, int iovcnt) { return writev(fd, iov, iovcnt); }
+short tlsFdPollEvents(int fd) {
+    (void)fd;
+    return POLLIN;
+}
+int tlsFdPending(int fd) {
+    (void)fd;
+    return 0;
+}
+
+int tlsConnectFd(int fd) {
+    (void)fd;
+    serverLog(LL_WARNING, "tls-replication is set but this server was built without TLS support "
+                          "(rebuild with 'make BUILD_TLS=yes').");
+    return -1;
+}
+
+int tlsHandshakeFd(int fd, const char **why) {
+    (void)fd;
+    *why = "built without TLS support";
+    return -1;
+}
+
+void tlsFdDrop(int fd) { (void)fd; }
+void connClose(int fd) { close(fd); }
+void tlsAttachFdToClient(struct client *c) { (void)c; }
+void tlsFdHandOver(int fd) { (void)fd; }
+
 #else /* USE_OPENSSL */
 
 #include <openssl/err.h>
@@ -63,13 +152,18 @@ void tlsProcessPendingData(void) {}
 
 typedef struct tlsConn {
     SSL *ssl;
-    client *c;
-    listNode *pending_node;   /* in tls_pending while OpenSSL holds unread plaintext */
+    client *c;                /* NULL: an outgoing replication link not owned by a client yet */
+    int fd;
+    listNode *pending_node;   /* in pending_list while OpenSSL holds unread plaintext */
+    list *pending_list;       /* tls_pending, or the deferred list while it is being processed */
     int handshake_done;
-    int want_write;           /* handshake waits for the socket to drain */
+    int want_write;           /* server handshake: our writable handler is installed */
+    int wait_write;           /* the last call that returned EAGAIN wanted the socket writable */
+    int handed_over;          /* a fork child owns the session's write side */
 } tlsConn;
 
 static SSL_CTX *tls_ctx;
+static SSL_CTX *tls_client_ctx;   /* outgoing links (tls-replication) */
 static list *tls_pending;
 static int tls_bound_port;   /* port the TLS listeners are bound to now (0: none) */
 
@@ -172,29 +266,65 @@ static int tlsLoadVerification(SSL_CTX *ctx) {
     return 0;
 }
 
-static int tlsLoadIdentity(SSL_CTX *ctx) {
+static int tlsLoadIdentity(SSL_CTX *ctx, const char *cert, const char *key, const char *pass) {
     char eb[256];
+    SSL_CTX_set_default_passwd_cb(ctx, tlsPasswordCallback);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, (void *)pass);
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+        serverLog(LL_WARNING, "Failed to load certificate: %s: %s", cert, tlsLastError(eb, sizeof(eb), "unknown error"));
+        return -1;
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+        serverLog(LL_WARNING, "Failed to load private key: %s: %s", key, tlsLastError(eb, sizeof(eb), "unknown error"));
+        return -1;
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        serverLog(LL_WARNING, "Private key %s does not match certificate %s: %s", key, cert,
+                  tlsLastError(eb, sizeof(eb), "mismatch"));
+        return -1;
+    }
+    return 0;
+}
+
+static int tlsLoadServerIdentity(SSL_CTX *ctx) {
     if (!server.tls_cert_file || !server.tls_key_file) {
         serverLog(LL_WARNING, "TLS needs both tls-cert-file and tls-key-file to be configured.");
         return -1;
     }
-    SSL_CTX_set_default_passwd_cb(ctx, tlsPasswordCallback);
-    SSL_CTX_set_default_passwd_cb_userdata(ctx, server.tls_key_file_pass);
-    if (SSL_CTX_use_certificate_chain_file(ctx, server.tls_cert_file) != 1) {
-        serverLog(LL_WARNING, "Failed to load certificate: %s: %s", server.tls_cert_file,
+    return tlsLoadIdentity(ctx, server.tls_cert_file, server.tls_key_file, server.tls_key_file_pass);
+}
+
+/* A replica presents tls-client-cert-file, or the server certificate when no
+ * client one is configured (a primary with tls-auth-clients yes wants one). */
+static int tlsLoadClientIdentity(SSL_CTX *ctx) {
+    const char *cert = server.tls_client_cert_file, *key = server.tls_client_key_file;
+    const char *pass = server.tls_client_key_file_pass;
+    if (!cert && !key) {
+        cert = server.tls_cert_file;
+        key = server.tls_key_file;
+        pass = server.tls_key_file_pass;
+    }
+    if (!cert && !key) return 0;
+    if (!cert || !key) {
+        serverLog(LL_WARNING, "TLS client authentication needs both a certificate and a key "
+                              "(tls-client-cert-file and tls-client-key-file).");
+        return -1;
+    }
+    return tlsLoadIdentity(ctx, cert, key, pass);
+}
+
+/* The primary's certificate must chain to our CAs (the system store without
+ * them); its host name is not checked, as in Valkey. */
+static int tlsLoadPeerVerification(SSL_CTX *ctx) {
+    const char *file = server.tls_ca_cert_file, *dir = server.tls_ca_cert_dir;
+    int ok = (file || dir) ? SSL_CTX_load_verify_locations(ctx, file, dir) : SSL_CTX_set_default_verify_paths(ctx);
+    if (ok != 1) {
+        char eb[256];
+        serverLog(LL_WARNING, "Failed to configure CA certificate(s) file/directory: %s",
                   tlsLastError(eb, sizeof(eb), "unknown error"));
         return -1;
     }
-    if (SSL_CTX_use_PrivateKey_file(ctx, server.tls_key_file, SSL_FILETYPE_PEM) != 1) {
-        serverLog(LL_WARNING, "Failed to load private key: %s: %s", server.tls_key_file,
-                  tlsLastError(eb, sizeof(eb), "unknown error"));
-        return -1;
-    }
-    if (SSL_CTX_check_private_key(ctx) != 1) {
-        serverLog(LL_WARNING, "Private key %s does not match certificate %s: %s", server.tls_key_file,
-                  server.tls_cert_file, tlsLastError(eb, sizeof(eb), "mismatch"));
-        return -1;
-    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     return 0;
 }
 
@@ -211,9 +341,9 @@ static void tlsSetSessionCaching(SSL_CTX *ctx) {
     SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx) - 1);
 }
 
-static SSL_CTX *tlsBuildContext(void) {
+static SSL_CTX *tlsBuildContext(int for_server) {
     char eb[256];
-    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    SSL_CTX *ctx = SSL_CTX_new(for_server ? TLS_server_method() : TLS_client_method());
     if (!ctx) {
         serverLog(LL_WARNING, "Failed to create TLS context: %s", tlsLastError(eb, sizeof(eb), "unknown error"));
         return NULL;
@@ -221,10 +351,10 @@ static SSL_CTX *tlsBuildContext(void) {
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);
     /* A peer closing without close_notify is an ordinary disconnect for us. */
     SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-    if (server.tls_prefer_server_ciphers) SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (for_server && server.tls_prefer_server_ciphers) SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
     /* writeToClient retries from wherever its buffers are after a short write. */
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-    tlsSetSessionCaching(ctx);
+    if (for_server) tlsSetSessionCaching(ctx);
     if (tlsSetProtocols(ctx, server.tls_protocols) == -1) goto fail;
     if (server.tls_ciphers && SSL_CTX_set_cipher_list(ctx, server.tls_ciphers) != 1) {
         serverLog(LL_WARNING, "Failed to configure ciphers: %s", tlsLastError(eb, sizeof(eb), "invalid tls-ciphers"));
@@ -235,38 +365,63 @@ static SSL_CTX *tlsBuildContext(void) {
                   tlsLastError(eb, sizeof(eb), "invalid tls-ciphersuites"));
         goto fail;
     }
-    if (tlsLoadIdentity(ctx) == -1 || tlsLoadVerification(ctx) == -1 || tlsLoadDhParams(ctx) == -1) goto fail;
+    if (for_server) {
+        if (tlsLoadServerIdentity(ctx) == -1 || tlsLoadVerification(ctx) == -1 || tlsLoadDhParams(ctx) == -1) goto fail;
+    } else if (tlsLoadClientIdentity(ctx) == -1 || tlsLoadPeerVerification(ctx) == -1) {
+        goto fail;
+    }
     return ctx;
 fail:
     SSL_CTX_free(ctx);
     return NULL;
 }
 
-/* Sessions already open keep a reference to the context they started with. */
-static int tlsReloadContext(void) {
-    SSL_CTX *ctx = tlsBuildContext();
-    if (!ctx) return -1;
-    if (tls_ctx) SSL_CTX_free(tls_ctx);
-    tls_ctx = ctx;
+/* Sessions already open keep a reference to the context they started with.
+ * The contexts are replaced only when every wanted one could be built. */
+static int tlsReloadContexts(int want_server, int want_client) {
+    SSL_CTX *sctx = NULL, *cctx = NULL;
+    if (want_server && !(sctx = tlsBuildContext(1))) return -1;
+    if (want_client && !(cctx = tlsBuildContext(0))) {
+        if (sctx) SSL_CTX_free(sctx);
+        return -1;
+    }
+    if (sctx) {
+        if (tls_ctx) SSL_CTX_free(tls_ctx);
+        tls_ctx = sctx;
+    }
+    if (cctx) {
+        if (tls_client_ctx) SSL_CTX_free(tls_client_ctx);
+        tls_client_ctx = cctx;
+    }
     return 0;
 }
 
 int tlsInit(void) {
     if (!tls_pending) tls_pending = listCreate();
-    if (server.tls_port == 0) return 0;
-    if (!tls_ctx && tlsReloadContext() == -1) {
+    int want_server = server.tls_port != 0 && !tls_ctx, want_client = server.tls_replication && !tls_client_ctx;
+    if ((want_server || want_client) && tlsReloadContexts(want_server, want_client) == -1) {
         serverLog(LL_WARNING, "Failed to configure TLS. Check logs for more info.");
         return -1;
     }
     /* Startup binds right after this; a bind failure aborts the server anyway. */
-    if (!tls_bound_port) tls_bound_port = server.tls_port;
+    if (server.tls_port && !tls_bound_port) tls_bound_port = server.tls_port;
     return 0;
 }
 
 int tlsApplyConfig(const char **err) {
-    /* Nothing listens yet: the files are checked when tls-port is enabled. */
-    if (!tls_ctx && server.tls_port == 0) return 1;
-    if (tlsReloadContext() == -1) {
+    /* Nothing uses TLS yet: the files are checked when it is enabled. */
+    int want_server = tls_ctx || server.tls_port, want_client = tls_client_ctx || server.tls_replication;
+    if (!want_server && !want_client) return 1;
+    if (tlsReloadContexts(want_server, want_client) == -1) {
+        *err = "Unable to update TLS configuration. Check server logs.";
+        return 0;
+    }
+    return 1;
+}
+
+int tlsApplyReplication(const char **err) {
+    if (!server.tls_replication || tls_client_ctx) return 1;
+    if (tlsReloadContexts(0, 1) == -1) {
         *err = "Unable to update TLS configuration. Check server logs.";
         return 0;
     }
@@ -276,7 +431,7 @@ int tlsApplyConfig(const char **err) {
 int tlsApplyPort(const char **err) {
     /* Re-binding the port we already hold would fail with EADDRINUSE. */
     if (server.tls_port == tls_bound_port) return 1;
-    if (server.tls_port != 0 && !tls_ctx && tlsReloadContext() == -1) {
+    if (server.tls_port != 0 && !tls_ctx && tlsReloadContexts(1, 0) == -1) {
         serverLog(LL_WARNING, "Failed to configure TLS. Check logs for more info.");
         *err = "Unable to update TLS configuration. Check server logs.";
         return 0;
@@ -289,6 +444,41 @@ int tlsApplyPort(const char **err) {
     return 1;
 }
 
+/* ------------------------------------------------------------ sessions by fd */
+static void fdRegister(tlsConn *tc) {
+    if (tc->fd >= tls_fd_sessions_size) {
+        int size = tls_fd_sessions_size ? tls_fd_sessions_size : 64;
+        while (size <= tc->fd) size *= 2;
+        tls_fd_sessions = zrealloc(tls_fd_sessions, sizeof(*tls_fd_sessions) * (size_t)size);
+        memset(tls_fd_sessions + tls_fd_sessions_size, 0,
+               sizeof(*tls_fd_sessions) * (size_t)(size - tls_fd_sessions_size));
+        tls_fd_sessions_size = size;
+    }
+    tls_fd_sessions[tc->fd] = tc;
+}
+
+static tlsConn *newSession(SSL *ssl, int fd) {
+    tlsConn *tc = zcalloc(sizeof(*tc));
+    tc->ssl = ssl;
+    tc->fd = fd;
+    fdRegister(tc);
+    return tc;
+}
+
+static void freeSession(tlsConn *tc) {
+    if (tc->pending_node) listDelNode(tc->pending_list, tc->pending_node);
+    if (tc->fd >= 0 && tc->fd < tls_fd_sessions_size && tls_fd_sessions[tc->fd] == tc) tls_fd_sessions[tc->fd] = NULL;
+    /* After a fork child wrote on it our record sequence is stale: a
+     * close_notify from us would be garbage to the peer. */
+    if (tc->handshake_done && !tc->handed_over) {
+        ERR_clear_error();
+        SSL_shutdown(tc->ssl);   /* best effort close_notify; we never wait for the peer's */
+    }
+    SSL_free(tc->ssl);
+    ERR_clear_error();
+    zfree(tc);
+}
+
 int tlsSetupClient(client *c) {
     if (!tls_ctx) return -1;
     SSL *ssl = SSL_new(tls_ctx);
@@ -299,8 +489,7 @@ int tlsSetupClient(client *c) {
         return -1;
     }
     SSL_set_accept_state(ssl);
-    tlsConn *tc = zcalloc(sizeof(*tc));
-    tc->ssl = ssl;
+    tlsConn *tc = newSession(ssl, c->fd);
     tc->c = c;
     c->tls = tc;
     c->conn_type = CONN_TYPE_TLS;
@@ -314,34 +503,38 @@ static void tlsHandshakeWritable(eventLoop *el, int fd, void *privdata, int mask
 static ssize_t tlsFail(tlsConn *tc, int ret, const char *op) {
     int e = SSL_get_error(tc->ssl, ret);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        tc->wait_write = e == SSL_ERROR_WANT_WRITE;
         errno = EAGAIN;
         return -1;
     }
     char eb[256];
     const char *why = tlsLastError(eb, sizeof(eb), e == SSL_ERROR_SYSCALL && errno ? strerror(errno) : "connection reset");
-    serverLog(LL_VERBOSE, "TLS %s failed for client id=%llu: %s", op, (unsigned long long)tc->c->id, why);
+    if (tc->c)
+        serverLog(LL_VERBOSE, "TLS %s failed for client id=%llu: %s", op, (unsigned long long)tc->c->id, why);
+    else
+        serverLog(LL_WARNING, "TLS %s failed on the replication link: %s", op, why);
     errno = ECONNRESET;
     return -1;
 }
 
-/* Advances the handshake; 1 when done, -1 with errno as tlsFail sets it. */
+/* Advances a server-side handshake; 1 when done, -1 with errno as tlsFail sets it. */
 static int tlsHandshakeStep(tlsConn *tc) {
     ERR_clear_error();
     int ret = SSL_do_handshake(tc->ssl);
     if (ret == 1) {
         tc->handshake_done = 1;
         if (tc->want_write) {
-            elDeleteFileEvent(server.el, tc->c->fd, EL_WRITABLE);
+            elDeleteFileEvent(server.el, tc->fd, EL_WRITABLE);
             tc->want_write = 0;
         }
         return 1;
     }
     int e = SSL_get_error(tc->ssl, ret);
-    if (e == SSL_ERROR_WANT_WRITE && !tc->want_write) {
-        elCreateFileEvent(server.el, tc->c->fd, EL_WRITABLE, tlsHandshakeWritable, tc->c);
+    if (tc->c && e == SSL_ERROR_WANT_WRITE && !tc->want_write) {
+        elCreateFileEvent(server.el, tc->fd, EL_WRITABLE, tlsHandshakeWritable, tc->c);
         tc->want_write = 1;
     } else if (e == SSL_ERROR_WANT_READ && tc->want_write) {
-        elDeleteFileEvent(server.el, tc->c->fd, EL_WRITABLE);
+        elDeleteFileEvent(server.el, tc->fd, EL_WRITABLE);
         tc->want_write = 0;
     }
     return (int)tlsFail(tc, ret, "handshake");
@@ -360,10 +553,10 @@ static void tlsMarkPending(tlsConn *tc) {
     if (tc->pending_node || SSL_pending(tc->ssl) <= 0) return;
     listAddNodeTail(tls_pending, tc);
     tc->pending_node = listLast(tls_pending);
+    tc->pending_list = tls_pending;
 }
 
-ssize_t tlsRead(client *c, void *buf, size_t len) {
-    tlsConn *tc = c->tls;
+static ssize_t sessionRead(tlsConn *tc, void *buf, size_t len) {
     if (!tc->handshake_done && tlsHandshakeStep(tc) != 1) return -1;
     ERR_clear_error();
     errno = 0;
@@ -377,8 +570,7 @@ ssize_t tlsRead(client *c, void *buf, size_t len) {
     return tlsFail(tc, n, "read");
 }
 
-ssize_t tlsWritev(client *c, const struct iovec *iov, int iovcnt) {
-    tlsConn *tc = c->tls;
+static ssize_t sessionWritev(tlsConn *tc, const struct iovec *iov, int iovcnt) {
     if (!tc->handshake_done && tlsHandshakeStep(tc) != 1) return -1;
     ssize_t total = 0;
     for (int j = 0; j < iovcnt; j++) {
@@ -400,43 +592,120 @@ ssize_t tlsWritev(client *c, const struct iovec *iov, int iovcnt) {
     return total;
 }
 
+ssize_t tlsRead(client *c, void *buf, size_t len) { return sessionRead(c->tls, buf, len); }
+ssize_t tlsWritev(client *c, const struct iovec *iov, int iovcnt) { return sessionWritev(c->tls, iov, iovcnt); }
+ssize_t tlsFdRead(int fd, void *buf, size_t len) { return sessionRead(tls_fd_sessions[fd], buf, len); }
+ssize_t tlsFdWritev(int fd, const struct iovec *iov, int iovcnt) { return sessionWritev(tls_fd_sessions[fd], iov, iovcnt); }
+short tlsFdPollEvents(int fd) { return tls_fd_sessions[fd]->wait_write ? POLLOUT : POLLIN; }
+int tlsFdPending(int fd) { return SSL_pending(tls_fd_sessions[fd]->ssl); }
+
 void tlsFreeClient(client *c) {
     tlsConn *tc = c->tls;
     if (!tc) return;
-    if (tc->pending_node) listDelNode(tls_pending, tc->pending_node);
-    if (tc->handshake_done) {
-        ERR_clear_error();
-        SSL_shutdown(tc->ssl);   /* best effort close_notify; we never wait for the peer's */
-    }
-    SSL_free(tc->ssl);
-    ERR_clear_error();
-    zfree(tc);
+    freeSession(tc);
     c->tls = NULL;
 }
 
+/* ------------------------------------------------------------ outgoing links */
+int tlsConnectFd(int fd) {
+    char eb[256];
+    if (!tls_pending) tls_pending = listCreate();
+    if (!tls_client_ctx && tlsReloadContexts(0, 1) == -1) {
+        serverLog(LL_WARNING, "Failed to configure TLS for the replication link. Check logs for more info.");
+        return -1;
+    }
+    SSL *ssl = SSL_new(tls_client_ctx);
+    if (!ssl || SSL_set_fd(ssl, fd) != 1) {
+        serverLog(LL_WARNING, "Error creating a TLS session: %s", tlsLastError(eb, sizeof(eb), "unknown error"));
+        if (ssl) SSL_free(ssl);
+        return -1;
+    }
+    SSL_set_connect_state(ssl);
+    newSession(ssl, fd);
+    return 0;
+}
+
+int tlsHandshakeFd(int fd, const char **why) {
+    static char reason[256];
+    tlsConn *tc = tls_fd_sessions[fd];
+    ERR_clear_error();
+    errno = 0;
+    int ret = SSL_do_handshake(tc->ssl);
+    if (ret == 1) {
+        tc->handshake_done = 1;
+        return 1;
+    }
+    int e = SSL_get_error(tc->ssl, ret);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        tc->wait_write = e == SSL_ERROR_WANT_WRITE;
+        return 0;
+    }
+    long vr = SSL_get_verify_result(tc->ssl);
+    if (vr != X509_V_OK) {
+        snprintf(reason, sizeof(reason), "certificate verify failed: %s", X509_verify_cert_error_string(vr));
+        ERR_clear_error();
+    } else {
+        char eb[256];
+        snprintf(reason, sizeof(reason), "%s",
+                 tlsLastError(eb, sizeof(eb), e == SSL_ERROR_SYSCALL && errno ? strerror(errno) : "connection closed by peer"));
+    }
+    *why = reason;
+    return -1;
+}
+
+void tlsFdDrop(int fd) {
+    if (connIsTls(fd)) freeSession(tls_fd_sessions[fd]);
+}
+
+void connClose(int fd) {
+    tlsFdDrop(fd);
+    close(fd);
+}
+
+void tlsAttachFdToClient(client *c) {
+    if (!connIsTls(c->fd)) return;
+    tlsConn *tc = tls_fd_sessions[c->fd];
+    tc->c = c;
+    c->tls = tc;
+    c->conn_type = CONN_TYPE_TLS;
+}
+
+void tlsFdHandOver(int fd) {
+    if (connIsTls(fd)) tls_fd_sessions[fd]->handed_over = 1;
+}
+
+/* Whoever took the fd's read handler away (a protected client, a link its
+ * loader reads directly, a stream held back while a buffer is applied) does
+ * not want its data now: such sessions wait in the list. A link has no client
+ * yet: its own readable handler runs, as if epoll had reported it. */
 void tlsProcessPendingData(void) {
     if (!tls_pending || listLength(tls_pending) == 0) return;
     list *deferred = listCreate();
+    int link_calls = 0;
     while (listLength(tls_pending)) {
         listNode *ln = listFirst(tls_pending);
         tlsConn *tc = ln->value;
         listDelNode(tls_pending, ln);
         tc->pending_node = NULL;
         client *c = tc->c;
-        if (c->flags & CLIENT_CLOSE_ASAP) continue;
-        if (c->flags & CLIENT_PROTECTED) {
+        if (c && (c->flags & CLIENT_CLOSE_ASAP)) continue;
+        /* A link handler that leaves data behind is run again at the next iteration. */
+        if (!(elGetFileEvents(server.el, tc->fd) & EL_READABLE) || (!c && ++link_calls > 64)) {
             listAddNodeTail(deferred, tc);
+            tc->pending_node = listLast(deferred);
+            tc->pending_list = deferred;
             continue;
         }
-        readQueryFromClient(server.el, c->fd, c, EL_READABLE);
+        if (c) readQueryFromClient(server.el, c->fd, c, EL_READABLE);
+        else elFireReadable(server.el, tc->fd);
     }
-    /* Protected clients are retried on the next loop iteration. */
     while (listLength(deferred)) {
         listNode *ln = listFirst(deferred);
         tlsConn *tc = ln->value;
         listDelNode(deferred, ln);
         listAddNodeTail(tls_pending, tc);
         tc->pending_node = listLast(tls_pending);
+        tc->pending_list = tls_pending;
     }
     listRelease(deferred);
 }

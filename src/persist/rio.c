@@ -1,9 +1,12 @@
 /* rio backends. The fd backends tolerate non-blocking descriptors by waiting
  * with poll(), because the fork child streams to a replica socket that the
- * parent configured as non-blocking. */
+ * parent configured as non-blocking. They go through core/tls.h's conn*
+ * calls, so a socket carrying a TLS session (a replica's link, a dual-channel
+ * rdb channel the child writes) is read and written through it. */
 #include "persist/rio.h"
 #include "persist/crc64.h"
 #include "core/zmalloc.h"
+#include "core/tls.h"
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -101,7 +104,7 @@ static int rioFdWait(int fd, short events, int timeout_ms) {
 
 static int rioFdWriteAll(rio *r, const char *p, size_t len) {
     while (len) {
-        ssize_t n = write(r->io.fd.fd, p, len);
+        ssize_t n = connWrite(r->io.fd.fd, p, len);
         if (n > 0) {
             p += n;
             len -= (size_t)n;
@@ -109,7 +112,7 @@ static int rioFdWriteAll(rio *r, const char *p, size_t len) {
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (!rioFdWait(r->io.fd.fd, POLLOUT, r->io.fd.timeout_ms)) {
+            if (!rioFdWait(r->io.fd.fd, connPollEvents(r->io.fd.fd, POLLOUT), r->io.fd.timeout_ms)) {
                 r->flags |= RIO_FLAG_TIMEOUT;
                 return 0;
             }
@@ -166,7 +169,7 @@ static int rioFdFill(rio *r, size_t want) {
     }
     r->io.fd.buf = bstrMakeRoom(r->io.fd.buf, toread);
     for (;;) {
-        ssize_t n = read(r->io.fd.fd, r->io.fd.buf + bstrLen(r->io.fd.buf), toread);
+        ssize_t n = connRead(r->io.fd.fd, r->io.fd.buf + bstrLen(r->io.fd.buf), toread);
         if (n > 0) {
             bstrIncrLen(r->io.fd.buf, n);
             r->io.fd.read_so_far += n;
@@ -175,7 +178,7 @@ static int rioFdFill(rio *r, size_t want) {
         if (n == 0) return 0; /* peer closed */
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (!rioFdWait(r->io.fd.fd, POLLIN, r->io.fd.timeout_ms)) {
+            if (!rioFdWait(r->io.fd.fd, connPollEvents(r->io.fd.fd, POLLIN), r->io.fd.timeout_ms)) {
                 r->flags |= RIO_FLAG_TIMEOUT;
                 return 0;
             }

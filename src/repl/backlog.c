@@ -4,6 +4,7 @@
  * is dropped from the head only when no cursor is in it and the window stays
  * at least repl-backlog-size long. */
 #include "repl/repl.h"
+#include "core/tls.h"
 #include <errno.h>
 #include <sys/uio.h>
 #include <string.h>
@@ -159,7 +160,7 @@ ssize_t replCursorWrite(replCursor *cur, int fd) {
             pos = 0;
         }
         if (!cnt) break;
-        ssize_t n = writev(fd, iov, cnt);
+        ssize_t n = connWritev(fd, iov, cnt);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) break;

@@ -7,6 +7,7 @@
  * The primary side lives in primary.c (rdb-channel replicas and their pins). */
 #include "repl/repl.h"
 #include "persist/rdb.h"
+#include "core/tls.h"
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -89,7 +90,7 @@ void replDualAbort(const char *why) {
     }
     if (dc.rdb_fd != -1) {
         elDeleteFileEvent(server.el, dc.rdb_fd, EL_READABLE | EL_WRITABLE);
-        close(dc.rdb_fd);
+        connClose(dc.rdb_fd);
         dc.rdb_fd = -1;
     }
     dropTempFile();
@@ -196,7 +197,8 @@ static void finishIfReady(void) {
     int fd = replDetachLinkFd();
     client *c = replCreatePrimaryClient(fd, dc.endoff, dc.dbid);
     if (dc.rdb_fd != -1) {
-        close(dc.rdb_fd);
+        elDeleteFileEvent(server.el, dc.rdb_fd, EL_READABLE | EL_WRITABLE);
+        connClose(dc.rdb_fd);
         dc.rdb_fd = -1;
     }
     list *pending = dc.buf;
@@ -228,7 +230,7 @@ static ssize_t bufferMainStreamOnce(int fd) {
         b->used = 0;
         listAddNodeTail(dc.buf, b);
     }
-    ssize_t n = read(fd, b->buf + b->used, DC_BLOCK - b->used);
+    ssize_t n = connRead(fd, b->buf + b->used, DC_BLOCK - b->used);
     if (n <= 0) {
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
         failSync("main channel closed while buffering");
@@ -269,7 +271,9 @@ void replDualMainReadable(int fd) {
         return;
     }
     char line[256];
-    if (replReadLine(fd, line, sizeof(line), 5000) < 0) {
+    int lr = connReadLine(fd, line, sizeof(line), 5000);
+    if (lr == -2) return;
+    if (lr < 0) {
         failSync("main channel connection lost");
         return;
     }
@@ -323,12 +327,15 @@ static void loadingTick(int force) {
         /* The +OK / +CONTINUE replies came after the load started: take them
          * now, so the stream behind them is drained from the next tick on. */
         struct pollfd p = {.fd = dc.main_fd, .events = POLLIN};
-        if (poll(&p, 1, 0) == 1) replDualMainReadable(dc.main_fd);
+        if (connHasBufferedInput(dc.main_fd) || poll(&p, 1, 0) == 1) replDualMainReadable(dc.main_fd);
     }
     /* Keep-alive on the main channel (the rdb channel is ours to read only). */
     if (dc.main_fd != -1 && now - dc.last_keepalive >= 1000) {
         dc.last_keepalive = now;
-        if (write(dc.main_fd, "\n", 1) < 0) { /* the main handler will notice */ }
+        if (connIsTls(dc.main_fd)) {
+            /* A TLS write must complete or be retried with the same bytes. */
+            if (connWriteAll(dc.main_fd, "\n", 1, 100) != 0) { /* the main handler will notice */ }
+        } else if (write(dc.main_fd, "\n", 1) < 0) { /* the main handler will notice */ }
     }
 }
 
@@ -351,7 +358,7 @@ static size_t dcRead(rio *r, void *out, size_t len) {
         size_t want = rd->cap;
         if (rd->limit >= 0 && (long long)want > rd->limit - rd->got) want = (size_t)(rd->limit - rd->got);
         if (want == 0) return 0;
-        ssize_t n = read(rd->fd, rd->buf, want);
+        ssize_t n = rd->net ? connRead(rd->fd, rd->buf, want) : read(rd->fd, rd->buf, want);
         if (n > 0) {
             rd->pos = 0;
             rd->len = (size_t)n;
@@ -505,7 +512,7 @@ static void rdbChannelToDisk(eventLoop *el, int fd, void *privdata, int mask) {
     size_t want = sizeof(buf);
     if (dc.payload_size >= 0 && (long long)want > dc.payload_size - dc.rdb_read)
         want = (size_t)(dc.payload_size - dc.rdb_read);
-    ssize_t n = want ? read(fd, buf, want) : 0;
+    ssize_t n = want ? connRead(fd, buf, want) : 0;
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (n <= 0 && want) {
         failSync("rdb channel connection lost while saving the snapshot");
@@ -544,7 +551,7 @@ static void sendRdbChannelHandshake(int fd) {
         dc.rdb_state = RDB_CH_REPLCONF_REPLY;
     }
     char port[16];
-    snprintf(port, sizeof(port), "%d", server.replica_announce_port ? server.replica_announce_port : server.port);
+    snprintf(port, sizeof(port), "%d", replAnnouncePort());
     const char *rc[9] = {"REPLCONF", "capa", "eof", "rdb-only", "1", "rdb-channel", "1", "listening-port", port};
     replHandshakeWriteCmd(fd, 9, rc);
 }
@@ -567,20 +574,15 @@ static void rdbChannelHandler(eventLoop *el, int fd, void *privdata, int mask) {
     (void)privdata;
     (void)mask;
     if (dc.rdb_state == RDB_CH_CONNECTING) {
-        int err = 0;
-        socklen_t len = sizeof(err);
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1) err = errno;
-        if (err) {
-            failSync("rdb channel connect failed");
-            return;
-        }
-        elDeleteFileEvent(server.el, fd, EL_WRITABLE);
-        elCreateFileEvent(server.el, fd, EL_READABLE, rdbChannelHandler, NULL);
-        sendRdbChannelHandshake(fd);
+        int r = replLinkConnecting(fd, rdbChannelHandler, "the rdb channel");
+        if (r == -1) failSync("rdb channel connect failed");
+        if (r == 1) sendRdbChannelHandshake(fd);
         return;
     }
     char line[256];
-    if (replReadLine(fd, line, sizeof(line), 5000) < 0) {
+    int lr = connReadLine(fd, line, sizeof(line), 5000);
+    if (lr == -2) return;
+    if (lr < 0) {
         failSync("rdb channel connection lost");
         return;
     }
@@ -599,7 +601,7 @@ static void rdbChannelHandler(eventLoop *el, int fd, void *privdata, int mask) {
             failSync("primary refused the rdb channel REPLCONF");
             return;
         }
-        replWriteDirect(fd, "SYNC\r\n", 6, 1000);
+        connWriteAll(fd, "SYNC\r\n", 6, 1000);
         dc.rdb_state = RDB_CH_RECEIVE_ENDOFF;
         return;
     case RDB_CH_RECEIVE_ENDOFF: {

@@ -45,26 +45,10 @@ const char *replicaStateName(int state) {
     }
 }
 
-/* Writes a small reply synchronously: used for the lines that must reach the
- * replica before a fork child starts writing to the same socket. */
-int replWriteDirect(int fd, const char *p, size_t len, int timeout_ms) {
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n > 0) {
-            p += n;
-            len -= (size_t)n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-            if (poll(&pfd, 1, timeout_ms) <= 0) return -1;
-            continue;
-        }
-        return -1;
-    }
-    return 0;
-}
+/* Small replies that must reach the replica before a fork child starts
+ * writing to the same socket are written synchronously with connWriteAll()
+ * (core/tls.h), through the client's TLS session when it has one: a TLS
+ * write cannot be left half done, so the helper finishes it or fails. */
 
 /* ------------------------------------------------------------ IDs */
 void replChangeReplicationId(void) {
@@ -295,7 +279,7 @@ int replTryPartialResync(client *c, const char *replid, long long offset) {
     char buf[128];
     int n = (c->replica_capa & REPLICA_CAPA_PSYNC2) ? snprintf(buf, sizeof(buf), "+CONTINUE %s\r\n", server.replid)
                                                      : snprintf(buf, sizeof(buf), "+CONTINUE\r\n");
-    if (replWriteDirect(c->fd, buf, (size_t)n, 1000) != 0) {
+    if (connWriteAll(c->fd, buf, (size_t)n, 1000) != 0) {
         freeClientAsync(c);
         return 0;
     }
@@ -331,7 +315,7 @@ static void sendFullSyncHeader(client *c, long long offset) {
         n = snprintf(buf, sizeof(buf), "+FULLRESYNC %s %lld\r\n", server.replid, offset);
     }
     c->psync_initial_offset = offset;
-    if (n && replWriteDirect(c->fd, buf, (size_t)n, 1000) != 0) freeClientAsync(c);
+    if (n && connWriteAll(c->fd, buf, (size_t)n, 1000) != 0) freeClientAsync(c);
 }
 
 static void replJoinRunningSave(client *c) {
@@ -421,6 +405,196 @@ static int countReplicasIn(int state) {
     return n;
 }
 
+/* ------------------------------------------------------------ pipe relay */
+/* A diskless sync to a classic TLS replica: the fork child must not write on
+ * a session this process goes on using (the two copies' record sequence
+ * numbers would diverge), so it writes the payload into a pipe and we relay
+ * it from the event loop. The pipe is read one chunk at a time and not again
+ * until every relay target took the whole chunk, so a slow replica holds the
+ * child back instead of our memory. Plain replicas and dual-channel rdb
+ * channels (whose session the child owns for good) are written by the child. */
+#define RELAY_CHUNK (64 * 1024)
+
+static struct {
+    int active;
+    int fd;            /* read end of the child's pipe; -1 once it reached EOF */
+    char *buf;
+    size_t len;        /* bytes in the current chunk; 0: none */
+    int done;          /* the whole payload went out to every target */
+    int child_ok;      /* the child ended well (its exit may come before or after done) */
+} relay = {.fd = -1};
+
+static void replicaSnapshotDelivered(client *c);
+static void relayPipeReadable(eventLoop *el, int fd, void *privdata, int mask);
+
+static int relayIsTarget(client *c) {
+    replicaPriv *p = privOf(c);
+    return p && p->relay && c->replstate == REPLICA_STATE_WAIT_BGSAVE_END && !(c->flags & CLIENT_CLOSE_ASAP);
+}
+
+/* Closing our end makes a child still writing see EPIPE on the pipe only:
+ * its other targets go on. */
+static void relayStop(void) {
+    if (relay.fd != -1) {
+        elDeleteFileEvent(server.el, relay.fd, EL_READABLE);
+        close(relay.fd);
+        relay.fd = -1;
+    }
+    zfree(relay.buf);
+    relay.buf = NULL;
+    relay.len = 0;
+    relay.active = relay.done = relay.child_ok = 0;
+}
+
+/* The relay cannot go on: its targets will never get the rest. */
+static void relayAbort(const char *why) {
+    serverLog(LL_WARNING, "Diskless rdb transfer to TLS replicas aborted: %s", why);
+    listIter li;
+    listNode *ln;
+    listRewind(server.replicas, &li);
+    while ((ln = listNext(&li))) {
+        client *c = ln->value;
+        if (relayIsTarget(c)) freeClientAsync(c);
+    }
+    relayStop();
+}
+
+static void relayStart(int fd) {
+    relayStop();
+    anetNonBlock(fd);
+    relay.fd = fd;
+    relay.active = 1;
+    relay.buf = zmalloc(RELAY_CHUNK);
+    if (elCreateFileEvent(server.el, fd, EL_READABLE, relayPipeReadable, NULL) == EL_ERR)
+        relayAbort("can't watch the pipe");
+}
+
+/* Both the payload and the child's exit status are in: the targets are synced. */
+static void relayDeliver(void) {
+    listIter li;
+    listNode *ln;
+    listRewind(server.replicas, &li);
+    while ((ln = listNext(&li))) {
+        client *c = ln->value;
+        if (relayIsTarget(c)) replicaSnapshotDelivered(c);
+    }
+    relayStop();
+    replStartBgsaveIfNeeded();
+}
+
+static void relayContinue(void);
+
+static void relayTargetWritable(eventLoop *el, int fd, void *privdata, int mask);
+
+/* Sends what is left of the chunk to c. 1 when c needs nothing more of it
+ * (sent, or c is being dropped), 0 when its socket is full. */
+static int relayWriteTo(client *c) {
+    replicaPriv *p = privOf(c);
+    while (p->relay_pos < relay.len) {
+        ssize_t n = connWrite(c->fd, relay.buf + p->relay_pos, relay.len - p->relay_pos);
+        if (n > 0) {
+            p->relay_pos += (size_t)n;
+            server.stat_net_repl_output_bytes += n;
+            c->net_output_bytes += (unsigned long long)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (elCreateFileEvent(server.el, c->fd, EL_WRITABLE, relayTargetWritable, c) == EL_OK) return 0;
+        }
+        serverLog(LL_WARNING, "Diskless rdb transfer to replica %s failed: %s", getClientPeerId(c), strerror(errno));
+        freeClientAsync(c);
+        return 1;
+    }
+    return 1;
+}
+
+static void relayTargetWritable(eventLoop *el, int fd, void *privdata, int mask) {
+    (void)mask;
+    client *c = privdata;
+    if (!relay.active || !relayIsTarget(c) || relayWriteTo(c)) {
+        elDeleteFileEvent(el, fd, EL_WRITABLE);
+        relayContinue();
+    }
+}
+
+/* Reads the next chunk once every target has the current one. */
+static void relayContinue(void) {
+    if (!relay.active || relay.done) return;
+    int targets = 0;
+    listIter li;
+    listNode *ln;
+    listRewind(server.replicas, &li);
+    while ((ln = listNext(&li))) {
+        client *c = ln->value;
+        if (!relayIsTarget(c)) continue;
+        targets++;
+        if (privOf(c)->relay_pos < relay.len) {
+            if (relay.fd != -1) elDeleteFileEvent(server.el, relay.fd, EL_READABLE);
+            return;
+        }
+    }
+    if (!targets) {
+        serverLog(LL_NOTICE, "Diskless rdb transfer: no TLS replica left to relay to");
+        relayStop();
+        return;
+    }
+    relay.len = 0;
+    if (relay.fd == -1) {
+        relay.done = 1;
+        if (relay.child_ok) relayDeliver();
+        return;
+    }
+    if (!(elGetFileEvents(server.el, relay.fd) & EL_READABLE) &&
+        elCreateFileEvent(server.el, relay.fd, EL_READABLE, relayPipeReadable, NULL) == EL_ERR)
+        relayAbort("can't watch the pipe");
+}
+
+static void relayPipeReadable(eventLoop *el, int fd, void *privdata, int mask) {
+    (void)el, (void)privdata, (void)mask;
+    /* Up to 16 chunks per event while every target takes each one at once. */
+    for (int round = 0; round < 16; round++) {
+        if (!relay.active || relay.fd != fd || relay.len) return;   /* len: paused on a full socket */
+        ssize_t n = read(fd, relay.buf, RELAY_CHUNK);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+        if (n < 0) {
+            relayAbort(strerror(errno));
+            return;
+        }
+        if (n == 0) {
+            elDeleteFileEvent(server.el, fd, EL_READABLE);
+            close(fd);
+            relay.fd = -1;
+            relayContinue();
+            return;
+        }
+        relay.len = (size_t)n;
+        listIter li;
+        listNode *ln;
+        listRewind(server.replicas, &li);
+        while ((ln = listNext(&li))) {
+            client *c = ln->value;
+            if (!relayIsTarget(c)) continue;
+            privOf(c)->relay_pos = 0;
+            relayWriteTo(c);
+        }
+        relayContinue();
+    }
+}
+
+/* The child ended well: 1 when c may be called synced now (always for a
+ * replica the child wrote itself; for a relay target once all was relayed). */
+static int relayChildDone(client *c) {
+    replicaPriv *p = privOf(c);
+    if (!p || !p->relay) return 1;
+    if (!relay.active) {
+        freeClientAsync(c);   /* the relay was aborted: it never got the whole payload */
+        return 0;
+    }
+    relay.child_ok = 1;
+    return relay.done;
+}
+
 static void startBgsaveForReplication(void) {
     int n = 0, all_eof = 1;
     listIter li;
@@ -449,8 +623,8 @@ static void startBgsaveForReplication(void) {
     ri.repl_stream_db = fork_stream_db;
     memcpy(ri.repl_id, server.replid, sizeof(ri.repl_id));
     ri.repl_offset = offset;
-    int *fds = zmalloc(sizeof(int) * (size_t)n);
-    int nf = 0, old_peer = 0;
+    int *fds = zmalloc(sizeof(int) * (size_t)(n + 1));
+    int nf = 0, old_peer = 0, nrelay = 0;
     listRewind(server.replicas, &li);
     while ((ln = listNext(&li))) {
         client *c = ln->value;
@@ -467,11 +641,44 @@ static void startBgsaveForReplication(void) {
         if (c->flags & CLIENT_CLOSE_ASAP) continue;
         c->replstate = REPLICA_STATE_WAIT_BGSAVE_END;
         if (p->version_major < 8 && !p->rdb_channel) old_peer = 1;   /* rdb channels imply Valkey 8+ */
+        p->relay = socket_target && connIsTls(c->fd) && !p->rdb_channel;
+        p->relay_pos = 0;
+        if (p->relay) {
+            nrelay++;
+            continue;
+        }
+        if (socket_target && p->rdb_channel && connIsTls(c->fd)) {
+            /* The child writes this rdb channel's session: we never touch it
+             * again, not even to read (a reply would be a write). We free it
+             * ourselves once the snapshot is out and the pin is released. */
+            tlsFdHandOver(c->fd);
+            elDeleteFileEvent(server.el, c->fd, EL_READABLE);
+        }
         fds[nf++] = c->fd;
+    }
+    int relayfds[2] = {-1, -1};
+    if (nrelay && pipe(relayfds) == 0) {
+#ifdef F_SETPIPE_SZ
+        /* Fewer wake-ups per chunk; the default size is fine too. */
+        if (fcntl(relayfds[1], F_SETPIPE_SZ, 1024 * 1024) == -1) { /* keep the default */ }
+#endif
+        fds[nf++] = relayfds[1];
+    } else if (nrelay) {
+        serverLog(LL_WARNING, "Can't create the diskless sync pipe for TLS replicas: %s", strerror(errno));
+        listRewind(server.replicas, &li);
+        while ((ln = listNext(&li))) {
+            client *c = ln->value;
+            if (relayIsTarget(c)) freeClientAsync(c);
+        }
+        if (!nf) {
+            zfree(fds);
+            return;
+        }
     }
     serverLog(LL_NOTICE, "Starting BGSAVE for SYNC with target: %s", socket_target ? "replicas sockets" : "disk");
     pid_t pid = rdbForkChild(socket_target ? RDB_CHILD_TYPE_SOCKET : RDB_CHILD_TYPE_DISK);
     if (pid == 0) {
+        if (relayfds[0] != -1) close(relayfds[0]);
         /* Peers that predate RDB 11 (they send no REPLCONF version) get RDB 10. */
         if (old_peer) rdb_save_version_override = 10;
         int rc = socket_target ? childWriteToSockets(fds, nf, &ri)
@@ -479,7 +686,9 @@ static void startBgsaveForReplication(void) {
         _exit(rc);
     }
     zfree(fds);
+    if (relayfds[1] != -1) close(relayfds[1]);
     if (pid == -1) {
+        if (relayfds[0] != -1) close(relayfds[0]);
         serverLog(LL_WARNING, "BGSAVE for replication failed: %s", strerror(errno));
         listRewind(server.replicas, &li);
         while ((ln = listNext(&li))) {
@@ -488,6 +697,7 @@ static void startBgsaveForReplication(void) {
         }
         return;
     }
+    if (relayfds[0] != -1) relayStart(relayfds[0]);
     if (!socket_target) server.dirty_before_bgsave = server.dirty;
     bgsave_for_repl = 1;
     bgsave_socket_target = socket_target;
@@ -496,7 +706,8 @@ static void startBgsaveForReplication(void) {
 
 /* Starts a fork for waiting replicas when the rules allow it now. */
 void replStartBgsaveIfNeeded(void) {
-    if (hasActiveChildProcess()) return;
+    /* One relay at a time: its child may be gone while we still send. */
+    if (hasActiveChildProcess() || relay.active) return;
     int waiting = 0;
     time_t max_idle = 0;
     listIter li;
@@ -530,6 +741,7 @@ static void replicaSnapshotDelivered(client *c) {
     c->replstate = REPLICA_STATE_ONLINE;
     c->repl_ack_time = server.unixtime;
     if (!p->disk_target) c->repl_start_cmd_stream_on_ack = 1;
+    p->relay = 0;
     serverLog(LL_NOTICE, "Synchronization with replica %s succeeded", getClientPeerId(c));
     replKickReplicaWriter(c);
     replUpdateGoodReplicas();
@@ -540,7 +752,7 @@ static void sendBulkHandler(eventLoop *el, int fd, void *privdata, int mask) {
     (void)mask;
     client *c = privdata;
     if (c->replpreamble) {
-        ssize_t n = write(fd, c->replpreamble, bstrLen(c->replpreamble));
+        ssize_t n = connWrite(fd, c->replpreamble, bstrLen(c->replpreamble));
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) return;
             freeClientAsync(c);
@@ -564,7 +776,9 @@ static void sendBulkHandler(eventLoop *el, int fd, void *privdata, int mask) {
         freeClientAsync(c);
         return;
     }
-    ssize_t n = write(fd, buf, (size_t)r);
+    /* A TLS write that must be retried is retried with the same file bytes:
+     * the next call reads them again from repldboff. */
+    ssize_t n = connWrite(fd, buf, (size_t)r);
     if (n < 0) {
         if (errno == EAGAIN || errno == EINTR) return;
         freeClientAsync(c);
@@ -598,6 +812,7 @@ void updateReplicasWaitingBgsave(int bgsaveerr, int type) {
             continue;
         }
         if (type == RDB_CHILD_TYPE_SOCKET && !p->disk_target) {
+            if (!relayChildDone(c)) continue;   /* synced once the relay has sent it all */
             replicaSnapshotDelivered(c);
         } else if (type == RDB_CHILD_TYPE_DISK && p->disk_target) {
             struct stat st;
@@ -615,6 +830,7 @@ void updateReplicasWaitingBgsave(int bgsaveerr, int type) {
             if (elCreateFileEvent(server.el, c->fd, EL_WRITABLE, sendBulkHandler, c) == EL_ERR) freeClientAsync(c);
         }
     }
+    if (relay.active && (bgsaveerr != RDB_OK || !was_for_repl || relay.done)) relayStop();
     replStartBgsaveIfNeeded();
 }
 
@@ -623,12 +839,6 @@ static void replicationRemoveFromWaitingPsync(client *c);
 /* SYNC and PSYNC. */
 static void syncCommand(client *c) {
     if (c->flags & CLIENT_REPLICA) return;
-    /* Handshake replies and the snapshot bypass the client's TLS session (raw fd
-     * writes, fork child): refuse rather than corrupt the stream. docs/TLS.md */
-    if (c->conn_type == CONN_TYPE_TLS) {
-        addReplyError(c, "ERR Replication over TLS is not supported by this server");
-        return;
-    }
     int is_psync = !strcasecmp(objPtr(c->argv[0]), "psync");
     if (is_psync && c->argc != 3 && c->argc != 4) {
         addReplyErrorArity(c);
@@ -669,7 +879,7 @@ static void syncCommand(client *c) {
         }
         if ((c->replica_capa & REPLICA_CAPA_DUAL_CHANNEL) && server.dual_channel_replication) {
             /* Dual channel: the snapshot goes over a second connection. */
-            replWriteDirect(c->fd, "+DUALCHANNELSYNC\r\n", 18, 1000);
+            connWriteAll(c->fd, "+DUALCHANNELSYNC\r\n", 18, 1000);
             return;
         }
     } else {
@@ -836,6 +1046,8 @@ void replicationClientFreed(client *c) {
         }
         replUpdateGoodReplicas();
     }
+    /* It may have been the one target the relay waited for. */
+    if (relay.active) relayContinue();
 }
 
 /* ------------------------------------------------------------ WAIT */
@@ -956,7 +1168,12 @@ void replPrimaryCron(void) {
         /* Newlines keep replicas waiting for a file-based snapshot from timing out. */
         if (c->replstate == REPLICA_STATE_WAIT_BGSAVE_START ||
             (c->replstate == REPLICA_STATE_WAIT_BGSAVE_END && p && p->disk_target && !p->rdb_channel)) {
-            if (!(c->replica_req & 1) && write(c->fd, "\n", 1) < 0) { /* dropped on the next read error */ }
+            if (c->replica_req & 1) {
+                /* plain SYNC: the payload starts at the first byte */
+            } else if (connIsTls(c->fd)) {
+                /* A TLS write cannot be left half done: finish it or drop the replica. */
+                if (connWriteAll(c->fd, "\n", 1, 100) != 0) freeClientAsync(c);
+            } else if (write(c->fd, "\n", 1) < 0) { /* dropped on the next read error */ }
         }
         if (c->replstate == REPLICA_STATE_ONLINE && server.unixtime - c->repl_ack_time > server.repl_timeout) {
             serverLog(LL_WARNING, "Disconnecting timedout replica (streaming sync): %s", getClientPeerId(c));

@@ -81,6 +81,8 @@ typedef struct replicaPriv {
     int version_major;        /* from REPLCONF version; 0: an older peer that sends none */
     int writer_installed;     /* replicaWriteHandler waits for the socket to drain */
     mstime_t last_stream_write; /* batching of a main channel whose replica still loads */
+    int relay;                /* TLS replica fed from the child's pipe by us (pipe relay) */
+    size_t relay_pos;         /* bytes of the relay's current chunk it has taken */
 } replicaPriv;
 
 replicaPriv *replGetPriv(client *c);
@@ -96,7 +98,6 @@ void replClearReplicationId2(void);
 void replShiftReplicationId(void);
 const char *replicaStateName(int state);
 void replUpdateGoodReplicas(void);
-int replWriteDirect(int fd, const char *p, size_t len, int timeout_ms);
 client *replFindWaitingRdbClient(uint64_t id);
 void replReleasePin(client *rdbc);
 int replCountWaitingPsync(void);
@@ -105,8 +106,9 @@ int replCountWaitingPsync(void);
 void replSetPrimary(const char *host, int port);
 void replUnsetPrimary(void);
 void replReplicaCron(void);
-int replReadLine(int fd, char *buf, size_t size, int timeout_ms);
 int replConnectTo(const char *host, int port);
+int replLinkConnecting(int fd, elFileProc *handler, const char *what);   /* 1 ready, 0 wait, -1 failed */
+int replAnnouncePort(void);
 void replSendAck(void);
 void replCancelSync(void);
 client *replCreatePrimaryClient(int fd, long long offset, int dbid);

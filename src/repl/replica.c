@@ -4,6 +4,7 @@
  * we hold (server.primary_repl_offset) always equals what we applied. */
 #include "repl/repl.h"
 #include "persist/rdb.h"
+#include "core/tls.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -44,34 +45,14 @@ int replReplicaSyncInProgress(void) { return server.repl_state == REPL_STATE_TRA
 int replicaIsLinkDown(void) { return server.primary_host && server.repl_state != REPL_STATE_CONNECTED; }
 
 /* ------------------------------------------------------------ small I/O helpers */
-int replReadLine(int fd, char *buf, size_t size, int timeout_ms) {
-    size_t n = 0;
-    while (n + 1 < size) {
-        char ch;
-        ssize_t r = read(fd, &ch, 1);
-        if (r == 1) {
-            if (ch == '\n') {
-                if (n && buf[n - 1] == '\r') n--;
-                buf[n] = '\0';
-                return (int)n;
-            }
-            buf[n++] = ch;
-            continue;
-        }
-        if (r == 0) return -1;
-        if (errno == EINTR) continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, timeout_ms) <= 0) return -1;
-    }
-    buf[n] = '\0';
-    return (int)n;
-}
-
+/* The links to our primary (main channel, dual-channel rdb channel) are plain
+ * fds; with tls-replication they carry a TLS session and every read and write
+ * goes through core/tls.h's conn* calls, which fall through to the system
+ * calls for a plain link. */
 void replHandshakeWriteCmd(int fd, int argc, const char **argv) {
     bstr s = bstrCatPrintf(bstrEmpty(), "*%d\r\n", argc);
     for (int j = 0; j < argc; j++) s = bstrCatPrintf(s, "$%zu\r\n%s\r\n", strlen(argv[j]), argv[j]);
-    replWriteDirect(fd, s, bstrLen(s), 1000);
+    connWriteAll(fd, s, bstrLen(s), 1000);
     bstrFree(s);
 }
 
@@ -99,11 +80,53 @@ int replConnectTo(const char *host, int port) {
     return fd;
 }
 
+/* Leaves only `mask` watched on fd, with handler. 0 ok, -1 error. */
+static int watchOnly(int fd, int mask, elFileProc *handler) {
+    elDeleteFileEvent(server.el, fd, (EL_READABLE | EL_WRITABLE) & ~mask);
+    if (elGetFileEvents(server.el, fd) & mask) return 0;
+    return elCreateFileEvent(server.el, fd, mask, handler, NULL) == EL_ERR ? -1 : 0;
+}
+
+/* Called on each event of a link in its connecting state: checks the TCP
+ * connect, then with tls-replication drives the TLS handshake, watching
+ * whichever direction OpenSSL waits for. Returns 1 once the link is ready
+ * (handler then installed for reading only), 0 to wait, -1 on failure
+ * (logged; the caller closes the link). */
+int replLinkConnecting(int fd, elFileProc *handler, const char *what) {
+    if (!connIsTls(fd)) {
+        int err = 0;
+        socklen_t len = sizeof(err);
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1) err = errno;
+        if (err) {
+            serverLog(LL_WARNING, "Error condition on socket for %s: %s", what, strerror(err));
+            return -1;
+        }
+        if (!server.tls_replication) return watchOnly(fd, EL_READABLE, handler) == 0 ? 1 : -1;
+        if (tlsConnectFd(fd) == -1) return -1;
+    }
+    const char *why = NULL;
+    int r = tlsHandshakeFd(fd, &why);
+    if (r == -1) {
+        serverLog(LL_WARNING, "TLS handshake with PRIMARY failed (%s): %s", what, why);
+        return -1;
+    }
+    int mask = (r == 1 || tlsFdPollEvents(fd) == POLLIN) ? EL_READABLE : EL_WRITABLE;
+    if (watchOnly(fd, mask, handler) == -1) return -1;
+    return r;
+}
+
+/* REPLCONF listening-port: with tls-replication our own replicas (and a
+ * FAILOVER back to us) reach us on the TLS port, as in Valkey. */
+int replAnnouncePort(void) {
+    if (server.replica_announce_port) return server.replica_announce_port;
+    return server.tls_replication && server.tls_port ? server.tls_port : server.port;
+}
+
 /* ------------------------------------------------------------ teardown */
 static void closeLink(void) {
     if (rs.fd != -1) {
         elDeleteFileEvent(server.el, rs.fd, EL_READABLE | EL_WRITABLE);
-        close(rs.fd);
+        connClose(rs.fd);
         rs.fd = -1;
     }
     if (rs.tmpfd != -1) {
@@ -167,7 +190,11 @@ void replSetCached(int have, int db) {
 client *replCreatePrimaryClient(int fd, long long offset, int dbid) {
     elDeleteFileEvent(server.el, fd, EL_READABLE | EL_WRITABLE);
     client *c = createClient(fd);
-    if (!c) return NULL;
+    if (!c) {
+        tlsFdDrop(fd);   /* createClient closed the fd already */
+        return NULL;
+    }
+    tlsAttachFdToClient(c);
     c->flags |= CLIENT_PRIMARY | CLIENT_AUTHENTICATED;
     c->authenticated = 1;
     c->reploff = c->read_reploff = offset;
@@ -273,7 +300,7 @@ static void sendHandshake(int fd) {
         rs.steps[rs.nsteps++] = STEP_AUTH;
     }
     char port[16];
-    snprintf(port, sizeof(port), "%d", server.replica_announce_port ? server.replica_announce_port : server.port);
+    snprintf(port, sizeof(port), "%d", replAnnouncePort());
     const char *lp[3] = {"REPLCONF", "listening-port", port};
     replHandshakeWriteCmd(fd, 3, lp);
     rs.steps[rs.nsteps++] = STEP_PORT;
@@ -369,18 +396,11 @@ static void syncHandler(eventLoop *el, int fd, void *privdata, int mask) {
     (void)mask;
     char line[512];
     if (server.repl_state == REPL_STATE_CONNECTING) {
-        int err = 0;
-        socklen_t len = sizeof(err);
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1) err = errno;
-        if (err) {
-            serverLog(LL_WARNING, "Error condition on socket for SYNC: %s", strerror(err));
-            replCancelSync();
-            return;
-        }
-        elDeleteFileEvent(server.el, fd, EL_WRITABLE);
-        elCreateFileEvent(server.el, fd, EL_READABLE, syncHandler, NULL);
+        int r = replLinkConnecting(fd, syncHandler, "SYNC");
+        if (r == -1) replCancelSync();
+        if (r != 1) return;
         serverLog(LL_NOTICE, "PRIMARY <-> REPLICA sync started");
-        replWriteDirect(fd, "*1\r\n$4\r\nPING\r\n", 14, 1000);
+        connWriteAll(fd, "*1\r\n$4\r\nPING\r\n", 14, 1000);
         server.repl_state = REPL_STATE_RECEIVE_PING_REPLY;
         return;
     }
@@ -388,7 +408,9 @@ static void syncHandler(eventLoop *el, int fd, void *privdata, int mask) {
         replDualMainReadable(fd);
         return;
     }
-    if (replReadLine(fd, line, sizeof(line), 5000) < 0) {
+    int lr = connReadLine(fd, line, sizeof(line), 5000);
+    if (lr == -2) return;
+    if (lr < 0) {
         syncFailed("connection lost during handshake");
         return;
     }
@@ -529,7 +551,9 @@ static void loadSnapshotFromFile(int fd, bstr leftover) {
 
 static int readPayloadHeader(int fd) {
     char line[256];
-    if (replReadLine(fd, line, sizeof(line), 5000) < 0) {
+    int lr = connReadLine(fd, line, sizeof(line), 5000);
+    if (lr == -2) return 0;
+    if (lr < 0) {
         syncFailed("I/O error reading bulk count from PRIMARY");
         return -1;
     }
@@ -591,7 +615,7 @@ static void payloadHandler(eventLoop *el, int fd, void *privdata, int mask) {
     char buf[64 * 1024];
     size_t want = sizeof(buf);
     if (rs.size >= 0 && (long long)want > rs.size - rs.read) want = (size_t)(rs.size - rs.read);
-    ssize_t n = want ? read(fd, buf, want) : 0;
+    ssize_t n = want ? connRead(fd, buf, want) : 0;
     if (n <= 0 && want) {
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
         syncFailed("I/O error trying to sync with PRIMARY: connection lost");

@@ -679,22 +679,22 @@ const configDef configTable[] = {
     CNUM("loading-process-events-interval-bytes", NULL, CF_HIDDEN, loading_process_events_interval_bytes, 1024,
          INT_MAX, 2 * 1024 * 1024, 0, NULL),
 
-    /* TLS: core/tls.c rebuilds its context on change (docs/TLS.md); tls-cluster and
-     * the outgoing tls-client-* settings are stored only. */
+    /* TLS: core/tls.c rebuilds its contexts on change (docs/TLS.md); tls-cluster
+     * is stored only. */
     CNUM("tls-port", NULL, MOD, tls_port, 0, 65535, 0, 0, tlsApplyPort),
     CNUM("tls-session-cache-size", NULL, MOD, tls_session_cache_size, 0, INT_MAX, 20 * 1024, 0, tlsApplyConfig),
     CNUM("tls-session-cache-timeout", NULL, MOD, tls_session_cache_timeout, 0, INT_MAX, 300, 0, tlsApplyConfig),
     CBOOL("tls-cluster", NULL, MOD, tls_cluster, 0, NULL),
-    CBOOL("tls-replication", NULL, MOD, tls_replication, 0, NULL),
+    CBOOL("tls-replication", NULL, MOD, tls_replication, 0, tlsApplyReplication),
     CENUM("tls-auth-clients", NULL, MOD, enum_tls_auth_clients, tls_auth_clients, 1, NULL, tlsApplyConfig),
     CBOOL("tls-prefer-server-ciphers", NULL, MOD, tls_prefer_server_ciphers, 0, tlsApplyConfig),
     CBOOL("tls-session-caching", NULL, MOD, tls_session_caching, 1, tlsApplyConfig),
     CSTR("tls-cert-file", NULL, CF_EMPTY_NULL, tls_cert_file, NULL, NULL, tlsApplyConfig),
     CSTR("tls-key-file", NULL, CF_EMPTY_NULL, tls_key_file, NULL, NULL, tlsApplyConfig),
     CSTR("tls-key-file-pass", NULL, CF_SENSITIVE | CF_EMPTY_NULL, tls_key_file_pass, NULL, NULL, tlsApplyConfig),
-    CSTR("tls-client-cert-file", NULL, CF_EMPTY_NULL, tls_client_cert_file, NULL, NULL, NULL),
-    CSTR("tls-client-key-file", NULL, CF_EMPTY_NULL, tls_client_key_file, NULL, NULL, NULL),
-    CSTR("tls-client-key-file-pass", NULL, CF_SENSITIVE | CF_EMPTY_NULL, tls_client_key_file_pass, NULL, NULL, NULL),
+    CSTR("tls-client-cert-file", NULL, CF_EMPTY_NULL, tls_client_cert_file, NULL, NULL, tlsApplyConfig),
+    CSTR("tls-client-key-file", NULL, CF_EMPTY_NULL, tls_client_key_file, NULL, NULL, tlsApplyConfig),
+    CSTR("tls-client-key-file-pass", NULL, CF_SENSITIVE | CF_EMPTY_NULL, tls_client_key_file_pass, NULL, NULL, tlsApplyConfig),
     CSTR("tls-dh-params-file", NULL, CF_EMPTY_NULL, tls_dh_params_file, NULL, NULL, tlsApplyConfig),
     CSTR("tls-ca-cert-file", NULL, CF_EMPTY_NULL, tls_ca_cert_file, NULL, NULL, tlsApplyConfig),
     CSTR("tls-ca-cert-dir", NULL, CF_EMPTY_NULL, tls_ca_cert_dir, NULL, NULL, tlsApplyConfig),
