@@ -21,13 +21,16 @@ test:
 	@utils/install-deps.sh --check || utils/install-deps.sh
 	$(MAKE) -C src all unit-tests
 	@if printf '#include <openssl/ssl.h>\n' | $(CC) -E -x c - >/dev/null 2>&1; then \
-	  $(MAKE) -C src O=build-tls BUILD_TLS=yes build-tls/valkey-server build-tls/valkey-cli; \
+	  $(MAKE) -C src O=build-tls BUILD_TLS=yes build-tls/valkey-server build-tls/valkey-cli && \
+	  touch src/build-tls.expected; \
 	else echo "OpenSSL headers (libssl-dev) not found: TLS tests run against the plain build only"; fi
 	./runtest
 
 install uninstall:
 	$(MAKE) -C src $@
 
+# With O=<dir> only that build dir is cleaned (test_build.py distcleans a
+# temporary one while make test's TLS build must stay).
 clean distclean:
 	$(MAKE) -C src $@
-	rm -rf src/build-tls
+	$(if $(O),,rm -rf src/build-tls src/build-tls.expected)
