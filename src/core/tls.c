@@ -24,7 +24,11 @@ int connWriteAll(int fd, const void *buf, size_t len, int timeout_ms) {
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             struct pollfd pfd = {.fd = fd, .events = connPollEvents(fd, POLLOUT)};
-            if (poll(&pfd, 1, timeout_ms) <= 0) return -1;
+            int rc;
+            do rc = poll(&pfd, 1, timeout_ms);
+            while (rc < 0 && errno == EINTR);
+            if (rc == 0) errno = ETIMEDOUT;   /* callers tell a stalled peer from a broken one */
+            if (rc <= 0) return -1;
             continue;
         }
         return -1;

@@ -103,24 +103,10 @@ static int rioFdWait(int fd, short events, int timeout_ms) {
 }
 
 static int rioFdWriteAll(rio *r, const char *p, size_t len) {
-    while (len) {
-        ssize_t n = connWrite(r->io.fd.fd, p, len);
-        if (n > 0) {
-            p += n;
-            len -= (size_t)n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (!rioFdWait(r->io.fd.fd, connPollEvents(r->io.fd.fd, POLLOUT), r->io.fd.timeout_ms)) {
-                r->flags |= RIO_FLAG_TIMEOUT;
-                return 0;
-            }
-            continue;
-        }
-        return 0;
-    }
-    return 1;
+    int timeout = r->io.fd.timeout_ms > 0 ? r->io.fd.timeout_ms : -1;   /* 0: wait for ever */
+    if (connWriteAll(r->io.fd.fd, p, len, timeout) == 0) return 1;
+    if (errno == ETIMEDOUT) r->flags |= RIO_FLAG_TIMEOUT;
+    return 0;
 }
 
 static int rioFdWriterFlush(rio *r) {

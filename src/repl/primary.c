@@ -446,17 +446,22 @@ static void relayStop(void) {
     relay.active = relay.done = relay.child_ok = 0;
 }
 
-/* The relay cannot go on: its targets will never get the rest. */
-static void relayAbort(const char *why) {
-    serverLog(LL_WARNING, "Diskless rdb transfer to TLS replicas aborted: %s", why);
+/* Applies fn to every replica the relay feeds, then ends the relay. */
+static void relayFinish(void (*fn)(client *c)) {
     listIter li;
     listNode *ln;
     listRewind(server.replicas, &li);
     while ((ln = listNext(&li))) {
         client *c = ln->value;
-        if (relayIsTarget(c)) freeClientAsync(c);
+        if (relayIsTarget(c)) fn(c);
     }
     relayStop();
+}
+
+/* The relay cannot go on: its targets will never get the rest. */
+static void relayAbort(const char *why) {
+    serverLog(LL_WARNING, "Diskless rdb transfer to TLS replicas aborted: %s", why);
+    relayFinish(freeClientAsync);
 }
 
 static void relayStart(int fd) {
@@ -471,14 +476,7 @@ static void relayStart(int fd) {
 
 /* Both the payload and the child's exit status are in: the targets are synced. */
 static void relayDeliver(void) {
-    listIter li;
-    listNode *ln;
-    listRewind(server.replicas, &li);
-    while ((ln = listNext(&li))) {
-        client *c = ln->value;
-        if (relayIsTarget(c)) replicaSnapshotDelivered(c);
-    }
-    relayStop();
+    relayFinish(replicaSnapshotDelivered);
     replStartBgsaveIfNeeded();
 }
 
